@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weaklink/weaklink/internal/register"
+)
+
+// APIKeyService is what the API key handlers need from the register.
+type APIKeyService interface {
+	CreateAPIKey(ctx context.Context, a register.Actor, in register.NewAPIKey) (register.APIKey, string, error)
+	GetAPIKey(ctx context.Context, id string) (register.APIKey, error)
+	ListAPIKeys(ctx context.Context, cursor string, limit int) (register.Page[register.APIKey], error)
+	RevokeAPIKey(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool) error
+}
+
+type apiKeyHandlers struct {
+	svc APIKeyService
+	log *slog.Logger
+	now func() time.Time
+}
+
+type apiKeyWrite struct {
+	Name      string     `json:"name"`
+	Role      string     `json:"role"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+}
+
+type apiKeyJSON struct {
+	ID         string     `json:"id"`
+	Version    int        `json:"version"`
+	Name       string     `json:"name"`
+	Role       string     `json:"role"`
+	Prefix     string     `json:"prefix"`
+	State      string     `json:"state"`
+	CreatedBy  *string    `json:"created_by"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
+	Secret     string     `json:"secret,omitempty"`
+}
+
+func (h *apiKeyHandlers) toJSON(k register.APIKey) apiKeyJSON {
+	out := apiKeyJSON{ID: k.ID, Version: k.Version, Name: k.Name, Role: string(k.Role), Prefix: k.Prefix,
+		ExpiresAt: k.ExpiresAt, LastUsedAt: k.LastUsedAt, RevokedAt: k.RevokedAt, CreatedAt: k.CreatedAt,
+		UpdatedAt: k.UpdatedAt, State: "active"}
+	if k.CreatedBy != "" {
+		out.CreatedBy = &k.CreatedBy
+	}
+	switch {
+	case k.RevokedAt != nil:
+		out.State = "revoked"
+	case k.ExpiresAt != nil && !k.ExpiresAt.After(h.now()):
+		out.State = "expired"
+	}
+	return out
+}
+
+func (h *apiKeyHandlers) create(c *gin.Context) {
+	raw, ok := readBody(c, "application/json")
+	if !ok {
+		return
+	}
+	var in apiKeyWrite
+	if fe := decodeObject(raw, &in); fe != nil {
+		invalid(c, fe...)
+		return
+	}
+	k, secret, err := h.svc.CreateAPIKey(c.Request.Context(), actor(c),
+		register.NewAPIKey{Name: in.Name, Role: register.Role(in.Role), ExpiresAt: in.ExpiresAt})
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	out := h.toJSON(k)
+	out.Secret = secret
+	created(c, "/api/v1/api-keys/"+k.ID, k.Version, out)
+}
+
+func (h *apiKeyHandlers) get(c *gin.Context) {
+	if q := newQuery(c.Request.URL.Query()); q.errs != nil {
+		invalid(c, q.errs...)
+		return
+	}
+	k, err := h.svc.GetAPIKey(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	writeResource(c, http.StatusOK, k.Version, h.toJSON(k))
+}
+
+func (h *apiKeyHandlers) list(c *gin.Context) {
+	q := newQuery(c.Request.URL.Query(), "cursor", "limit")
+	cur, limit := q.str("cursor"), q.limit()
+	if q.errs != nil {
+		invalid(c, q.errs...)
+		return
+	}
+	page, err := h.svc.ListAPIKeys(c.Request.Context(), cur, limit)
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	items := make([]apiKeyJSON, len(page.Items))
+	for i, k := range page.Items {
+		items[i] = h.toJSON(k)
+	}
+	writeJSON(c, http.StatusOK, newList(items, page.NextCursor))
+}
+
+func (h *apiKeyHandlers) revoke(c *gin.Context) {
+	if err := h.svc.RevokeAPIKey(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c)); err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,133 @@
+// Package api is the HTTP layer: one route table, handlers, request and response
+// types, and middleware (request id, metrics and logs, authentication and roles,
+// rate limits, body limits, problem+json errors). It knows nothing of gorm.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/weaklink/weaklink/internal/register"
+)
+
+// Config tunes the HTTP layer.
+type Config struct {
+	TrustedProxies []string  // proxies whose X-Forwarded-For is believed; none by default
+	RateLimit      float64   // requests per second per key; 0 disables
+	RateBurst      int       // bucket size per key
+	Spec           []byte    // openapi.yaml, served as is
+	Logger         *slog.Logger
+	Clock          func() time.Time // nil means time.Now
+}
+
+// Services are the use cases behind the handlers.
+type Services struct {
+	Auth      Authenticator
+	Suppliers SupplierService
+	APIKeys   APIKeyService
+	Audit     AuditService
+	Health    HealthChecker
+}
+
+// Route is one entry of the route table: who may call it and what answers.
+type Route struct {
+	Method, Path string
+	Role         register.Role // "" for public routes
+	handler      gin.HandlerFunc
+}
+
+// routes is the one route table. Paths under /api/v1 need a key and at least Role.
+func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
+	sup := &supplierHandlers{svc: s.Suppliers, log: cfg.Logger}
+	keys := &apiKeyHandlers{svc: s.APIKeys, log: cfg.Logger, now: cfg.Clock}
+	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
+	health := &healthHandlers{db: s.Health, log: cfg.Logger}
+	docs := newDocsHandler(cfg.Spec)
+	const (
+		viewer = register.RoleViewer
+		editor = register.RoleEditor
+		admin  = register.RoleAdmin
+	)
+	return []Route{
+		{"GET", "/healthz", "", health.live},
+		{"GET", "/readyz", "", health.ready},
+		{"GET", "/metrics", "", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
+		{"GET", "/openapi.yaml", "", serveSpec(cfg.Spec)},
+		{"GET", "/docs", "", docs},
+
+		{"GET", "/api/v1/suppliers", viewer, sup.list},
+		{"POST", "/api/v1/suppliers", editor, sup.create},
+		{"GET", "/api/v1/suppliers/:id", viewer, sup.get},
+		{"PATCH", "/api/v1/suppliers/:id", editor, sup.patch},
+		{"DELETE", "/api/v1/suppliers/:id", editor, sup.archive},
+
+		{"GET", "/api/v1/api-keys", admin, keys.list},
+		{"POST", "/api/v1/api-keys", admin, keys.create},
+		{"GET", "/api/v1/api-keys/:id", admin, keys.get},
+		{"DELETE", "/api/v1/api-keys/:id", admin, keys.revoke},
+
+		{"GET", "/api/v1/audit-events", admin, audit.list},
+	}
+}
+
+// New builds the HTTP handler.
+func New(cfg Config, s Services) (*gin.Engine, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	gin.SetMode(gin.ReleaseMode)
+	e := gin.New()
+	// Only configured proxies may set the client address recorded in audit events.
+	if err := e.SetTrustedProxies(cfg.TrustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
+	e.HandleMethodNotAllowed = true
+	e.RedirectTrailingSlash = false
+	e.RedirectFixedPath = false
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	e.Use(requestID(), observe(newMetrics(reg), cfg.Logger), recovery(cfg.Logger), securityHeaders)
+	e.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "No such route.") })
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, "This route does not support "+c.Request.Method+".")
+	})
+
+	v1 := []gin.HandlerFunc{noStore, authenticate(s.Auth, cfg.Logger)}
+	if cfg.RateLimit > 0 {
+		v1 = append(v1, newRateLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Clock).middleware)
+	}
+	for _, r := range routes(s, cfg, reg) {
+		chain := []gin.HandlerFunc{r.handler}
+		if r.Role != "" {
+			chain = append(append(append([]gin.HandlerFunc{}, v1...), requireRole(r.Role)), r.handler)
+		}
+		e.Handle(r.Method, r.Path, chain...)
+	}
+	return e, nil
+}
+
+// RouteTable lists every route with its minimum role, for tests and docs.
+func RouteTable() []Route {
+	var out []Route
+	for _, r := range routes(Services{}, Config{}, prometheus.NewRegistry()) {
+		out = append(out, Route{Method: r.Method, Path: r.Path, Role: r.Role})
+	}
+	return out
+}
+
+func serveSpec(spec []byte) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Data(http.StatusOK, "application/yaml", spec)
+	}
+}

@@ -1,0 +1,124 @@
+// Package config reads the environment into a validated Config. Every command reads
+// the same configuration; nothing here is global.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration.
+type Config struct {
+	Addr            string        // WEAKLINK_ADDR
+	DatabaseURL     string        // WEAKLINK_DATABASE_URL; empty selects SQLite
+	SQLitePath      string        // WEAKLINK_SQLITE_PATH
+	TrustedProxies  []string      // WEAKLINK_TRUSTED_PROXIES, comma-separated IPs or CIDRs
+	RateLimit       float64       // WEAKLINK_RATE_LIMIT requests per second per key; 0 disables
+	RateBurst       int           // WEAKLINK_RATE_BURST
+	MaxOpenConns    int           // WEAKLINK_DB_MAX_OPEN_CONNS
+	MaxIdleConns    int           // WEAKLINK_DB_MAX_IDLE_CONNS
+	ConnMaxLifetime time.Duration // WEAKLINK_DB_CONN_MAX_LIFETIME
+	AutoMigrate     bool          // WEAKLINK_AUTO_MIGRATE: apply pending migrations when serve starts
+	ShutdownTimeout time.Duration // WEAKLINK_SHUTDOWN_TIMEOUT
+	LogLevel        string        // WEAKLINK_LOG_LEVEL: debug, info, warn, error
+	LogFormat       string        // WEAKLINK_LOG_FORMAT: json or text
+}
+
+// Var documents one environment variable, for the README and `weaklink help`.
+type Var struct{ Name, Default, Meaning string }
+
+// Vars lists every environment variable with its default.
+var Vars = []Var{
+	{"WEAKLINK_ADDR", ":8080", "listen address"},
+	{"WEAKLINK_DATABASE_URL", "", "postgres://… selects PostgreSQL; empty uses the embedded SQLite file"},
+	{"WEAKLINK_SQLITE_PATH", "./weaklink.db", "the SQLite file used when no database URL is set"},
+	{"WEAKLINK_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
+	{"WEAKLINK_RATE_LIMIT", "50", "requests per second per API key (token bucket); 0 disables"},
+	{"WEAKLINK_RATE_BURST", "200", "token bucket size per API key"},
+	{"WEAKLINK_DB_MAX_OPEN_CONNS", "20", "connection pool size (SQLite: 8)"},
+	{"WEAKLINK_DB_MAX_IDLE_CONNS", "10", "idle connections kept open"},
+	{"WEAKLINK_DB_CONN_MAX_LIFETIME", "30m", "recycle connections after this long"},
+	{"WEAKLINK_AUTO_MIGRATE", "true", "serve applies pending migrations at start (under a lock)"},
+	{"WEAKLINK_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
+	{"WEAKLINK_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"WEAKLINK_LOG_FORMAT", "json", "json or text"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production) and validates it.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	var errs []error
+	num := func(name string) int {
+		n, err := strconv.Atoi(get(name))
+		if err != nil || n < 0 {
+			errs = append(errs, fmt.Errorf("%s must be a whole number ≥ 0", name))
+		}
+		return n
+	}
+	dur := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("%s must be a duration such as 30s", name))
+		}
+		return d
+	}
+	c := Config{
+		Addr: get("WEAKLINK_ADDR"), DatabaseURL: get("WEAKLINK_DATABASE_URL"), SQLitePath: get("WEAKLINK_SQLITE_PATH"),
+		RateBurst: num("WEAKLINK_RATE_BURST"), MaxOpenConns: num("WEAKLINK_DB_MAX_OPEN_CONNS"),
+		MaxIdleConns: num("WEAKLINK_DB_MAX_IDLE_CONNS"), ConnMaxLifetime: dur("WEAKLINK_DB_CONN_MAX_LIFETIME"),
+		ShutdownTimeout: dur("WEAKLINK_SHUTDOWN_TIMEOUT"), LogLevel: get("WEAKLINK_LOG_LEVEL"), LogFormat: get("WEAKLINK_LOG_FORMAT"),
+	}
+	rate, err := strconv.ParseFloat(get("WEAKLINK_RATE_LIMIT"), 64)
+	if err != nil || rate < 0 {
+		errs = append(errs, errors.New("WEAKLINK_RATE_LIMIT must be a number ≥ 0"))
+	}
+	c.RateLimit = rate
+	if c.RateLimit > 0 && c.RateBurst < 1 {
+		errs = append(errs, errors.New("WEAKLINK_RATE_BURST must be at least 1 when rate limiting is on"))
+	}
+	c.AutoMigrate, err = strconv.ParseBool(get("WEAKLINK_AUTO_MIGRATE"))
+	if err != nil {
+		errs = append(errs, errors.New("WEAKLINK_AUTO_MIGRATE must be true or false"))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		errs = append(errs, errors.New("WEAKLINK_DATABASE_URL must start with postgres:// or postgresql://"))
+	}
+	if getenv("WEAKLINK_DB_MAX_OPEN_CONNS") == "" && c.DatabaseURL == "" {
+		c.MaxOpenConns = 8 // SQLite has one writer; a small pool is plenty
+	}
+	for _, p := range strings.Split(get("WEAKLINK_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if _, err := netip.ParsePrefix(p); err != nil {
+			if _, err := netip.ParseAddr(p); err != nil {
+				errs = append(errs, fmt.Errorf("WEAKLINK_TRUSTED_PROXIES: %q is not an IP address or CIDR", p))
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, errors.New("WEAKLINK_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		errs = append(errs, errors.New("WEAKLINK_LOG_FORMAT must be json or text"))
+	}
+	return c, errors.Join(errs...)
+}

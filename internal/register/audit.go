@@ -1,0 +1,238 @@
+package register
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// Audit actions.
+const (
+	ActionCreate  = "create"
+	ActionUpdate  = "update"
+	ActionArchive = "archive"
+	ActionRevoke  = "revoke"
+)
+
+// Audited resource types.
+const (
+	ResourceSupplier = "supplier"
+	ResourceAPIKey   = "api_key"
+)
+
+// Change is one field's value before and after a mutation (nil when absent).
+type Change struct {
+	Before any `json:"before"`
+	After  any `json:"after"`
+}
+
+// AuditEvent is one entry of the hash-chained audit trail.
+type AuditEvent struct {
+	Seq          int64
+	ID           string
+	OccurredAt   time.Time
+	ActorKeyID   string
+	ActorName    string
+	Action       string
+	ResourceType string
+	ResourceID   string
+	Changes      map[string]Change
+	RequestID    string
+	ClientIP     string
+	PrevHash     string
+	Hash         string
+}
+
+// GenesisHash is the prev_hash of the first event.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// record appends one audit event inside the caller's write transaction. If it fails,
+// the caller's transaction fails and the change it describes is rolled back.
+func (s *Service) record(tx *store.Tx, a Actor, action, resType, resID string, changes map[string]Change, at time.Time) error {
+	head, err := tx.AuditHead()
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(changes)
+	if err != nil {
+		return fmt.Errorf("audit changes: %w", err)
+	}
+	row := store.AuditEventRow{
+		Seq: head.Seq + 1, ID: s.newID(), OccurredAt: at, ActorName: a.Name, Action: action,
+		ResourceType: resType, ResourceID: resID, Changes: string(raw),
+		RequestID: a.RequestID, ClientIP: a.ClientIP, PrevHash: head.Hash,
+	}
+	if a.KeyID != "" {
+		row.ActorKeyID = &a.KeyID
+	}
+	row.Hash = chainHash(row)
+	return tx.AppendAudit(&row)
+}
+
+// chainHash is SHA-256 over a canonical JSON array of every field but the hash itself,
+// so editing any stored field, or the link to the previous event, breaks the chain.
+func chainHash(r store.AuditEventRow) string {
+	actor := ""
+	if r.ActorKeyID != nil {
+		actor = *r.ActorKeyID
+	}
+	canon, _ := json.Marshal([]any{
+		r.Seq, r.ID, r.OccurredAt.UTC().Format(time.RFC3339Nano), actor, r.ActorName, r.Action,
+		r.ResourceType, r.ResourceID, r.Changes, r.RequestID, r.ClientIP, r.PrevHash,
+	})
+	sum := sha256.Sum256(canon)
+	return hex.EncodeToString(sum[:])
+}
+
+// diff lists the fields whose values differ between two snapshots.
+func diff(before, after map[string]any) map[string]Change {
+	out := map[string]Change{}
+	for k, b := range before {
+		if a, ok := after[k]; !ok || !reflect.DeepEqual(a, b) {
+			out[k] = Change{Before: b, After: after[k]}
+		}
+	}
+	for k, a := range after {
+		if _, ok := before[k]; !ok && a != nil {
+			out[k] = Change{After: a}
+		}
+	}
+	return out
+}
+
+// snapshot turns a JSON-tagged value into a generic map for diffing.
+func snapshot(v any) map[string]any {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("audit snapshot: %v", err)) // only for our own plain structs
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return m
+}
+
+// AuditFilter selects audit events; every field is optional.
+type AuditFilter struct {
+	ResourceType string
+	ResourceID   string
+	ActorKeyID   string
+	Action       string
+	Since, Until *time.Time
+	Cursor       string
+	Limit        int
+}
+
+// ListAudit pages the audit trail, newest first.
+func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], error) {
+	limit, err := checkLimit(f.Limit)
+	if err != nil {
+		return Page[AuditEvent]{}, err
+	}
+	q := store.AuditQuery{ResourceType: f.ResourceType, ResourceID: f.ResourceID, ActorKeyID: f.ActorKeyID,
+		Action: f.Action, Since: f.Since, Until: f.Until, Limit: limit}
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, "audit")
+		if err != nil {
+			return Page[AuditEvent]{}, err
+		}
+		var seq int64
+		if _, err := fmt.Sscan(c.Value, &seq); err != nil || seq <= 0 {
+			return Page[AuditEvent]{}, invalidCursor()
+		}
+		q.BeforeSeq = seq
+	}
+	var rows []store.AuditEventRow
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
+		rows, err = tx.ListAudit(q)
+		return err
+	})
+	if err != nil {
+		return Page[AuditEvent]{}, err
+	}
+	page := Page[AuditEvent]{}
+	if len(rows) > limit {
+		rows = rows[:limit]
+		page.NextCursor = encodeCursor(cursor{Kind: "audit", Value: fmt.Sprint(rows[len(rows)-1].Seq)})
+	}
+	page.Items = make([]AuditEvent, len(rows))
+	for i, r := range rows {
+		page.Items[i] = auditFromRow(r)
+	}
+	return page, nil
+}
+
+func auditFromRow(r store.AuditEventRow) AuditEvent {
+	e := AuditEvent{Seq: r.Seq, ID: r.ID, OccurredAt: r.OccurredAt.UTC(), ActorName: r.ActorName, Action: r.Action,
+		ResourceType: r.ResourceType, ResourceID: r.ResourceID, RequestID: r.RequestID, ClientIP: r.ClientIP,
+		PrevHash: r.PrevHash, Hash: r.Hash, Changes: map[string]Change{}}
+	if r.ActorKeyID != nil {
+		e.ActorKeyID = *r.ActorKeyID
+	}
+	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
+	return e
+}
+
+// ChainReport is the outcome of walking the audit chain.
+type ChainReport struct {
+	Events   int64
+	HeadSeq  int64
+	HeadHash string
+}
+
+// ChainBroken says where and how the audit chain fails verification.
+type ChainBroken struct {
+	Seq    int64
+	Reason string
+}
+
+func (e *ChainBroken) Error() string {
+	return fmt.Sprintf("audit chain broken at event %d: %s", e.Seq, e.Reason)
+}
+
+// VerifyAudit walks the whole chain in one snapshot: sequence numbers must be
+// contiguous from 1, each prev_hash must equal the previous event's hash, each hash
+// must match its content, and the head must name the last event. Any failure is a
+// *ChainBroken.
+func (s *Service) VerifyAudit(ctx context.Context) (ChainReport, error) {
+	var rep ChainReport
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		head, err := tx.AuditHead()
+		if err != nil {
+			return err
+		}
+		prevSeq, prevHash := int64(0), GenesisHash
+		for {
+			batch, err := tx.ScanAudit(prevSeq, 1000)
+			if err != nil {
+				return err
+			}
+			for _, r := range batch {
+				switch {
+				case r.Seq != prevSeq+1:
+					return &ChainBroken{Seq: prevSeq + 1, Reason: "event missing (deleted)"}
+				case r.PrevHash != prevHash:
+					return &ChainBroken{Seq: r.Seq, Reason: "does not link to the previous event"}
+				case chainHash(r) != r.Hash:
+					return &ChainBroken{Seq: r.Seq, Reason: "content does not match its hash (edited)"}
+				}
+				prevSeq, prevHash = r.Seq, r.Hash
+				rep.Events++
+			}
+			if len(batch) < 1000 {
+				break
+			}
+		}
+		if head.Seq != prevSeq || head.Hash != prevHash {
+			return &ChainBroken{Seq: prevSeq + 1, Reason: fmt.Sprintf("head names event %d but the chain ends at %d (events deleted from the end)", head.Seq, prevSeq)}
+		}
+		rep.HeadSeq, rep.HeadHash = head.Seq, head.Hash
+		return nil
+	})
+	return rep, err
+}

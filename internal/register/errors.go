@@ -1,0 +1,80 @@
+// Package register holds the domain: suppliers, API keys, the audit trail and the
+// use cases over them. Each exported use case is one transaction; every mutation
+// appends its audit event inside that transaction. It knows nothing of HTTP or gorm.
+package register
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Code classifies a domain error; the HTTP edge maps each code to one status.
+type Code string
+
+// Error codes.
+const (
+	CodeInvalid            Code = "invalid"             // the input breaks a rule; Fields says which
+	CodeNotFound           Code = "not_found"           // no such resource
+	CodeConflict           Code = "conflict"            // duplicate or a state that forbids the change
+	CodePreconditionFailed Code = "precondition_failed" // If-Match names a version that is no longer current
+	CodeUnauthenticated    Code = "unauthenticated"     // no usable credentials
+	CodeForbidden          Code = "forbidden"           // authenticated but not allowed
+)
+
+// FieldError names one invalid field (JSON name or query parameter) and why.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Error is the one domain error type. Message is safe to show to a client.
+type Error struct {
+	Code    Code
+	Message string
+	Fields  []FieldError
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Field + ": " + f.Message
+	}
+	return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, strings.Join(parts, "; "))
+}
+
+// Errorf builds a domain error with a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid builds a validation error from field errors.
+func Invalid(fields ...FieldError) *Error {
+	return &Error{Code: CodeInvalid, Message: "The request is not valid.", Fields: fields}
+}
+
+// ErrorCode returns the code of a domain error, or "" for anything else.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// fieldErrors collects validation failures in order.
+type fieldErrors []FieldError
+
+func (fe *fieldErrors) add(field, format string, args ...any) {
+	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+func (fe fieldErrors) err() error {
+	if len(fe) == 0 {
+		return nil
+	}
+	return Invalid(fe...)
+}

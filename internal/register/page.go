@@ -1,0 +1,56 @@
+package register
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"strconv"
+)
+
+// Page is one page of a list and the cursor of the next (empty on the last page).
+type Page[T any] struct {
+	Items      []T
+	NextCursor string
+}
+
+// Paging limits shared by every list.
+const (
+	DefaultLimit = 50
+	MaxLimit     = 500
+)
+
+// cursor is the opaque position a client sends back for the next page. It names
+// the list and sort it belongs to, so a cursor cannot be replayed against another.
+type cursor struct {
+	Kind  string `json:"k"`
+	Value string `json:"v"`
+	ID    string `json:"i,omitempty"`
+}
+
+func encodeCursor(c cursor) string {
+	raw, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+func decodeCursor(s, kind string) (cursor, error) {
+	var c cursor
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(s) > 1024 || json.Unmarshal(raw, &c) != nil || c.Kind != kind {
+		return cursor{}, invalidCursor()
+	}
+	return c, nil
+}
+
+func invalidCursor() error {
+	return Invalid(FieldError{Field: "cursor", Message: "is not a cursor this list issued (start again without it, with the same sort)"})
+}
+
+// checkLimit applies the default and rejects out-of-range page sizes.
+func checkLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return DefaultLimit, nil
+	case limit < 0 || limit > MaxLimit:
+		return 0, Invalid(FieldError{Field: "limit", Message: "must be between 1 and " + strconv.Itoa(MaxLimit)})
+	}
+	return limit, nil
+}

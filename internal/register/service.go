@@ -1,0 +1,41 @@
+package register
+
+import (
+	"crypto/rand"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// Clock returns the current time; tests inject a fixed one.
+type Clock func() time.Time
+
+// Service runs the register's use cases against a store.
+type Service struct {
+	st    *store.Store
+	clock Clock
+	// rand is the entropy source for ids and secrets (crypto/rand by default).
+	rand func([]byte) (int, error)
+}
+
+// New returns a Service. A nil clock means the system clock.
+func New(st *store.Store, clock Clock) *Service {
+	if clock == nil {
+		clock = time.Now
+	}
+	return &Service{st: st, clock: clock, rand: rand.Read}
+}
+
+// now is the clock in UTC at the precision both databases keep.
+func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+
+// newID returns a time-ordered UUIDv7.
+func (s *Service) newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// validID reports whether id looks like a UUID, so junk never reaches a query.
+func validID(id string) bool {
+	_, err := uuid.Parse(id)
+	return err == nil && len(id) == 36
+}

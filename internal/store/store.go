@@ -1,0 +1,194 @@
+// Package store owns persistence: opening PostgreSQL or the embedded SQLite file,
+// running the versioned migrations, transactions, and the gorm row types. It is the
+// only package that knows gorm; callers see row structs and the errors below.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+// The two supported databases.
+const (
+	Postgres Dialect = "postgres"
+	SQLite   Dialect = "sqlite"
+)
+
+// Errors returned by store methods; callers translate them into domain errors.
+var (
+	ErrNotFound  = errors.New("store: not found")
+	ErrDuplicate = errors.New("store: duplicate")
+	ErrStale     = errors.New("store: stale version")
+)
+
+// Options configure Open.
+type Options struct {
+	// DatabaseURL selects PostgreSQL (postgres:// or postgresql://); empty means SQLite.
+	DatabaseURL string
+	// SQLitePath is the embedded database file used when DatabaseURL is empty.
+	SQLitePath      string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	// BusyTimeout is how long an SQLite writer waits for the lock before failing.
+	BusyTimeout time.Duration
+}
+
+// Store is an open database with its dialect.
+type Store struct {
+	db      *gorm.DB
+	sqlDB   *sql.DB
+	dialect Dialect
+}
+
+// writeLockKey is the PostgreSQL advisory lock every write transaction takes first.
+// It serialises writers so the audit hash chain never forks; SQLite gets the same
+// effect from BEGIN IMMEDIATE.
+const writeLockKey = 0x7765616b6c696e6b // "weaklink"
+
+// Open connects to the configured database and applies connection limits.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	var (
+		dialector gorm.Dialector
+		dialect   Dialect
+	)
+	switch {
+	case strings.HasPrefix(o.DatabaseURL, "postgres://"), strings.HasPrefix(o.DatabaseURL, "postgresql://"):
+		dialector, dialect = postgres.Open(o.DatabaseURL), Postgres
+	case o.DatabaseURL == "":
+		if o.SQLitePath == "" {
+			return nil, errors.New("open store: no SQLite path configured")
+		}
+		dialector, dialect = sqlite.Open(sqliteDSN(o.SQLitePath, o.BusyTimeout)), SQLite
+	default:
+		return nil, errors.New("open store: database URL must start with postgres:// or postgresql://")
+	}
+	// Each Open gets its own gorm.Config: a shared one lets the last dialect win.
+	db, err := gorm.Open(dialector, &gorm.Config{
+		Logger:                 logger.Discard,
+		TranslateError:         true,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC() },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if o.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(o.MaxOpenConns)
+	}
+	if o.MaxIdleConns > 0 {
+		sqlDB.SetMaxIdleConns(o.MaxIdleConns)
+	}
+	if o.ConnMaxLifetime > 0 {
+		sqlDB.SetConnMaxLifetime(o.ConnMaxLifetime)
+	}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect}
+	if err := s.Ping(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	return s, nil
+}
+
+// sqliteDSN turns a file path into a DSN with foreign keys on, WAL, a busy timeout,
+// RFC 3339-like time text and BEGIN IMMEDIATE, so concurrent writers queue instead
+// of failing with "database is locked".
+func sqliteDSN(path string, busy time.Duration) string {
+	if busy <= 0 {
+		busy = 10 * time.Second
+	}
+	q := url.Values{}
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Set("_txlock", "immediate")
+	q.Set("_time_format", "sqlite")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Dialect reports which database the store talks to.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+
+// Close releases the connection pool.
+func (s *Store) Close() error { return s.sqlDB.Close() }
+
+// Tx is a transaction handle; every store method that reads or writes rows hangs off it.
+type Tx struct {
+	db      *gorm.DB
+	dialect Dialect
+}
+
+// Write runs fn in one read-write transaction. On PostgreSQL it first takes the
+// transaction-scoped advisory lock that serialises writers (see writeLockKey).
+func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		if s.dialect == Postgres {
+			if err := g.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
+				return fmt.Errorf("write lock: %w", err)
+			}
+		}
+		return fn(&Tx{db: g, dialect: s.dialect})
+	})
+}
+
+// Read runs fn in one transaction that sees a single consistent snapshot.
+func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
+	// Read-only makes the SQLite driver begin a deferred transaction (a WAL
+	// snapshot that does not queue behind writers); PostgreSQL needs repeatable read.
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.dialect == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+		return fn(&Tx{db: g, dialect: s.dialect})
+	}, opts)
+}
+
+// NoTx returns a handle for single statements that need no transaction.
+func (s *Store) NoTx(ctx context.Context) *Tx {
+	return &Tx{db: s.db.WithContext(ctx), dialect: s.dialect}
+}
+
+// translate maps gorm and driver errors to the store's errors.
+func translate(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return ErrDuplicate
+	default:
+		return fmt.Errorf("%s: %w", op, err)
+	}
+}
+
+// collate wraps a text column so that ordering and comparison are byte-wise on both
+// databases (PostgreSQL would otherwise use the database's locale collation).
+func (t *Tx) collate(column string) string {
+	if t.dialect == Postgres {
+		return column + ` COLLATE "C"`
+	}
+	return column
+}

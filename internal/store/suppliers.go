@@ -1,0 +1,130 @@
+package store
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// SupplierQuery filters and pages the supplier list. Sort names a key of
+// supplierSortColumns; callers validate client input against their own allowlist.
+type SupplierQuery struct {
+	Q               string // case-insensitive substring of the name
+	Statuses        []string
+	Criticalities   []string
+	Countries       []string
+	IncludeArchived bool
+	Sort            string
+	Desc            bool
+	After           *Keyset
+	Limit           int
+}
+
+// Keyset is the position after which the next page starts: the sort column's value
+// on the last row seen and that row's id (the tie-breaker).
+type Keyset struct {
+	Value any
+	ID    string
+}
+
+// supplierSortColumns maps sort keys to columns; nothing else reaches ORDER BY.
+var supplierSortColumns = map[string]string{
+	"name":       "name_key",
+	"created_at": "created_at",
+	"updated_at": "updated_at",
+}
+
+// SupplierSortKeys lists the sort keys the supplier list supports.
+func SupplierSortKeys() []string { return []string{"name", "created_at", "updated_at"} }
+
+// InsertSupplier stores a new supplier.
+func (t *Tx) InsertSupplier(r *SupplierRow) error {
+	return translate("insert supplier", t.db.Create(r).Error)
+}
+
+// GetSupplier loads one supplier, archived or not. ErrNotFound when absent.
+func (t *Tx) GetSupplier(id string) (SupplierRow, error) {
+	var r SupplierRow
+	err := t.db.Where("id = ?", id).Take(&r).Error
+	return r, translate("get supplier", err)
+}
+
+// UpdateSupplier writes every editable column of r if the stored version is still
+// expectedVersion; ErrStale otherwise. r.Version must already be the new version.
+func (t *Tx) UpdateSupplier(r *SupplierRow, expectedVersion int) error {
+	res := t.db.Model(&SupplierRow{}).
+		Where("id = ? AND version = ?", r.ID, expectedVersion).
+		Select("name", "name_key", "criticality", "status", "country", "services", "website",
+			"security_contact", "breach_notification_hours", "contract_start", "contract_end",
+			"dpa_signed_at", "certifications", "notes", "archived_at", "version", "updated_at").
+		Updates(r)
+	if res.Error != nil {
+		return translate("update supplier", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+// ListSuppliers returns up to q.Limit+1 rows so the caller can tell whether a next page exists.
+func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
+	col, ok := supplierSortColumns[q.Sort]
+	if !ok {
+		return nil, fmt.Errorf("list suppliers: unsupported sort %q", q.Sort)
+	}
+	if col == "name_key" {
+		col = t.collate(col)
+	}
+	id := t.collate("id")
+	db := t.db.Model(&SupplierRow{})
+	if !q.IncludeArchived {
+		db = db.Where("archived_at IS NULL")
+	}
+	if q.Q != "" {
+		db = db.Where(`name_key LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(q.Q))+"%")
+	}
+	if len(q.Statuses) > 0 {
+		db = db.Where("status IN ?", q.Statuses)
+	}
+	if len(q.Criticalities) > 0 {
+		db = db.Where("criticality IN ?", q.Criticalities)
+	}
+	if len(q.Countries) > 0 {
+		db = db.Where("country IN ?", q.Countries)
+	}
+	cmp, dir := ">", "ASC"
+	if q.Desc {
+		cmp, dir = "<", "DESC"
+	}
+	if q.After != nil {
+		db = db.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", col, cmp, col, id, cmp),
+			q.After.Value, q.After.Value, q.After.ID)
+	}
+	var rows []SupplierRow
+	err := db.Order(fmt.Sprintf("%s %s, %s %s", col, dir, id, dir)).Limit(q.Limit + 1).Find(&rows).Error
+	if err != nil {
+		return nil, translate("list suppliers", err)
+	}
+	return rows, nil
+}
+
+// SupplierSortValue returns the value of the sort column on a row, for the next cursor.
+func SupplierSortValue(r SupplierRow, sort string) any {
+	switch sort {
+	case "name":
+		return r.NameKey
+	case "created_at":
+		return r.CreatedAt
+	default:
+		return r.UpdatedAt
+	}
+}
+
+// escapeLike makes % and _ in client text match literally.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UTC truncated to microseconds: the precision both databases keep.
+func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
