@@ -19,10 +19,10 @@ import (
 
 // Config tunes the HTTP layer.
 type Config struct {
-	TrustedProxies []string  // proxies whose X-Forwarded-For is believed; none by default
-	RateLimit      float64   // requests per second per key; 0 disables
-	RateBurst      int       // bucket size per key
-	Spec           []byte    // openapi.yaml, served as is
+	TrustedProxies []string // proxies whose X-Forwarded-For is believed; none by default
+	RateLimit      float64  // requests per second per key; 0 disables
+	RateBurst      int      // bucket size per key
+	Spec           []byte   // openapi.yaml, served as is
 	Logger         *slog.Logger
 	Clock          func() time.Time // nil means time.Now
 }
