@@ -3,8 +3,6 @@ package store
 import (
 	"fmt"
 	"time"
-
-	"gorm.io/gorm/clause"
 )
 
 // AuditQuery filters the audit trail; results come newest first.
@@ -22,11 +20,7 @@ type AuditQuery struct {
 // Call it inside Write: the write lock keeps it current until commit.
 func (t *Tx) AuditHead() (AuditHeadRow, error) {
 	var h AuditHeadRow
-	q := t.db.Where("id = 1")
-	if t.dialect == Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-	}
-	return h, translate("read audit head", q.Take(&h).Error)
+	return h, translate("read audit head", t.db.Where("id = 1").Take(&h).Error)
 }
 
 // AppendAudit inserts an event and moves the head to it.

@@ -52,6 +52,7 @@ type Store struct {
 	db      *gorm.DB
 	sqlDB   *sql.DB
 	dialect Dialect
+	opts    Options
 }
 
 // writeLockKey is the PostgreSQL advisory lock every write transaction takes first.
@@ -99,7 +100,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.ConnMaxLifetime > 0 {
 		sqlDB.SetConnMaxLifetime(o.ConnMaxLifetime)
 	}
-	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect}
+	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, opts: o}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
 		return nil, fmt.Errorf("open store: %w", err)
@@ -126,6 +127,11 @@ func sqliteDSN(path string, busy time.Duration) string {
 
 // Dialect reports which database the store talks to.
 func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Location returns the database URL and SQLite path the store was opened with.
+func (s *Store) Location() (databaseURL, sqlitePath string) {
+	return s.opts.DatabaseURL, s.opts.SQLitePath
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
