@@ -155,7 +155,9 @@ func TestServeBootstrapsAndShutsDown(t *testing.T) {
 	// A second start finds the key and prints no new one.
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	var errb2 syncBuffer
-	go func() { done <- run(ctx2, []string{"serve"}, func(k string) string { return c.env[k] }, &bytes.Buffer{}, &errb2) }()
+	go func() {
+		done <- run(ctx2, []string{"serve"}, func(k string) string { return c.env[k] }, &bytes.Buffer{}, &errb2)
+	}()
 	for time.Now().Before(deadline) {
 		if _, err = http.Get("http://" + addr + "/healthz"); err == nil {
 			break
