@@ -34,7 +34,8 @@ var version = ""
 const usage = `weaklink — third-party supplier risk register
 
 Usage:
-  weaklink serve                          run the HTTP API
+  weaklink serve [--addr ADDR] [--no-migrate]
+                                          run the HTTP API
   weaklink migrate up|down|status         manage the database schema
   weaklink apikey create --role ROLE --name NAME [--expires RFC3339]
                                           create a key; prints only the secret on stdout
@@ -72,6 +73,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var cmdErr error
 	switch args[0] {
 	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen address (overrides WEAKLINK_ADDR)")
+		noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (overrides WEAKLINK_AUTO_MIGRATE)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return 2
+		}
+		if *noMigrate {
+			cfg.AutoMigrate = false
+		}
 		cmdErr = serve(ctx, cfg, log, stderr)
 	case "migrate":
 		cmdErr = migrate(ctx, cfg, args[1:], stdout)

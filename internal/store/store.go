@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -45,6 +46,9 @@ type Options struct {
 	ConnMaxLifetime time.Duration
 	// BusyTimeout is how long an SQLite writer waits for the lock before failing.
 	BusyTimeout time.Duration
+	// Statements, when set, counts every SQL statement the store runs (for tests and
+	// benchmarks that prove a request runs a constant number of queries).
+	Statements *atomic.Int64
 }
 
 // Store is an open database with its dialect.
@@ -87,6 +91,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
+	if o.Statements != nil {
+		if err := countStatements(db, o.Statements); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -106,6 +115,25 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	return s, nil
+}
+
+// countStatements registers callbacks that count each statement gorm executes.
+func countStatements(db *gorm.DB, n *atomic.Int64) error {
+	inc := func(*gorm.DB) { n.Add(1) }
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Create().After("gorm:create").Register("weaklink:count", inc),
+		cb.Query().After("gorm:query").Register("weaklink:count", inc),
+		cb.Update().After("gorm:update").Register("weaklink:count", inc),
+		cb.Delete().After("gorm:delete").Register("weaklink:count", inc),
+		cb.Row().After("gorm:row").Register("weaklink:count", inc),
+		cb.Raw().After("gorm:raw").Register("weaklink:count", inc),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sqliteDSN turns a file path into a DSN with foreign keys on, WAL, a busy timeout,

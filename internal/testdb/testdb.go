@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 
 	_ "github.com/glebarez/go-sqlite"  // database/sql driver for raw SQLite access
@@ -43,9 +44,18 @@ func Each(t *testing.T, fn func(t *testing.T, st *store.Store)) {
 // Open returns a fresh migrated store of the given dialect, closed when the test ends.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	st := OpenUnmigrated(t, d)
+	return OpenCounting(t, d, nil)
+}
+
+// OpenCounting is Open with every SQL statement counted in n (after migrating).
+func OpenCounting(t testing.TB, d store.Dialect, n *atomic.Int64) *store.Store {
+	t.Helper()
+	st := open(t, d, n)
 	if _, err := st.MigrateUp(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
+	}
+	if n != nil {
+		n.Store(0)
 	}
 	return st
 }
@@ -53,7 +63,12 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 // OpenUnmigrated returns a fresh, empty store of the given dialect.
 func OpenUnmigrated(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	opts := store.Options{MaxOpenConns: 8}
+	return open(t, d, nil)
+}
+
+func open(t testing.TB, d store.Dialect, n *atomic.Int64) *store.Store {
+	t.Helper()
+	opts := store.Options{MaxOpenConns: 8, Statements: n}
 	if d == store.Postgres {
 		opts.DatabaseURL = Schema(t)
 	} else {
