@@ -80,7 +80,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 	clock := testdb.NewClock(t0)
 	svc := register.New(st, clock.Now)
 	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
-		Spec: spec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock.Now},
+		Spec: spec, Logger: slog.New(slog.NewTextHandler(testLog, nil)), Clock: clock.Now},
 		api.Services{Auth: svc, Suppliers: svc, APIKeys: svc, Audit: svc, Health: st})
 	if err != nil {
 		t.Fatal(err)
@@ -250,3 +250,11 @@ func (r *response) fieldErrors() []string {
 	}
 	return out
 }
+
+// testLog receives the service's logs; WEAKLINK_TEST_LOG=1 shows them.
+var testLog = func() io.Writer {
+	if os.Getenv("WEAKLINK_TEST_LOG") != "" {
+		return os.Stderr
+	}
+	return io.Discard
+}()

@@ -58,7 +58,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	return []Route{
 		{"GET", "/healthz", "", health.live},
 		{"GET", "/readyz", "", health.ready},
-		{"GET", "/metrics", "", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))},
+		{"GET", "/metrics", "", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))},
 		{"GET", "/openapi.yaml", "", serveSpec(cfg.Spec)},
 		{"GET", "/docs", "", docs},
 

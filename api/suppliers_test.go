@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -47,6 +48,11 @@ func TestSupplierLifecycleThroughAPI(t *testing.T) {
 		if p["country"] != nil || p["criticality"] != "critical" || p["services"] != "bulk email" || p["version"] != 2.0 ||
 			p["updated_at"] != "2026-11-23T09:01:00Z" || patched.Header().Get("ETag") != `"2"` {
 			t.Fatalf("patched: %v", p)
+		}
+
+		// What was stored is what was answered: timestamps come from the injected clock.
+		if again := h.do(request{method: "GET", path: "/api/v1/suppliers/" + id, role: register.RoleViewer}).object(); again["updated_at"] != "2026-11-23T09:01:00Z" {
+			t.Fatalf("stored updated_at %v", again["updated_at"])
 		}
 
 		// The stale ETag now fails, and so does a weak one.
@@ -128,7 +134,7 @@ func TestConcurrentConflictingUpdates(t *testing.T) {
 					<-start
 					res := h.do(request{method: "PATCH", path: "/api/v1/suppliers/" + id, role: register.RoleEditor,
 						header: map[string]string{"If-Match": etag},
-						body:   map[string]any{"notes": "writer " + string(rune('A'+i))}})
+						body:   map[string]any{"notes": fmt.Sprintf("round %d, writer %d", round, i)}})
 					codes[i] = res.Code
 				}()
 			}

@@ -52,6 +52,38 @@ func hashSecret(secret string) string {
 
 // CreateAPIKey stores a new key and returns it with its secret, which is shown once.
 func (s *Service) CreateAPIKey(ctx context.Context, a Actor, in NewAPIKey) (APIKey, string, error) {
+	var (
+		k      APIKey
+		secret string
+	)
+	err := s.st.Write(ctx, func(tx *store.Tx) (err error) {
+		k, secret, err = s.createAPIKey(tx, a, in)
+		return err
+	})
+	return k, secret, err
+}
+
+// BootstrapAdminKey creates an admin key when no key has ever existed, so that a
+// fresh installation can be used. It returns the secret, or "" when keys exist.
+// Count and create share one write transaction, so replicas starting together on an
+// empty database create one key between them.
+func (s *Service) BootstrapAdminKey(ctx context.Context) (APIKey, string, error) {
+	var (
+		k      APIKey
+		secret string
+	)
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		n, err := tx.CountAPIKeys()
+		if err != nil || n > 0 {
+			return err
+		}
+		k, secret, err = s.createAPIKey(tx, SystemActor("bootstrap"), NewAPIKey{Name: "bootstrap-admin", Role: RoleAdmin})
+		return err
+	})
+	return k, secret, err
+}
+
+func (s *Service) createAPIKey(tx *store.Tx, a Actor, in NewAPIKey) (APIKey, string, error) {
 	now := s.now()
 	in.Name = strings.TrimSpace(in.Name)
 	var fe fieldErrors
@@ -88,34 +120,17 @@ func (s *Service) CreateAPIKey(ctx context.Context, a Actor, in NewAPIKey) (APIK
 	if a.KeyID != "" {
 		row.CreatedBy = &a.KeyID
 	}
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.InsertAPIKey(&row); err != nil {
-			return err
-		}
-		changes := map[string]Change{"name": {After: k.Name}, "role": {After: k.Role}}
-		if k.ExpiresAt != nil {
-			changes["expires_at"] = Change{After: k.ExpiresAt.Format(time.RFC3339Nano)}
-		}
-		return s.record(tx, a, ActionCreate, ResourceAPIKey, k.ID, changes, now)
-	})
-	if err != nil {
+	if err := tx.InsertAPIKey(&row); err != nil {
+		return APIKey{}, "", err
+	}
+	changes := map[string]Change{"name": {After: k.Name}, "role": {After: k.Role}}
+	if k.ExpiresAt != nil {
+		changes["expires_at"] = Change{After: k.ExpiresAt.Format(time.RFC3339Nano)}
+	}
+	if err := s.record(tx, a, ActionCreate, ResourceAPIKey, k.ID, changes, now); err != nil {
 		return APIKey{}, "", err
 	}
 	return k, secret, nil
-}
-
-// BootstrapAdminKey creates an admin key when no key has ever existed, so that a
-// fresh installation can be used. It returns the secret, or "" when keys exist.
-func (s *Service) BootstrapAdminKey(ctx context.Context) (APIKey, string, error) {
-	var n int64
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		n, err = tx.CountAPIKeys()
-		return err
-	})
-	if err != nil || n > 0 {
-		return APIKey{}, "", err
-	}
-	return s.CreateAPIKey(ctx, SystemActor("bootstrap"), NewAPIKey{Name: "bootstrap-admin", Role: RoleAdmin})
 }
 
 // Authenticate resolves a bearer secret to its actor. Unknown, revoked and expired

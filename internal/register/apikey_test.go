@@ -3,6 +3,7 @@ package register_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -77,6 +78,38 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		}
 		if err := svc.RevokeAPIKey(ctx, admin, boot.ID, nil); register.ErrorCode(err) != register.CodeConflict {
 			t.Fatalf("revoking twice: %v", err)
+		}
+	})
+}
+
+// Replicas starting together on an empty database create one bootstrap key between them.
+func TestBootstrapCreatesOneKeyUnderConcurrency(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := newService(t, st)
+		secrets := make(chan string, 4)
+		var wg sync.WaitGroup
+		for i := 0; i < 4; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, s, err := svc.BootstrapAdminKey(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				secrets <- s
+			}()
+		}
+		wg.Wait()
+		close(secrets)
+		n := 0
+		for s := range secrets {
+			if s != "" {
+				n++
+			}
+		}
+		page, _ := svc.ListAPIKeys(context.Background(), "", 0)
+		if n != 1 || len(page.Items) != 1 {
+			t.Fatalf("%d secrets printed, %d keys stored; want 1 and 1", n, len(page.Items))
 		}
 	})
 }

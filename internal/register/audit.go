@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/weaklink/weaklink/internal/store"
@@ -24,6 +25,12 @@ const (
 const (
 	ResourceSupplier = "supplier"
 	ResourceAPIKey   = "api_key"
+)
+
+// ResourceTypes and Actions are the values the audit trail's filters accept.
+var (
+	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey}
+	Actions       = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke}
 )
 
 // Change is one field's value before and after a mutation (nil when absent).
@@ -132,6 +139,25 @@ type AuditFilter struct {
 func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent], error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
+		return Page[AuditEvent]{}, err
+	}
+	var fe fieldErrors
+	if f.ResourceType != "" && !oneOf(f.ResourceType, ResourceTypes) {
+		fe.add("resource_type", "must be one of %s", strings.Join(ResourceTypes, ", "))
+	}
+	if f.Action != "" && !oneOf(f.Action, Actions) {
+		fe.add("action", "must be one of %s", strings.Join(Actions, ", "))
+	}
+	if f.ResourceID != "" && !validID(f.ResourceID) {
+		fe.add("resource_id", "must be a UUID")
+	}
+	if f.ActorKeyID != "" && !validID(f.ActorKeyID) {
+		fe.add("actor_key_id", "must be a UUID")
+	}
+	if f.Since != nil && f.Until != nil && !f.Until.After(*f.Since) {
+		fe.add("until", "must be after since")
+	}
+	if err := fe.err(); err != nil {
 		return Page[AuditEvent]{}, err
 	}
 	q := store.AuditQuery{ResourceType: f.ResourceType, ResourceID: f.ResourceID, ActorKeyID: f.ActorKeyID,

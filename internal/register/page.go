@@ -1,6 +1,7 @@
 package register
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -26,15 +27,21 @@ type cursor struct {
 	ID    string `json:"i,omitempty"`
 }
 
+// maxCursorLen bounds a cursor; one holding a 200-character name fits comfortably.
+const maxCursorLen = 2048
+
 func encodeCursor(c cursor) string {
-	raw, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(raw)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(c)
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSpace(buf.Bytes()))
 }
 
 func decodeCursor(s, kind string) (cursor, error) {
 	var c cursor
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(s) > 1024 || json.Unmarshal(raw, &c) != nil || c.Kind != kind {
+	if err != nil || len(s) > maxCursorLen || json.Unmarshal(raw, &c) != nil || c.Kind != kind {
 		return cursor{}, invalidCursor()
 	}
 	return c, nil

@@ -3,6 +3,7 @@ package register_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,6 +173,23 @@ func TestListRejectsBadParameters(t *testing.T) {
 			if _, err := svc.ListSuppliers(ctx, f); register.ErrorCode(err) != register.CodeInvalid {
 				t.Errorf("%s: err = %v, want invalid", name, err)
 			}
+		}
+	})
+}
+
+// A cursor holding the longest name, in characters JSON would escape or that take
+// several bytes, is still accepted.
+func TestCursorCarriesLongNames(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		svc, _ := newService(t, st)
+		ctx := context.Background()
+		for _, n := range []string{strings.Repeat("&", 200), strings.Repeat("é€", 100), "zz"} {
+			if _, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: n, Criticality: "low"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := walk(t, svc, register.SupplierFilter{Limit: 1}, nil); len(got) != 3 {
+			t.Fatalf("walked %d suppliers, want 3", len(got))
 		}
 	})
 }

@@ -86,7 +86,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
-		NowFunc:                func() time.Time { return time.Now().UTC() },
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
@@ -136,9 +136,9 @@ func countStatements(db *gorm.DB, n *atomic.Int64) error {
 	return nil
 }
 
-// sqliteDSN turns a file path into a DSN with foreign keys on, WAL, a busy timeout,
-// RFC 3339-like time text and BEGIN IMMEDIATE, so concurrent writers queue instead
-// of failing with "database is locked".
+// sqliteDSN turns a file path into a DSN with foreign keys on, WAL, a busy timeout
+// and BEGIN IMMEDIATE, so concurrent writers queue instead of failing with
+// "database is locked".
 func sqliteDSN(path string, busy time.Duration) string {
 	if busy <= 0 {
 		busy = 10 * time.Second
@@ -149,7 +149,9 @@ func sqliteDSN(path string, busy time.Duration) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", busy.Milliseconds()))
 	q.Add("_pragma", "synchronous(NORMAL)")
 	q.Set("_txlock", "immediate")
-	q.Set("_time_format", "sqlite")
+	// No _time_format: the driver stops reading parameters after it, which would
+	// silently drop _txlock. Times are written in Go's default layout, always UTC, so
+	// they still compare and sort correctly as text.
 	return "file:" + path + "?" + q.Encode()
 }
 

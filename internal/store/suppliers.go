@@ -56,8 +56,8 @@ func (t *Tx) UpdateSupplier(r *SupplierRow, expectedVersion int) error {
 		Where("id = ? AND version = ?", r.ID, expectedVersion).
 		Select("name", "name_key", "criticality", "status", "country", "services", "website",
 			"security_contact", "breach_notification_hours", "contract_start", "contract_end",
-			"dpa_signed_at", "certifications", "notes", "archived_at", "version", "updated_at").
-		Updates(r)
+					"dpa_signed_at", "certifications", "notes", "archived_at", "version", "updated_at").
+		UpdateColumns(r) // not Updates: gorm would stamp updated_at with its own clock
 	if res.Error != nil {
 		return translate("update supplier", res.Error)
 	}
