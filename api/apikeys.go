@@ -64,13 +64,8 @@ func (h *apiKeyHandlers) toJSON(k register.APIKey) apiKeyJSON {
 }
 
 func (h *apiKeyHandlers) create(c *gin.Context) {
-	raw, ok := readBody(c, "application/json")
-	if !ok {
-		return
-	}
 	var in apiKeyWrite
-	if fe := decodeObject(raw, &in); fe != nil {
-		invalid(c, fe...)
+	if !bindJSON(c, &in) {
 		return
 	}
 	k, secret, err := h.svc.CreateAPIKey(c.Request.Context(), actor(c),
@@ -109,11 +104,7 @@ func (h *apiKeyHandlers) list(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	items := make([]apiKeyJSON, len(page.Items))
-	for i, k := range page.Items {
-		items[i] = h.toJSON(k)
-	}
-	writeJSON(c, http.StatusOK, newList(items, page.NextCursor))
+	writePage(c, page, h.toJSON)
 }
 
 func (h *apiKeyHandlers) revoke(c *gin.Context) {

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"log/slog"
-	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -55,16 +54,18 @@ func (h *auditHandlers) list(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	items := make([]auditEventJSON, len(page.Items))
-	for i, e := range page.Items {
-		items[i] = auditEventJSON{Seq: e.Seq, ID: e.ID, OccurredAt: e.OccurredAt,
-			Actor:  auditActorJSON{Name: e.ActorName},
-			Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Changes: e.Changes,
-			RequestID: e.RequestID, ClientIP: e.ClientIP, PrevHash: e.PrevHash, Hash: e.Hash}
-		if e.ActorKeyID != "" {
-			id := e.ActorKeyID
-			items[i].Actor.KeyID = &id
-		}
+	writePage(c, page, toAuditEventJSON)
+}
+
+func toAuditEventJSON(e register.AuditEvent) auditEventJSON {
+	out := auditEventJSON{Seq: e.Seq, ID: e.ID, OccurredAt: e.OccurredAt,
+		Actor:  auditActorJSON{Name: e.ActorName},
+		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Changes: e.Changes,
+		RequestID: e.RequestID, ClientIP: e.ClientIP, PrevHash: e.PrevHash, Hash: e.Hash}
+	if e.ActorKeyID != "" {
+		id := e.ActorKeyID
+		out.Actor.KeyID = &id
 	}
-	writeJSON(c, http.StatusOK, newList(items, page.NextCursor))
+	return out
+
 }

@@ -55,6 +55,19 @@ func readBody(c *gin.Context, mediaTypes ...string) ([]byte, bool) {
 	return raw, true
 }
 
+// bindJSON reads a JSON object body into dst, answering 413, 415 or 400 itself.
+func bindJSON(c *gin.Context, dst any) bool {
+	raw, ok := readBody(c, "application/json")
+	if !ok {
+		return false
+	}
+	if fe := decodeObject(raw, dst); fe != nil {
+		invalid(c, fe...)
+		return false
+	}
+	return true
+}
+
 // decodeObject checks that raw is a JSON object whose keys are all writable fields
 // of dst, then decodes it into dst. Every problem becomes a field-level error.
 func decodeObject(raw []byte, dst any) []register.FieldError {

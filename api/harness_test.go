@@ -108,15 +108,8 @@ type request struct {
 	remoteAddr   string
 }
 
-type response struct {
-	*httptest.ResponseRecorder
-	t *testing.T
-}
-
-// do sends the request through the router and validates the response against the
-// contract (status documented, headers and body matching the schema).
-func (h *harness) do(r request) *response {
-	h.t.Helper()
+// build makes the HTTP request (without credentials) and returns its body bytes.
+func (r request) build() (*http.Request, []byte) {
 	var body []byte
 	switch b := r.body.(type) {
 	case nil:
@@ -135,6 +128,19 @@ func (h *harness) do(r request) *response {
 		}
 		req.Header.Set("Content-Type", ct)
 	}
+	return req, body
+}
+
+type response struct {
+	*httptest.ResponseRecorder
+	t *testing.T
+}
+
+// do sends the request through the router and validates the response against the
+// contract (status documented, headers and body matching the schema).
+func (h *harness) do(r request) *response {
+	h.t.Helper()
+	req, body := r.build()
 	key := r.key
 	if key == "" && r.role != "" {
 		key = h.keys[r.role]
@@ -191,18 +197,7 @@ func (h *harness) validate(req *http.Request, body []byte, res *response) {
 // contract accepts, so the spec cannot be stricter than the service.
 func (h *harness) validRequest(r request) *response {
 	h.t.Helper()
-	var body []byte
-	if r.body != nil {
-		body, _ = json.Marshal(r.body)
-	}
-	req := httptest.NewRequest(r.method, r.path, bytes.NewReader(body))
-	if body != nil {
-		ct := r.contentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		req.Header.Set("Content-Type", ct)
-	}
+	req, _ := r.build()
 	route, params, err := h.router.FindRoute(req)
 	if err != nil {
 		h.t.Fatalf("%s %s: %v", r.method, r.path, err)

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/weaklink/weaklink/internal/register"
 )
 
 // jsonEncode writes v without escaping <, > and & (the API is not embedded in HTML).
@@ -64,15 +66,16 @@ type listJSON[T any] struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
-func newList[T any](items []T, next string) listJSON[T] {
-	l := listJSON[T]{Items: items}
-	if l.Items == nil {
-		l.Items = []T{}
+// writePage answers 200 with one page of a list, each item converted for the wire.
+func writePage[T, J any](c *gin.Context, page register.Page[T], conv func(T) J) {
+	l := listJSON[J]{Items: make([]J, len(page.Items))}
+	for i, it := range page.Items {
+		l.Items[i] = conv(it)
 	}
-	if next != "" {
-		l.NextCursor = &next
+	if page.NextCursor != "" {
+		l.NextCursor = &page.NextCursor
 	}
-	return l
+	writeJSON(c, http.StatusOK, l)
 }
 
 // created answers 201 with Location and the resource.

@@ -112,13 +112,8 @@ func (w supplierWrite) fields() register.SupplierFields {
 }
 
 func (h *supplierHandlers) create(c *gin.Context) {
-	raw, ok := readBody(c, "application/json")
-	if !ok {
-		return
-	}
 	var in supplierWrite
-	if fe := decodeObject(raw, &in); fe != nil {
-		invalid(c, fe...)
+	if !bindJSON(c, &in) {
 		return
 	}
 	s, err := h.svc.CreateSupplier(c.Request.Context(), actor(c), in.fields())
@@ -157,11 +152,7 @@ func (h *supplierHandlers) list(c *gin.Context) {
 		writeError(c, h.log, err)
 		return
 	}
-	items := make([]supplierJSON, len(page.Items))
-	for i, s := range page.Items {
-		items[i] = toSupplierJSON(s)
-	}
-	writeJSON(c, http.StatusOK, newList(items, page.NextCursor))
+	writePage(c, page, toSupplierJSON)
 }
 
 func (h *supplierHandlers) patch(c *gin.Context) {

@@ -195,17 +195,9 @@ func (s *Service) ListAPIKeys(ctx context.Context, cur string, limit int) (Page[
 	if err != nil {
 		return Page[APIKey]{}, err
 	}
-	page := Page[APIKey]{}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		page.NextCursor = encodeCursor(cursor{Kind: "api-keys", Value: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID})
-	}
-	page.Items = make([]APIKey, len(rows))
-	for i, r := range rows {
-		page.Items[i] = apiKeyFromRow(r)
-	}
-	return page, nil
+	return pageOf(rows, limit, apiKeyFromRow, func(last store.APIKeyRow) cursor {
+		return cursor{Kind: "api-keys", Value: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
+	}), nil
 }
 
 // RevokeAPIKey revokes a key; it stops working on the next request. The last usable

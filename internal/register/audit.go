@@ -181,16 +181,9 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent
 	if err != nil {
 		return Page[AuditEvent]{}, err
 	}
-	page := Page[AuditEvent]{}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		page.NextCursor = encodeCursor(cursor{Kind: "audit", Value: fmt.Sprint(rows[len(rows)-1].Seq)})
-	}
-	page.Items = make([]AuditEvent, len(rows))
-	for i, r := range rows {
-		page.Items[i] = auditFromRow(r)
-	}
-	return page, nil
+	return pageOf(rows, limit, auditFromRow, func(last store.AuditEventRow) cursor {
+		return cursor{Kind: "audit", Value: fmt.Sprint(last.Seq)}
+	}), nil
 }
 
 func auditFromRow(r store.AuditEventRow) AuditEvent {

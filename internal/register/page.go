@@ -61,3 +61,18 @@ func checkLimit(limit int) (int, error) {
 	}
 	return limit, nil
 }
+
+// pageOf turns up to limit+1 rows into a page: the extra row only says that a next
+// page exists, and the cursor points after the last row kept.
+func pageOf[R, T any](rows []R, limit int, conv func(R) T, next func(last R) cursor) Page[T] {
+	var p Page[T]
+	if len(rows) > limit {
+		rows = rows[:limit]
+		p.NextCursor = encodeCursor(next(rows[len(rows)-1]))
+	}
+	p.Items = make([]T, len(rows))
+	for i, r := range rows {
+		p.Items[i] = conv(r)
+	}
+	return p
+}

@@ -208,24 +208,16 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
-	page := Page[Supplier]{}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		last := rows[len(rows)-1]
-		v := store.SupplierSortValue(last, key)
+	return pageOf(rows, limit, supplierFromRow, func(last store.SupplierRow) cursor {
 		c := cursor{Kind: kind, ID: last.ID}
-		if t, ok := v.(time.Time); ok {
-			c.Value = t.UTC().Format(time.RFC3339Nano)
-		} else {
-			c.Value, _ = v.(string)
+		switch v := store.SupplierSortValue(last, key).(type) {
+		case time.Time:
+			c.Value = v.UTC().Format(time.RFC3339Nano)
+		case string:
+			c.Value = v
 		}
-		page.NextCursor = encodeCursor(c)
-	}
-	page.Items = make([]Supplier, len(rows))
-	for i, r := range rows {
-		page.Items[i] = supplierFromRow(r)
-	}
-	return page, nil
+		return c
+	}), nil
 }
 
 func supplierNotFound() error { return Errorf(CodeNotFound, "No supplier has this id.") }
