@@ -42,6 +42,11 @@ Usage:
   weaklink apikey list                    list keys (never their secrets)
   weaklink apikey revoke ID               revoke a key
   weaklink audit verify                   check the audit trail's hash chain
+  weaklink import FILE [--dry-run]        import suppliers and data holdings from a .csv or
+                                          .xlsx file, all or nothing; prints what changed
+  weaklink export [--format csv|xlsx] [-o FILE]
+                                          write the register in the import layout
+                                          (to stdout without -o)
   weaklink version                        print the version
 
 Configuration comes from the environment:
@@ -90,6 +95,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmdErr = apikey(ctx, cfg, args[1:], stdout)
 	case "audit":
 		cmdErr = audit(ctx, cfg, args[1:], stdout)
+	case "import":
+		cmdErr = importSheet(ctx, cfg, args[1:], stdout, stderr)
+	case "export":
+		cmdErr = exportSheet(ctx, cfg, args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
 		printUsage(stderr)
@@ -167,7 +176,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 	}
 	handler, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, Spec: openapiSpec, Logger: log},
-		api.Services{Auth: svc, Suppliers: svc, APIKeys: svc, Audit: svc, Health: st})
+		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
 	if err != nil {
 		return err
 	}

@@ -75,14 +75,14 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 2 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 3 migration(s)") {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 2") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 3") {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`1\s+applied`).MatchString(out) || !regexp.MustCompile(`2\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`2\s+applied`).MatchString(out) || !regexp.MustCompile(`3\s+pending`).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	if code, _, _ := c.run("migrate", "sideways"); code != 1 {

@@ -80,23 +80,16 @@ func (h *apiKeyHandlers) create(c *gin.Context) {
 }
 
 func (h *apiKeyHandlers) get(c *gin.Context) {
-	if q := newQuery(c.Request.URL.Query()); q.errs != nil {
-		invalid(c, q.errs...)
+	if !noQuery(c) {
 		return
 	}
 	k, err := h.svc.GetAPIKey(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writeResource(c, http.StatusOK, k.Version, h.toJSON(k))
+	answer(c, h.log, http.StatusOK, k.Version, h.toJSON(k), err)
 }
 
 func (h *apiKeyHandlers) list(c *gin.Context) {
-	q := newQuery(c.Request.URL.Query(), "cursor", "limit")
-	cur, limit := q.str("cursor"), q.limit()
-	if q.errs != nil {
-		invalid(c, q.errs...)
+	cur, limit, ok := pageQuery(c)
+	if !ok {
 		return
 	}
 	page, err := h.svc.ListAPIKeys(c.Request.Context(), cur, limit)
@@ -108,9 +101,5 @@ func (h *apiKeyHandlers) list(c *gin.Context) {
 }
 
 func (h *apiKeyHandlers) revoke(c *gin.Context) {
-	if err := h.svc.RevokeAPIKey(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c)); err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	noContent(c, h.log, h.svc.RevokeAPIKey(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c)))
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -78,6 +79,9 @@ func decodeObject(raw []byte, dst any) []register.FieldError {
 	if fe := checkKeys(obj, reflect.TypeOf(dst).Elem()); len(fe) > 0 {
 		return fe
 	}
+	if fe := checkTimes(obj, reflect.TypeOf(dst).Elem()); len(fe) > 0 {
+		return fe
+	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -107,10 +111,45 @@ func checkKeys(obj map[string]json.RawMessage, t reflect.Type) []register.FieldE
 	return fe
 }
 
+var timeType = reflect.TypeOf(time.Time{})
+
+// checkTimes gives timestamp fields a clear error: the JSON decoder's own message
+// for a bad time names neither the field nor the expected format.
+func checkTimes(obj map[string]json.RawMessage, t reflect.Type) []register.FieldError {
+	var fe []register.FieldError
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		if ft != timeType {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		raw, ok := obj[name]
+		if !ok || string(raw) == "null" {
+			continue
+		}
+		var v time.Time
+		if json.Unmarshal(raw, &v) != nil {
+			fe = append(fe, register.FieldError{Field: name, Message: "must be an RFC 3339 timestamp such as 2026-10-29T09:00:00Z"})
+		}
+	}
+	return fe
+}
+
 func jsonFields(t reflect.Type) map[string]bool {
 	out := map[string]bool{}
 	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous && name == "" {
+			for k := range jsonFields(f.Type) {
+				out[k] = true
+			}
+			continue
+		}
 		if name != "" && name != "-" {
 			out[name] = true
 		}
@@ -209,11 +248,12 @@ func applyMergePatch(current any, raw []byte, dst any) []register.FieldError {
 	if err := json.Unmarshal(raw, &patch); err != nil || patch == nil {
 		return []register.FieldError{{Field: "body", Message: "must be a JSON merge patch object" + syntaxHint(raw, err)}}
 	}
-	obj := map[string]json.RawMessage{}
-	for k := range patch {
-		obj[k] = nil
-	}
+	var obj map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &obj)
 	if fe := checkKeys(obj, reflect.TypeOf(dst).Elem()); len(fe) > 0 {
+		return fe
+	}
+	if fe := checkTimes(obj, reflect.TypeOf(dst).Elem()); len(fe) > 0 {
 		return fe
 	}
 	curRaw, _ := json.Marshal(current)

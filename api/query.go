@@ -92,6 +92,15 @@ func (q *query) boolean(name string) bool {
 	return b
 }
 
+// optBool returns nil when the parameter is absent, so "not asked" differs from false.
+func (q *query) optBool(name string) *bool {
+	if q.str(name) == "" {
+		return nil
+	}
+	b := q.boolean(name)
+	return &b
+}
+
 func (q *query) time(name string) *time.Time {
 	s := q.str(name)
 	if s == "" {

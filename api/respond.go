@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -82,4 +83,49 @@ func writePage[T, J any](c *gin.Context, page register.Page[T], conv func(T) J) 
 func created(c *gin.Context, location string, version int, v any) {
 	c.Header("Location", location)
 	writeResource(c, http.StatusCreated, version, v)
+}
+
+// pageQuery reads the cursor and limit of a list that takes no other parameter,
+// answering 400 itself for anything else.
+func pageQuery(c *gin.Context) (cur string, limit int, ok bool) {
+	q := newQuery(c.Request.URL.Query(), "cursor", "limit")
+	cur, limit = q.str("cursor"), q.limit()
+	if q.errs != nil {
+		invalid(c, q.errs...)
+		return "", 0, false
+	}
+	return cur, limit, true
+}
+
+// mergePatchOf returns the apply function a PATCH use case calls with the current
+// state: it renders that state in its wire form, applies the RFC 7396 merge patch
+// and decodes the result with the create rules, so a patch is validated exactly as
+// a create is.
+func mergePatchOf[D, W, F any](raw []byte, wire func(D) W, fields func(W) F) func(D) (F, error) {
+	return func(cur D) (F, error) {
+		var next W
+		if fe := applyMergePatch(wire(cur), raw, &next); fe != nil {
+			var zero F
+			return zero, register.Invalid(fe...)
+		}
+		return fields(next), nil
+	}
+}
+
+// answer writes a versioned resource, or the problem for err.
+func answer(c *gin.Context, log *slog.Logger, status, version int, v any, err error) {
+	if err != nil {
+		writeError(c, log, err)
+		return
+	}
+	writeResource(c, status, version, v)
+}
+
+// noContent answers 204, or the problem for err.
+func noContent(c *gin.Context, log *slog.Logger, err error) {
+	if err != nil {
+		writeError(c, log, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }

@@ -29,11 +29,15 @@ type Config struct {
 
 // Services are the use cases behind the handlers.
 type Services struct {
-	Auth      Authenticator
-	Suppliers SupplierService
-	APIKeys   APIKeyService
-	Audit     AuditService
-	Health    HealthChecker
+	Auth       Authenticator
+	Suppliers  SupplierService
+	Categories CategoryService
+	Inventory  InventoryService
+	Incidents  IncidentService
+	APIKeys    APIKeyService
+	Audit      AuditService
+	Imports    ImportService
+	Health     HealthChecker
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -46,8 +50,12 @@ type Route struct {
 // routes is the one route table. Paths under /api/v1 need a key and at least Role.
 func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	sup := &supplierHandlers{svc: s.Suppliers, log: cfg.Logger}
+	cats := &categoryHandlers{svc: s.Categories, log: cfg.Logger}
+	inv := &inventoryHandlers{svc: s.Inventory, log: cfg.Logger}
+	inc := &incidentHandlers{svc: s.Incidents, log: cfg.Logger}
 	keys := &apiKeyHandlers{svc: s.APIKeys, log: cfg.Logger, now: cfg.Clock}
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
+	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
 	health := &healthHandlers{db: s.Health, log: cfg.Logger}
 	docs := newDocsHandler(cfg.Spec)
 	const (
@@ -67,6 +75,31 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"GET", "/api/v1/suppliers/:id", viewer, sup.get},
 		{"PATCH", "/api/v1/suppliers/:id", editor, sup.patch},
 		{"DELETE", "/api/v1/suppliers/:id", editor, sup.archive},
+		{"GET", "/api/v1/suppliers/:id/data-flows", viewer, inv.dataFlows},
+
+		{"GET", "/api/v1/data-categories", viewer, cats.list},
+		{"POST", "/api/v1/data-categories", admin, cats.create},
+		{"GET", "/api/v1/data-categories/:key", viewer, cats.get},
+		{"PATCH", "/api/v1/data-categories/:key", admin, cats.patch},
+		{"DELETE", "/api/v1/data-categories/:key", admin, cats.delete},
+
+		{"GET", "/api/v1/suppliers/:id/data-holdings", viewer, inv.listHoldings},
+		{"POST", "/api/v1/suppliers/:id/data-holdings", editor, inv.createHolding},
+		{"GET", "/api/v1/data-holdings/:id", viewer, inv.getHolding},
+		{"PATCH", "/api/v1/data-holdings/:id", editor, inv.patchHolding},
+		{"DELETE", "/api/v1/data-holdings/:id", editor, inv.deleteHolding},
+
+		{"GET", "/api/v1/suppliers/:id/subprocessors", viewer, inv.listLinks},
+		{"POST", "/api/v1/suppliers/:id/subprocessors", editor, inv.createLink},
+		{"DELETE", "/api/v1/suppliers/:id/subprocessors/:subprocessor_id", editor, inv.deleteLink},
+
+		{"GET", "/api/v1/exposure", viewer, inv.exposure},
+
+		{"GET", "/api/v1/incidents", viewer, inc.list},
+		{"POST", "/api/v1/incidents", editor, inc.create},
+		{"GET", "/api/v1/incidents/:id", viewer, inc.get},
+		{"PATCH", "/api/v1/incidents/:id", editor, inc.patch},
+		{"GET", "/api/v1/incidents/:id/impact", viewer, inc.impact},
 
 		{"GET", "/api/v1/api-keys", admin, keys.list},
 		{"POST", "/api/v1/api-keys", admin, keys.create},
@@ -74,6 +107,10 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"DELETE", "/api/v1/api-keys/:id", admin, keys.revoke},
 
 		{"GET", "/api/v1/audit-events", admin, audit.list},
+
+		{"POST", "/api/v1/imports", editor, imp.importSheet},
+		{"GET", "/api/v1/imports/template", viewer, imp.template},
+		{"GET", "/api/v1/exports", viewer, imp.export},
 	}
 }
 

@@ -125,23 +125,19 @@ func (h *supplierHandlers) create(c *gin.Context) {
 }
 
 func (h *supplierHandlers) get(c *gin.Context) {
-	q := newQuery(c.Request.URL.Query())
-	if q.errs != nil {
-		invalid(c, q.errs...)
+	if !noQuery(c) {
 		return
 	}
 	s, err := h.svc.GetSupplier(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writeResource(c, http.StatusOK, s.Version, toSupplierJSON(s))
+	answer(c, h.log, http.StatusOK, s.Version, toSupplierJSON(s), err)
 }
 
 func (h *supplierHandlers) list(c *gin.Context) {
-	q := newQuery(c.Request.URL.Query(), "q", "status", "criticality", "country", "include_archived", "sort", "cursor", "limit")
+	q := newQuery(c.Request.URL.Query(), "q", "status", "criticality", "country", "category", "special_category",
+		"holds_personal_data", "include_archived", "sort", "cursor", "limit")
 	f := register.SupplierFilter{Q: q.str("q"), Statuses: q.list("status"), Criticalities: q.list("criticality"),
-		Countries: q.list("country"), IncludeArchived: q.boolean("include_archived"), Sort: q.str("sort"),
+		Countries: q.list("country"), Categories: q.list("category"), SpecialCategory: q.optBool("special_category"),
+		HoldsData: q.optBool("holds_personal_data"), IncludeArchived: q.boolean("include_archived"), Sort: q.str("sort"),
 		Cursor: q.str("cursor"), Limit: q.limit()}
 	if q.errs != nil {
 		invalid(c, q.errs...)
@@ -161,24 +157,10 @@ func (h *supplierHandlers) patch(c *gin.Context) {
 		return
 	}
 	s, err := h.svc.PatchSupplier(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c),
-		func(cur register.Supplier) (register.SupplierFields, error) {
-			var next supplierWrite
-			if fe := applyMergePatch(toSupplierWrite(cur.SupplierFields), raw, &next); fe != nil {
-				return register.SupplierFields{}, register.Invalid(fe...)
-			}
-			return next.fields(), nil
-		})
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writeResource(c, http.StatusOK, s.Version, toSupplierJSON(s))
+		mergePatchOf(raw, func(cur register.Supplier) supplierWrite { return toSupplierWrite(cur.SupplierFields) }, supplierWrite.fields))
+	answer(c, h.log, http.StatusOK, s.Version, toSupplierJSON(s), err)
 }
 
 func (h *supplierHandlers) archive(c *gin.Context) {
-	if err := h.svc.ArchiveSupplier(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c)); err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	c.Status(http.StatusNoContent)
+	noContent(c, h.log, h.svc.ArchiveSupplier(c.Request.Context(), actor(c), c.Param("id"), ifMatch(c)))
 }

@@ -19,6 +19,7 @@ const (
 	ActionUpdate  = "update"
 	ActionArchive = "archive"
 	ActionRevoke  = "revoke"
+	ActionDelete  = "delete"
 )
 
 // Audited resource types.
@@ -29,8 +30,8 @@ const (
 
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
-	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey}
-	Actions       = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke}
+	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident}
+	Actions       = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete}
 )
 
 // Change is one field's value before and after a mutation (nil when absent).

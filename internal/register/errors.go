@@ -6,6 +6,7 @@ package register
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -22,10 +23,13 @@ const (
 	CodeForbidden          Code = "forbidden"           // authenticated but not allowed
 )
 
-// FieldError names one invalid field (JSON name or query parameter) and why.
+// FieldError names one invalid field (JSON name or query parameter) and why. Errors
+// in an imported spreadsheet also carry the row number and column name.
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	Row     int    `json:"row,omitempty"`
+	Column  string `json:"column,omitempty"`
 }
 
 // Error is the one domain error type. Message is safe to show to a client.
@@ -77,4 +81,10 @@ func (fe fieldErrors) err() error {
 		return nil
 	}
 	return Invalid(fe...)
+}
+
+// sortFieldErrors orders errors by field so that answers are deterministic when
+// they were collected from a map.
+func sortFieldErrors(fe fieldErrors) {
+	sort.SliceStable(fe, func(i, j int) bool { return fe[i].Field < fe[j].Field })
 }

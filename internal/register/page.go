@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"sort"
 	"strconv"
 )
 
@@ -75,4 +76,34 @@ func pageOf[R, T any](rows []R, limit int, conv func(R) T, next func(last R) cur
 		p.Items[i] = conv(r)
 	}
 	return p
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// pageSlice pages a list computed in memory (small lists such as the catalogue, or
+// answers assembled from a fixed number of queries). pos gives each item's place
+// in the list's order as text that sorts the same way; the cursor carries the
+// last position seen, so items added meanwhile never make a page repeat or skip.
+func pageSlice[T any](items []T, kind, cur string, limit int, pos func(T) string) (Page[T], error) {
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return Page[T]{}, err
+	}
+	after := ""
+	if cur != "" {
+		c, err := decodeCursor(cur, kind)
+		if err != nil {
+			return Page[T]{}, err
+		}
+		after = c.Value
+	}
+	start := sort.Search(len(items), func(i int) bool { return pos(items[i]) > after })
+	rest := items[start:]
+	var p Page[T]
+	if len(rest) > limit {
+		rest = rest[:limit]
+		p.NextCursor = encodeCursor(cursor{Kind: kind, Value: pos(rest[len(rest)-1])})
+	}
+	p.Items = append(make([]T, 0, len(rest)), rest...)
+	return p, nil
 }

@@ -17,6 +17,9 @@ type SupplierFilter struct {
 	Criticalities   []string
 	Countries       []string
 	IncludeArchived bool
+	Categories      []string
+	SpecialCategory *bool
+	HoldsData       *bool
 	Sort            string
 	Cursor          string
 	Limit           int
@@ -175,6 +178,11 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 			fe.add("country", "must be an ISO 3166-1 alpha-2 country code")
 		}
 	}
+	for _, c := range f.Categories {
+		if !keyPattern.MatchString(c) {
+			fe.add("category", "must be a data category key such as health")
+		}
+	}
 	if len(f.Q) > maxNameLen {
 		fe.add("q", "must be at most %d characters", maxNameLen)
 	}
@@ -183,7 +191,8 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	}
 	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
 	q := store.SupplierQuery{Q: f.Q, Statuses: f.Statuses, Criticalities: f.Criticalities, Countries: f.Countries,
-		IncludeArchived: f.IncludeArchived, Sort: key, Desc: desc, Limit: limit}
+		IncludeArchived: f.IncludeArchived, Categories: f.Categories, SpecialCategory: f.SpecialCategory,
+		HoldsData: f.HoldsData, Sort: key, Desc: desc, Limit: limit}
 	kind := "suppliers:" + f.Sort
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor, kind)
@@ -202,6 +211,15 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	}
 	var rows []store.SupplierRow
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if len(f.Categories) > 0 {
+			var fe fieldErrors
+			if err := s.checkCategories(tx, &fe, "category", f.Categories); err != nil {
+				return err
+			}
+			if err := fe.err(); err != nil {
+				return err
+			}
+		}
 		rows, err = tx.ListSuppliers(q)
 		return err
 	})

@@ -77,7 +77,90 @@ type AuditHeadRow struct {
 // TableName maps AuditHeadRow to its table.
 func (AuditHeadRow) TableName() string { return "audit_head" }
 
+// CategoryRow is one entry of the data category catalogue.
+type CategoryRow struct {
+	ID              string `gorm:"primaryKey"`
+	Key             string
+	Name            string
+	Description     string
+	Sensitivity     int
+	SpecialCategory bool
+	CriminalOffence bool
+	BuiltIn         bool
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// TableName maps CategoryRow to its table.
+func (CategoryRow) TableName() string { return "data_categories" }
+
+// HoldingRow records that a supplier holds one category of personal data.
+type HoldingRow struct {
+	ID                string `gorm:"primaryKey"`
+	SupplierID        string
+	CategoryKey       string
+	DataSubjects      string // JSON array
+	RecordCount       int64
+	Purpose           string
+	Locations         string // JSON array of country codes
+	TransferMechanism *string
+	RetentionPeriod   *string
+	RetentionUntil    *string
+	HeldSince         *string
+	Version           int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// TableName maps HoldingRow to its table.
+func (HoldingRow) TableName() string { return "data_holdings" }
+
+// LinkRow is a sub-processor link: supplier passes data to subprocessor.
+type LinkRow struct {
+	ID             string `gorm:"primaryKey"`
+	SupplierID     string
+	SubprocessorID string
+	AuthorisedAt   *string
+	Version        int
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TableName maps LinkRow to its table.
+func (LinkRow) TableName() string { return "subprocessor_links" }
+
+// LinkCategoryRow names one category that flows along a link.
+type LinkCategoryRow struct {
+	LinkID      string `gorm:"primaryKey"`
+	CategoryKey string `gorm:"primaryKey"`
+}
+
+// TableName maps LinkCategoryRow to its table.
+func (LinkCategoryRow) TableName() string { return "subprocessor_link_categories" }
+
+// IncidentRow is a security incident reported at a supplier.
+type IncidentRow struct {
+	ID                  string `gorm:"primaryKey"`
+	SupplierID          string
+	Summary             string
+	Description         string
+	Status              string
+	AwareAt             time.Time
+	SupplierAwareAt     *time.Time
+	RegulatorNotifiedAt *time.Time
+	SubjectsNotifiedAt  *time.Time
+	ClosedAt            *time.Time
+	Version             int
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+}
+
+// TableName maps IncidentRow to its table.
+func (IncidentRow) TableName() string { return "incidents" }
+
 // AllRows lists every row type, for the test that checks them against the schema.
 func AllRows() []any {
-	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}}
+	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
+		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}}
 }

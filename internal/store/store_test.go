@@ -65,11 +65,13 @@ func TestRowTypesMatchMigratedSchema(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		mapped := map[string]bool{"goose_db_version": true}
 		for _, row := range store.AllRows() {
 			s, err := schema.Parse(row, &sync.Map{}, schema.NamingStrategy{})
 			if err != nil {
 				t.Fatal(err)
 			}
+			mapped[s.Table] = true
 			cols, ok := sch.Tables[s.Table]
 			if !ok {
 				t.Errorf("%T maps to table %s, which the migrations do not create", row, s.Table)
@@ -84,6 +86,11 @@ func TestRowTypesMatchMigratedSchema(t *testing.T) {
 			sort.Strings(got)
 			if !reflect.DeepEqual(want, got) {
 				t.Errorf("%T columns %v, table %s has %v", row, got, s.Table, want)
+			}
+		}
+		for table := range sch.Tables {
+			if !mapped[table] {
+				t.Errorf("table %s has no row type in AllRows", table)
 			}
 		}
 	})

@@ -14,6 +14,9 @@ type SupplierQuery struct {
 	Criticalities   []string
 	Countries       []string
 	IncludeArchived bool
+	Categories      []string // holds any of these categories
+	SpecialCategory *bool    // holds (or not) special-category or criminal-offence data
+	HoldsData       *bool    // holds (or not) any personal data
 	Sort            string
 	Desc            bool
 	After           *Keyset
@@ -93,6 +96,17 @@ func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
 	if len(q.Countries) > 0 {
 		db = db.Where("country IN ?", q.Countries)
 	}
+	if len(q.Categories) > 0 {
+		db = db.Where("EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id AND h.category_key IN ?)", q.Categories)
+	}
+	const special = `EXISTS (SELECT 1 FROM data_holdings h JOIN data_categories c ON c.key = h.category_key
+		WHERE h.supplier_id = suppliers.id AND (c.special_category OR c.criminal_offence))`
+	if q.SpecialCategory != nil {
+		db = db.Where(notIf(!*q.SpecialCategory) + special)
+	}
+	if q.HoldsData != nil {
+		db = db.Where(notIf(!*q.HoldsData) + "EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id)")
+	}
 	cmp, dir := ">", "ASC"
 	if q.Desc {
 		cmp, dir = "<", "DESC"
@@ -121,6 +135,13 @@ func SupplierSortValue(r SupplierRow, sort string) any {
 	}
 }
 
+func notIf(b bool) string {
+	if b {
+		return "NOT "
+	}
+	return ""
+}
+
 // escapeLike makes % and _ in client text match literally.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
@@ -128,3 +149,24 @@ func escapeLike(s string) string {
 
 // UTC truncated to microseconds: the precision both databases keep.
 func normTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// SupplierNames maps supplier ids to names, in batches under the bind-parameter
+// limit of both databases.
+func (t *Tx) SupplierNames(ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	for start := 0; start < len(ids); start += bindBatch {
+		end := min(start+bindBatch, len(ids))
+		var rows []struct{ ID, Name string }
+		if err := t.db.Model(&SupplierRow{}).Select("id", "name").Where("id IN ?", ids[start:end]).Scan(&rows).Error; err != nil {
+			return nil, translate("supplier names", err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
+	}
+	return out, nil
+}
+
+// bindBatch keeps IN lists and multi-row inserts well under SQLite's limit of
+// 32,766 bound parameters per statement.
+const bindBatch = 1000

@@ -1,0 +1,251 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// SupplierRef names a supplier in exposure answers.
+type SupplierRef struct {
+	ID          string
+	Name        string
+	Criticality string
+	Status      string
+	Country     *string
+}
+
+func (n node) ref() SupplierRef {
+	return SupplierRef{ID: n.ID, Name: n.Name, Criticality: n.Criticality, Status: n.Status, Country: n.Country}
+}
+
+func (g *graph) refs(path []string) []SupplierRef {
+	out := make([]SupplierRef, len(path))
+	for i, id := range path {
+		out[i] = g.nodes[id].ref()
+	}
+	return out
+}
+
+// Origin is a direct holder whose data reaches a supplier through links.
+type Origin struct {
+	Supplier     SupplierRef
+	RecordCount  int64
+	DataSubjects []string
+	Path         []SupplierRef // from the holder to the supplier, both included
+}
+
+// Downstream is a sub-processor that data of a category reaches from a supplier.
+type Downstream struct {
+	Supplier SupplierRef
+	Path     []SupplierRef // from the supplier to the sub-processor, both included
+}
+
+// CategoryFlow is one category of data at a supplier: held directly, received from
+// upstream holders, and passed on to sub-processors.
+type CategoryFlow struct {
+	Category     Category
+	Direct       *Holding
+	ReceivedFrom []Origin
+	PassedOn     []Downstream
+	// Records is an upper bound: the supplier's own holding plus every upstream
+	// holding that reaches it (copies may overlap).
+	Records      int64
+	DataSubjects []string
+}
+
+// Flows is what data a supplier holds, receives and passes on.
+type Flows struct {
+	Supplier        SupplierRef
+	Archived        bool
+	Categories      []CategoryFlow
+	Records         int64
+	DataSubjects    []string
+	SpecialCategory bool
+	CriminalOffence bool
+	Subprocessors   []SupplierRef // every supplier downstream, in name order
+}
+
+// DataFlows answers, for one supplier, what personal data it holds directly, what
+// reaches it through sub-processor links, and where it passes data on to. It runs a
+// fixed number of statements whatever the size of the register.
+func (s *Service) DataFlows(ctx context.Context, supplierID string) (Flows, error) {
+	if !validID(supplierID) {
+		return Flows{}, supplierNotFound()
+	}
+	var f Flows
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		f, err = s.flows(tx, supplierID)
+		return err
+	})
+	return f, err
+}
+
+func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
+	sup, err := tx.GetSupplier(supplierID)
+	if errors.Is(err, store.ErrNotFound) {
+		return Flows{}, supplierNotFound()
+	}
+	if err != nil {
+		return Flows{}, err
+	}
+	self := node{ID: sup.ID, Name: sup.Name, NameKey: sup.NameKey, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country}
+	out := Flows{Supplier: self.ref(), Archived: sup.ArchivedAt != nil, Categories: []CategoryFlow{}, DataSubjects: []string{}, Subprocessors: []SupplierRef{}}
+	if out.Archived {
+		return out, nil // archived suppliers neither hold nor pass on data
+	}
+	catalogue, err := s.catalogue(tx)
+	if err != nil {
+		return Flows{}, err
+	}
+	edges, err := tx.LiveEdges(nil)
+	if err != nil {
+		return Flows{}, err
+	}
+	g := graphOf(edges)
+	g.addNode(self)
+	own, err := tx.HoldingsOfSupplier(supplierID)
+	if err != nil {
+		return Flows{}, err
+	}
+	into := g.categoriesInto(supplierID)
+	var upstream []store.LiveHolding
+	if len(into) > 0 {
+		if upstream, err = tx.LiveHoldings(into, true); err != nil {
+			return Flows{}, err
+		}
+	}
+	for _, h := range upstream {
+		g.addNode(liveNode(h))
+	}
+	g.seal()
+
+	byCat := map[string]*CategoryFlow{}
+	flowOf := func(key string) *CategoryFlow {
+		if byCat[key] == nil {
+			byCat[key] = &CategoryFlow{Category: catalogue[key], DataSubjects: []string{}, ReceivedFrom: []Origin{}, PassedOn: []Downstream{}}
+		}
+		return byCat[key]
+	}
+	for _, r := range own {
+		h := holdingFromRow(r)
+		cf := flowOf(h.Category)
+		cf.Direct = &h
+		cf.Records += *h.RecordCount
+		cf.DataSubjects = append(cf.DataSubjects, h.DataSubjects...)
+	}
+	holders := map[string][]store.LiveHolding{}
+	for _, h := range upstream {
+		if h.SupplierID != supplierID {
+			holders[h.CategoryKey] = append(holders[h.CategoryKey], h)
+		}
+	}
+	for _, key := range into {
+		paths := g.pathsTo(key, supplierID)
+		for _, h := range holders[key] {
+			p, ok := paths[h.SupplierID]
+			if !ok {
+				continue // links name the category, but this holder's data does not reach here
+			}
+			cf := flowOf(key)
+			subjects := jsonList(h.DataSubjects)
+			cf.ReceivedFrom = append(cf.ReceivedFrom, Origin{Supplier: g.nodes[h.SupplierID].ref(), RecordCount: h.RecordCount,
+				DataSubjects: subjects, Path: g.refs(p)})
+			cf.Records += h.RecordCount
+			cf.DataSubjects = append(cf.DataSubjects, subjects...)
+		}
+		if cf := byCat[key]; cf != nil {
+			sort.Slice(cf.ReceivedFrom, func(i, j int) bool {
+				return g.less(cf.ReceivedFrom[i].Supplier.ID, cf.ReceivedFrom[j].Supplier.ID)
+			})
+		}
+	}
+	downstream := map[string]bool{}
+	for key, cf := range byCat {
+		for id, p := range g.reach(key, []string{supplierID}) {
+			if id != supplierID {
+				cf.PassedOn = append(cf.PassedOn, Downstream{Supplier: g.nodes[id].ref(), Path: g.refs(p)})
+				downstream[id] = true
+			}
+		}
+		sort.Slice(cf.PassedOn, func(i, j int) bool { return g.less(cf.PassedOn[i].Supplier.ID, cf.PassedOn[j].Supplier.ID) })
+	}
+	keys := make([]string, 0, len(byCat))
+	for k := range byCat {
+		keys = append(keys, k)
+	}
+	sortCategoryKeys(keys, catalogue)
+	for _, k := range keys {
+		cf := byCat[k]
+		cf.DataSubjects = normalizeSet(cf.DataSubjects, func(s string) string { return s })
+		out.Categories = append(out.Categories, *cf)
+		out.Records += cf.Records
+		out.DataSubjects = append(out.DataSubjects, cf.DataSubjects...)
+		out.SpecialCategory = out.SpecialCategory || cf.Category.SpecialCategory
+		out.CriminalOffence = out.CriminalOffence || cf.Category.CriminalOffence
+	}
+	out.DataSubjects = normalizeSet(out.DataSubjects, func(s string) string { return s })
+	ids := make([]string, 0, len(downstream))
+	for id := range downstream {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return g.less(ids[i], ids[j]) })
+	for _, id := range ids {
+		out.Subprocessors = append(out.Subprocessors, g.nodes[id].ref())
+	}
+	return out, nil
+}
+
+func liveNode(h store.LiveHolding) node {
+	return node{ID: h.SupplierID, Name: h.SupplierName, NameKey: h.SupplierNameKey, Criticality: h.SupplierCriticality,
+		Status: h.SupplierStatus, Country: h.SupplierCountry}
+}
+
+// jsonList decodes a stored JSON array of strings.
+func jsonList(raw string) []string {
+	out := []string{}
+	_ = json.Unmarshal([]byte(raw), &out)
+	return out
+}
+
+// graphOf builds the supply-chain graph from live edges.
+func graphOf(edges []store.Edge) *graph {
+	g := newGraph()
+	for _, e := range edges {
+		g.addNode(node{ID: e.From, Name: e.FromName, NameKey: e.FromNameKey, Criticality: e.FromCriticality, Status: e.FromStatus, Country: e.FromCountry})
+		g.addNode(node{ID: e.To, Name: e.ToName, NameKey: e.ToNameKey, Criticality: e.ToCriticality, Status: e.ToStatus, Country: e.ToCountry})
+		g.addEdge(e.Category, e.From, e.To)
+	}
+	return g
+}
+
+// catalogue loads the category catalogue keyed by key.
+func (s *Service) catalogue(tx *store.Tx) (map[string]Category, error) {
+	rows, err := tx.ListCategories()
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Category, len(rows))
+	for _, r := range rows {
+		out[r.Key] = categoryFromRow(r)
+	}
+	return out, nil
+}
+
+// sortCategoryKeys puts special-category and criminal-offence data first, then the
+// most sensitive, then by key: the order a reader should see them in.
+func sortCategoryKeys(keys []string, catalogue map[string]Category) {
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := catalogue[keys[i]], catalogue[keys[j]]
+		if a.Sensitive() != b.Sensitive() {
+			return a.Sensitive()
+		}
+		if a.Sensitivity != b.Sensitivity {
+			return a.Sensitivity > b.Sensitivity
+		}
+		return keys[i] < keys[j]
+	})
+}

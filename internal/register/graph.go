@@ -1,0 +1,170 @@
+package register
+
+import (
+	"sort"
+	"strings"
+)
+
+// The supply-chain graph: suppliers are nodes, and each sub-processor link carries
+// the categories it names. Data of a category flows only along edges labelled with
+// that category, and only between live suppliers. These functions are pure: the
+// caller loads the edges in one statement and traverses them in memory, so a
+// traversal never runs a query per hop, and cycles are harmless because each node
+// is visited once.
+
+// node is what a traversal needs to know about a supplier.
+type node struct {
+	ID, Name, NameKey string
+	Criticality       string
+	Status            string
+	Country           *string
+}
+
+// graph holds, per category, each supplier's sub-processors in name order.
+type graph struct {
+	nodes map[string]node
+	adj   map[string]map[string][]string // category → from → sorted tos
+	rev   map[string]map[string][]string // category → to → froms
+	in    map[string]map[string]bool     // category → suppliers with an incoming edge
+}
+
+func newGraph() *graph {
+	return &graph{nodes: map[string]node{}, adj: map[string]map[string][]string{},
+		rev: map[string]map[string][]string{}, in: map[string]map[string]bool{}}
+}
+
+func (g *graph) addNode(n node) {
+	if _, ok := g.nodes[n.ID]; !ok {
+		if n.NameKey == "" {
+			n.NameKey = strings.ToLower(n.Name)
+		}
+		g.nodes[n.ID] = n
+	}
+}
+
+func (g *graph) addEdge(category, from, to string) {
+	if g.adj[category] == nil {
+		g.adj[category] = map[string][]string{}
+		g.rev[category] = map[string][]string{}
+		g.in[category] = map[string]bool{}
+	}
+	g.adj[category][from] = append(g.adj[category][from], to)
+	g.rev[category][to] = append(g.rev[category][to], from)
+	g.in[category][to] = true
+}
+
+// less orders suppliers by name (case-insensitive), then id, so results never
+// depend on map order or on the database's collation.
+func (g *graph) less(a, b string) bool {
+	na, nb := g.nodes[a].NameKey, g.nodes[b].NameKey
+	if na != nb {
+		return na < nb
+	}
+	return a < b
+}
+
+// seal sorts every adjacency list once, after loading.
+func (g *graph) seal() {
+	for _, byFrom := range g.adj {
+		for from, tos := range byFrom {
+			sort.Slice(tos, func(i, j int) bool { return g.less(tos[i], tos[j]) })
+			byFrom[from] = dedupeSorted(tos)
+		}
+	}
+}
+
+func dedupeSorted(ids []string) []string {
+	out := ids[:0]
+	for i, id := range ids {
+		if i == 0 || id != ids[i-1] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// reach returns every supplier reachable from sources along edges of one category,
+// each with one shortest path from a source (both ends included). Among equally
+// short paths it picks the one whose suppliers' names come first, compared hop by
+// hop: breadth-first search over a frontier kept in that order finds it first.
+func (g *graph) reach(category string, sources []string) map[string][]string {
+	paths := make(map[string][]string, len(sources))
+	frontier := append([]string(nil), sources...)
+	sort.Slice(frontier, func(i, j int) bool { return g.less(frontier[i], frontier[j]) })
+	for _, s := range frontier {
+		paths[s] = []string{s}
+	}
+	adj := g.adj[category]
+	for len(frontier) > 0 {
+		var next []string
+		for _, u := range frontier {
+			for _, v := range adj[u] {
+				if _, seen := paths[v]; seen {
+					continue
+				}
+				p := make([]string, len(paths[u])+1)
+				copy(p, paths[u])
+				p[len(p)-1] = v
+				paths[v] = p
+				next = append(next, v)
+			}
+		}
+		frontier = next
+	}
+	return paths
+}
+
+// pathsTo returns every supplier from which data of the category can flow to target
+// (target excluded), each with one shortest path to it. Distances come from a
+// breadth-first walk backwards from target; each path then steps to the
+// first-named neighbour one hop closer, which yields, among the shortest paths,
+// the one whose names come first hop by hop (the same rule as reach).
+func (g *graph) pathsTo(category, target string) map[string][]string {
+	dist := map[string]int{target: 0}
+	queue := []string{target}
+	rev := g.rev[category]
+	for len(queue) > 0 {
+		u := queue[0]
+		queue = queue[1:]
+		for _, v := range rev[u] {
+			if _, seen := dist[v]; !seen {
+				dist[v] = dist[u] + 1
+				queue = append(queue, v)
+			}
+		}
+	}
+	adj := g.adj[category]
+	out := make(map[string][]string, len(dist)-1)
+	for from, d := range dist {
+		if from == target {
+			continue
+		}
+		path := make([]string, 0, d+1)
+		for u := from; ; {
+			path = append(path, u)
+			if u == target {
+				break
+			}
+			for _, v := range adj[u] { // sorted by name: the first one closer wins
+				if dv, ok := dist[v]; ok && dv == dist[u]-1 {
+					u = v
+					break
+				}
+			}
+		}
+		out[from] = path
+	}
+	return out
+}
+
+// categoriesInto lists the categories with at least one edge into the supplier.
+func (g *graph) categoriesInto(id string) []string {
+	var out []string
+	for c, in := range g.in {
+		if in[id] {
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

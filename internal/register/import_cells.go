@@ -1,0 +1,284 @@
+package register
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/weaklink/weaklink/internal/sheet"
+)
+
+// Spreadsheet cells ⇄ domain fields. Parsing turns what people type into the
+// fields the API takes; formatting writes stored values so that parsing them back
+// gives the same fields.
+
+// column positions in sheet.Columns.
+var (
+	colName      = sheet.Index("supplier_name")
+	colCategory  = sheet.Index("category")
+	firstHolding = sheet.Index("category")
+)
+
+// cellErr is a problem with one cell, before validation.
+type cellErr struct {
+	field   string // within the row: the column, or an element such as certifications[1]
+	message string
+}
+
+// parseSupplierCells reads the supplier columns the sheet has into fields;
+// columns it lacks stay zero (overlaySupplier then leaves them alone).
+func parseSupplierCells(t sheet.Table, cells []string) (SupplierFields, []cellErr) {
+	var f SupplierFields
+	var errs []cellErr
+	get := func(col string) (string, bool) {
+		i := sheet.Index(col)
+		return strings.TrimSpace(cells[i]), t.Has(i)
+	}
+	optional := func(col string) *string {
+		if v, ok := get(col); ok && v != "" {
+			return &v
+		}
+		return nil
+	}
+	f.Name = cells[colName]
+	if v, ok := get("criticality"); ok {
+		f.Criticality = strings.ToLower(v)
+	}
+	if v, ok := get("status"); ok {
+		f.Status = strings.ToLower(v)
+	}
+	f.Country = optional("country")
+	f.Services, f.Website, f.SecurityContact, f.Notes = cells[sheet.Index("services")], cells[sheet.Index("website")],
+		cells[sheet.Index("security_contact")], cells[sheet.Index("notes")]
+	if v, ok := get("breach_notification_hours"); ok && v != "" {
+		n, ok := parseWhole(v)
+		if !ok || n < math.MinInt32 || n > math.MaxInt32 {
+			errs = append(errs, cellErr{"breach_notification_hours", "must be a whole number of hours, such as 24"})
+		} else {
+			h := int(n)
+			f.BreachNotificationHours = &h
+		}
+	}
+	f.ContractStart, f.ContractEnd, f.DPASignedAt = optional("contract_start"), optional("contract_end"), optional("dpa_signed_at")
+	if v, _ := get("certifications"); v != "" {
+		for i, item := range splitList(v) {
+			c, ok := parseCertification(item)
+			if !ok {
+				errs = append(errs, cellErr{"certifications[" + strconv.Itoa(i) + "]",
+					"must be written scheme:expiry or scheme:reference:expiry, such as iso27001:2027-06-30"})
+				continue
+			}
+			f.Certifications = append(f.Certifications, c)
+		}
+	}
+	return f, errs
+}
+
+// hasHolding reports whether a row fills in any data holding column.
+func hasHolding(t sheet.Table, cells []string) bool {
+	for i := firstHolding; i < len(sheet.Columns); i++ {
+		if t.Has(i) && strings.TrimSpace(cells[i]) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// parseHoldingCells reads the holding columns the sheet has into fields.
+func parseHoldingCells(t sheet.Table, cells []string) (HoldingFields, []cellErr) {
+	var f HoldingFields
+	var errs []cellErr
+	get := func(col string) (string, bool) {
+		i := sheet.Index(col)
+		return strings.TrimSpace(cells[i]), t.Has(i)
+	}
+	optional := func(col string, fold func(string) string) *string {
+		if v, ok := get(col); ok && v != "" {
+			v = fold(v)
+			return &v
+		}
+		return nil
+	}
+	same := func(s string) string { return s }
+	f.Category = strings.ToLower(strings.TrimSpace(cells[colCategory]))
+	if v, ok := get("data_subjects"); ok {
+		f.DataSubjects = splitList(v)
+	}
+	if v, ok := get("record_count"); ok && v != "" {
+		if n, ok := parseWhole(v); ok {
+			f.RecordCount = &n
+		} else {
+			errs = append(errs, cellErr{"record_count", "must be a whole number of records, such as 600000"})
+		}
+	}
+	f.Purpose = cells[sheet.Index("purpose")]
+	if v, ok := get("locations"); ok {
+		f.Locations = splitList(v)
+	}
+	f.TransferMechanism = optional("transfer_mechanism", strings.ToLower)
+	f.RetentionPeriod = optional("retention_period", strings.ToUpper)
+	f.RetentionUntil, f.HeldSince = optional("retention_until", same), optional("held_since", same)
+	return f, errs
+}
+
+// overlaySupplier copies the columns the sheet has from src onto dst.
+func overlaySupplier(dst *SupplierFields, src SupplierFields, t sheet.Table) {
+	set := func(col string, apply func()) {
+		if t.Has(sheet.Index(col)) {
+			apply()
+		}
+	}
+	dst.Name = src.Name
+	set("criticality", func() { dst.Criticality = src.Criticality })
+	set("status", func() { dst.Status = src.Status })
+	set("country", func() { dst.Country = src.Country })
+	set("services", func() { dst.Services = src.Services })
+	set("website", func() { dst.Website = src.Website })
+	set("security_contact", func() { dst.SecurityContact = src.SecurityContact })
+	set("breach_notification_hours", func() { dst.BreachNotificationHours = src.BreachNotificationHours })
+	set("contract_start", func() { dst.ContractStart = src.ContractStart })
+	set("contract_end", func() { dst.ContractEnd = src.ContractEnd })
+	set("dpa_signed_at", func() { dst.DPASignedAt = src.DPASignedAt })
+	set("certifications", func() { dst.Certifications = append([]Certification(nil), src.Certifications...) })
+	set("notes", func() { dst.Notes = src.Notes })
+}
+
+// overlayHolding copies the holding columns the sheet has from src onto dst.
+func overlayHolding(dst *HoldingFields, src HoldingFields, t sheet.Table) {
+	set := func(col string, apply func()) {
+		if t.Has(sheet.Index(col)) {
+			apply()
+		}
+	}
+	dst.Category = src.Category
+	set("data_subjects", func() { dst.DataSubjects = append([]string(nil), src.DataSubjects...) })
+	set("record_count", func() { dst.RecordCount = src.RecordCount })
+	set("purpose", func() { dst.Purpose = src.Purpose })
+	set("locations", func() { dst.Locations = append([]string(nil), src.Locations...) })
+	set("transfer_mechanism", func() { dst.TransferMechanism = src.TransferMechanism })
+	set("retention_period", func() { dst.RetentionPeriod = src.RetentionPeriod })
+	set("retention_until", func() { dst.RetentionUntil = src.RetentionUntil })
+	set("held_since", func() { dst.HeldSince = src.HeldSince })
+}
+
+var thousands = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
+
+// parseWhole reads a whole number as people and spreadsheet programs write it:
+// 600000, 600,000, 600000.0 or 6E5.
+func parseWhole(s string) (int64, bool) {
+	if thousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
+	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return n, true
+	}
+	x, err := strconv.ParseFloat(s, 64)
+	if err != nil || x != math.Trunc(x) || math.Abs(x) > 1e15 {
+		return 0, false
+	}
+	return int64(x), true
+}
+
+// splitList splits a cell at semicolons not escaped with a backslash, unescapes
+// \; and \\, trims each item and drops empty ones.
+func splitList(s string) []string {
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		if v := strings.TrimSpace(b.String()); v != "" {
+			out = append(out, v)
+		}
+		b.Reset()
+	}
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == ';' || s[i+1] == '\\'):
+			i++
+			b.WriteByte(s[i])
+		case s[i] == ';':
+			flush()
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	flush()
+	return out
+}
+
+// joinList is the inverse of splitList.
+func joinList(items []string) string {
+	esc := strings.NewReplacer(`\`, `\\`, `;`, `\;`)
+	out := make([]string, len(items))
+	for i, v := range items {
+		out[i] = esc.Replace(v)
+	}
+	return strings.Join(out, "; ")
+}
+
+// parseCertification reads scheme:expiry or scheme:reference:expiry. Schemes and
+// dates have no colons, so a reference may contain them.
+func parseCertification(item string) (Certification, bool) {
+	first, last := strings.IndexByte(item, ':'), strings.LastIndexByte(item, ':')
+	if first < 0 {
+		return Certification{}, false
+	}
+	c := Certification{Scheme: strings.ToLower(strings.TrimSpace(item[:first])), ExpiresAt: strings.TrimSpace(item[last+1:])}
+	if first != last {
+		c.Reference = strings.TrimSpace(item[first+1 : last])
+	}
+	return c, true
+}
+
+func formatCertifications(certs []Certification) string {
+	items := make([]string, len(certs))
+	for i, c := range certs {
+		items[i] = c.Scheme + ":" + c.ExpiresAt
+		if c.Reference != "" {
+			items[i] = c.Scheme + ":" + c.Reference + ":" + c.ExpiresAt
+		}
+	}
+	return joinList(items)
+}
+
+// exportCells writes a supplier and one of its holdings (or none) as a row.
+func exportCells(s Supplier, h *Holding) []string {
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	row := make([]string, len(sheet.Columns))
+	set := func(col, v string) { row[sheet.Index(col)] = v }
+	set("supplier_name", s.Name)
+	set("criticality", s.Criticality)
+	set("status", s.Status)
+	set("country", str(s.Country))
+	set("services", s.Services)
+	set("website", s.Website)
+	set("security_contact", s.SecurityContact)
+	if s.BreachNotificationHours != nil {
+		set("breach_notification_hours", strconv.Itoa(*s.BreachNotificationHours))
+	}
+	set("contract_start", str(s.ContractStart))
+	set("contract_end", str(s.ContractEnd))
+	set("dpa_signed_at", str(s.DPASignedAt))
+	set("certifications", formatCertifications(s.Certifications))
+	set("notes", s.Notes)
+	if h == nil {
+		return row
+	}
+	set("category", h.Category)
+	set("data_subjects", joinList(h.DataSubjects))
+	if h.RecordCount != nil {
+		set("record_count", strconv.FormatInt(*h.RecordCount, 10))
+	}
+	set("purpose", h.Purpose)
+	set("locations", joinList(h.Locations))
+	set("transfer_mechanism", str(h.TransferMechanism))
+	set("retention_period", str(h.RetentionPeriod))
+	set("retention_until", str(h.RetentionUntil))
+	set("held_since", str(h.HeldSince))
+	return row
+}

@@ -1,0 +1,173 @@
+package register
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// ResourceLink is the audit resource type of sub-processor links.
+const ResourceLink = "subprocessor_link"
+
+// LinkFields are what a client writes to link a supplier to its sub-processor.
+type LinkFields struct {
+	SubprocessorID string   `json:"subprocessor_id"`
+	Categories     []string `json:"categories"`
+	AuthorisedAt   *string  `json:"authorised_at"`
+}
+
+// Link says a supplier passes some categories of data to a sub-processor (a fourth party).
+type Link struct {
+	LinkFields
+	ID                   string
+	SupplierID           string
+	SupplierName         string
+	SubprocessorName     string
+	SubprocessorArchived bool
+	Version              int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+// ListLinks pages the sub-processors a supplier passes data to, by name.
+func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit int) (Page[Link], error) {
+	if !validID(supplierID) {
+		return Page[Link]{}, supplierNotFound()
+	}
+	var out []Link
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		if _, err := tx.GetSupplier(supplierID); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return supplierNotFound()
+			}
+			return err
+		}
+		rows, cats, err := tx.LinksOfSupplier(supplierID)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			l := linkFromRow(r.LinkRow, cats[r.ID])
+			l.SupplierName, l.SubprocessorName, l.SubprocessorArchived = r.SupplierName, r.SubprocessorName, r.SubprocessorArchived
+			out = append(out, l)
+		}
+		return nil
+	})
+	if err != nil {
+		return Page[Link]{}, err
+	}
+	return pageSlice(out, "links:"+supplierID, cur, limit, func(l Link) string {
+		return strings.ToLower(l.SubprocessorName) + "\x00" + l.SubprocessorID
+	})
+}
+
+// CreateLink records that a live supplier passes the named categories to another
+// live supplier. Chains may be deep and may loop; traversals handle both.
+func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f LinkFields) (Link, error) {
+	if !validID(supplierID) {
+		return Link{}, supplierNotFound()
+	}
+	now := s.now()
+	f.Categories = normalizeSet(f.Categories, func(s string) string { return s })
+	var fe fieldErrors
+	switch {
+	case f.SubprocessorID == "":
+		fe.add("subprocessor_id", "is required")
+	case !validID(f.SubprocessorID):
+		fe.add("subprocessor_id", "must be a supplier id (a UUID)")
+	case f.SubprocessorID == supplierID:
+		fe.add("subprocessor_id", "must be another supplier than the one passing the data")
+	}
+	if len(f.Categories) == 0 {
+		fe.add("categories", "is required: name the categories of data passed on")
+	}
+	for i, c := range f.Categories {
+		if !keyPattern.MatchString(c) {
+			fe.add("categories["+itoa(i)+"]", "must be a data category key such as contact_details")
+		}
+	}
+	if checkDate(&fe, "authorised_at", f.AuthorisedAt) && *f.AuthorisedAt > now.Format(time.DateOnly) {
+		fe.add("authorised_at", "must not be in the future")
+	}
+	var out Link
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		from, err := tx.GetSupplier(supplierID)
+		if errors.Is(err, store.ErrNotFound) {
+			return supplierNotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.checkCategories(tx, &fe, "categories", f.Categories); err != nil {
+			return err
+		}
+		var to store.SupplierRow
+		if validID(f.SubprocessorID) && f.SubprocessorID != supplierID {
+			to, err = tx.GetSupplier(f.SubprocessorID)
+			if errors.Is(err, store.ErrNotFound) {
+				fe.add("subprocessor_id", "is not a supplier in the register; create the sub-processor as a supplier first")
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := fe.err(); err != nil {
+			return err
+		}
+		if from.ArchivedAt != nil || to.ArchivedAt != nil {
+			return Errorf(CodeConflict, "Archived suppliers neither hold nor pass on data; both ends of a link must be live.")
+		}
+		out = Link{LinkFields: f, ID: s.newID(), SupplierID: supplierID, SupplierName: from.Name,
+			SubprocessorName: to.Name, Version: 1, CreatedAt: now, UpdatedAt: now}
+		row := store.LinkRow{ID: out.ID, SupplierID: supplierID, SubprocessorID: f.SubprocessorID,
+			AuthorisedAt: f.AuthorisedAt, Version: 1, CreatedAt: now, UpdatedAt: now}
+		if err := tx.InsertLink(&row, f.Categories); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				return &Error{Code: CodeConflict, Message: "This supplier already passes data to that sub-processor; delete the link and create it again to change it.",
+					Fields: []FieldError{{Field: "subprocessor_id", Message: "is already linked"}}}
+			}
+			return err
+		}
+		changes := diff(nil, snapshot(f))
+		changes["supplier_id"] = Change{After: supplierID}
+		return s.record(tx, a, ActionCreate, ResourceLink, out.ID, changes, now)
+	})
+	return out, err
+}
+
+// DeleteLink removes the link from a supplier to a sub-processor.
+func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subprocessorID string, ifMatch func(int) bool) error {
+	notFound := Errorf(CodeNotFound, "This supplier has no link to that sub-processor.")
+	if !validID(supplierID) || !validID(subprocessorID) {
+		return notFound
+	}
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		r, cats, err := tx.GetLink(supplierID, subprocessorID)
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound
+		}
+		if err != nil {
+			return err
+		}
+		if ifMatch != nil && !ifMatch(r.Version) {
+			return stale("sub-processor link", r.Version)
+		}
+		if err := tx.DeleteLink(r.ID); err != nil {
+			return err
+		}
+		l := linkFromRow(r, cats)
+		changes := diff(snapshot(l.LinkFields), nil)
+		changes["supplier_id"] = Change{Before: supplierID}
+		return s.record(tx, a, ActionDelete, ResourceLink, r.ID, changes, s.now())
+	})
+}
+
+func linkFromRow(r store.LinkRow, cats []string) Link {
+	if cats == nil {
+		cats = []string{}
+	}
+	return Link{LinkFields: LinkFields{SubprocessorID: r.SubprocessorID, Categories: cats, AuthorisedAt: r.AuthorisedAt},
+		ID: r.ID, SupplierID: r.SupplierID, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}

@@ -1,0 +1,89 @@
+package store
+
+// InsertHolding stores a new data holding. ErrDuplicate when the supplier already
+// holds that category.
+func (t *Tx) InsertHolding(r *HoldingRow) error {
+	return translate("insert holding", t.db.Create(r).Error)
+}
+
+// GetHolding loads one holding by id.
+func (t *Tx) GetHolding(id string) (HoldingRow, error) {
+	var r HoldingRow
+	return r, translate("get holding", t.db.Where("id = ?", id).Take(&r).Error)
+}
+
+// UpdateHolding writes a holding's editable columns if its version is still expectedVersion.
+func (t *Tx) UpdateHolding(r *HoldingRow, expectedVersion int) error {
+	res := t.db.Model(&HoldingRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
+		Select("data_subjects", "record_count", "purpose", "locations", "transfer_mechanism", "retention_period",
+			"retention_until", "held_since", "version", "updated_at").
+		UpdateColumns(r)
+	if res.Error != nil {
+		return translate("update holding", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+// DeleteHolding removes a holding (its history stays in the audit trail).
+func (t *Tx) DeleteHolding(id string) error {
+	return translate("delete holding", t.db.Where("id = ?", id).Delete(&HoldingRow{}).Error)
+}
+
+// HoldingsOfSupplier lists one supplier's holdings by category key.
+func (t *Tx) HoldingsOfSupplier(supplierID string) ([]HoldingRow, error) {
+	var rows []HoldingRow
+	err := t.db.Where("supplier_id = ?", supplierID).Order(t.collate("category_key")).Find(&rows).Error
+	return rows, translate("list holdings", err)
+}
+
+// LiveHolding is what traversals need of a holding of a live (not archived)
+// supplier, with the supplier's summary.
+type LiveHolding struct {
+	SupplierID          string
+	CategoryKey         string
+	DataSubjects        string // JSON array
+	RecordCount         int64
+	SupplierName        string
+	SupplierNameKey     string
+	SupplierCriticality string
+	SupplierStatus      string
+	SupplierCountry     *string
+}
+
+// LiveHoldings returns every holding of a live supplier in the given categories
+// (all categories when none are given), in one statement. With passingOn, only
+// holdings whose supplier passes that category on through a link: the only ones
+// whose data can reach anyone else. Rows are scanned by hand: these answers run to
+// tens of thousands of rows and reflection-based scanning dominated their cost.
+func (t *Tx) LiveHoldings(categories []string, passingOn bool) ([]LiveHolding, error) {
+	q := t.db.Table("data_holdings AS h").
+		Select(`h.supplier_id, h.category_key, h.data_subjects, h.record_count,
+			s.name, s.name_key, s.criticality, s.status, s.country`).
+		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
+	if len(categories) > 0 {
+		q = q.Where("h.category_key IN ?", categories)
+	}
+	if passingOn {
+		// A semi-join both planners run as one pass over the links, not a probe per holding.
+		q = q.Where(`(h.supplier_id, h.category_key) IN (SELECT l.supplier_id, c.category_key
+			FROM subprocessor_links l JOIN subprocessor_link_categories c ON c.link_id = l.id)`)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, translate("list live holdings", err)
+	}
+	defer rows.Close()
+	var out []LiveHolding
+	for rows.Next() {
+		var h LiveHolding
+		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.DataSubjects, &h.RecordCount, &h.SupplierName,
+			&h.SupplierNameKey, &h.SupplierCriticality, &h.SupplierStatus, &h.SupplierCountry); err != nil {
+			return nil, translate("scan live holding", err)
+		}
+		out = append(out, h)
+	}
+	return out, translate("list live holdings", rows.Err())
+}

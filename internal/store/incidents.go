@@ -1,0 +1,55 @@
+package store
+
+import "fmt"
+
+// IncidentQuery filters and pages incidents, newest awareness first.
+type IncidentQuery struct {
+	SupplierID string
+	Statuses   []string
+	After      *Keyset // aware_at, id of the last row seen
+	Limit      int
+}
+
+// InsertIncident stores a new incident.
+func (t *Tx) InsertIncident(r *IncidentRow) error {
+	return translate("insert incident", t.db.Create(r).Error)
+}
+
+// GetIncident loads one incident.
+func (t *Tx) GetIncident(id string) (IncidentRow, error) {
+	var r IncidentRow
+	return r, translate("get incident", t.db.Where("id = ?", id).Take(&r).Error)
+}
+
+// UpdateIncident writes an incident's editable columns if its version is still expectedVersion.
+func (t *Tx) UpdateIncident(r *IncidentRow, expectedVersion int) error {
+	res := t.db.Model(&IncidentRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
+		Select("summary", "description", "status", "aware_at", "supplier_aware_at", "regulator_notified_at",
+			"subjects_notified_at", "closed_at", "version", "updated_at").
+		UpdateColumns(r)
+	if res.Error != nil {
+		return translate("update incident", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+// ListIncidents returns up to q.Limit+1 incidents, most recent aware_at first.
+func (t *Tx) ListIncidents(q IncidentQuery) ([]IncidentRow, error) {
+	db := t.db.Model(&IncidentRow{})
+	if q.SupplierID != "" {
+		db = db.Where("supplier_id = ?", q.SupplierID)
+	}
+	if len(q.Statuses) > 0 {
+		db = db.Where("status IN ?", q.Statuses)
+	}
+	id := t.collate("id")
+	if q.After != nil {
+		db = db.Where(fmt.Sprintf("(aware_at < ? OR (aware_at = ? AND %s < ?))", id), q.After.Value, q.After.Value, q.After.ID)
+	}
+	var rows []IncidentRow
+	err := db.Order("aware_at DESC, " + id + " DESC").Limit(q.Limit + 1).Find(&rows).Error
+	return rows, translate("list incidents", err)
+}
