@@ -22,6 +22,7 @@ import (
 	"github.com/weaklink/weaklink/api"
 	"github.com/weaklink/weaklink/internal/config"
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -164,7 +165,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 		return err
 	}
 	defer st.Close()
-	svc := register.New(st, nil)
+	scfg, err := scoringConfig(cfg.Scoring)
+	if err != nil {
+		return err
+	}
+	svc := register.New(st, nil).WithScoring(scfg)
 	key, secret, err := svc.BootstrapAdminKey(ctx)
 	if err != nil {
 		return fmt.Errorf("bootstrap admin key: %w", err)
@@ -176,7 +181,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 	}
 	handler, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, Spec: openapiSpec, Logger: log},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
 	if err != nil {
 		return err
 	}
@@ -323,6 +328,21 @@ func audit(ctx context.Context, cfg config.Config, args []string, stdout io.Writ
 	}
 	fmt.Fprintf(stdout, "audit trail intact: %d events, head %d %s\n", rep.Events, rep.HeadSeq, rep.HeadHash)
 	return nil
+}
+
+// scoringConfig turns the configured thresholds into the methodology's settings.
+func scoringConfig(c config.Scoring) (scoring.Config, error) {
+	s := scoring.DefaultConfig()
+	s.CriticalCap, s.ExpiredCertPenalty, s.NoDPAPenalty = c.CriticalCap, c.ExpiredCertPenalty, c.NoDPAPenalty
+	s.MaxCertPenalty = 2 * c.ExpiredCertPenalty
+	s.WeakBelow, s.StrongFrom = c.WeakBelow, c.StrongFrom
+	s.TierCritical, s.TierHigh, s.TierMedium = c.Tiers[0], c.Tiers[1], c.Tiers[2]
+	s.ReassessMonths = map[string]int{scoring.TierNameCritical: c.ReassessMonths[0], scoring.TierNameHigh: c.ReassessMonths[1],
+		scoring.TierNameMedium: c.ReassessMonths[2], scoring.TierNameLow: c.ReassessMonths[3]}
+	if err := s.Validate(); err != nil {
+		return s, fmt.Errorf("scoring configuration: %w", err)
+	}
+	return s, nil
 }
 
 func fmtTime(t *time.Time) string {

@@ -75,18 +75,27 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 3 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 5 migration(s)") {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 3") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 5") {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`2\s+applied`).MatchString(out) || !regexp.MustCompile(`3\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`4\s+applied`).MatchString(out) || !regexp.MustCompile(`5\s+pending`).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	if code, _, _ := c.run("migrate", "sideways"); code != 1 {
 		t.Fatalf("bad subcommand exit %d", code)
+	}
+}
+
+// Thresholds that contradict each other stop serve before it listens.
+func TestServeRejectsIncoherentScoring(t *testing.T) {
+	c := newCLI(t)
+	c.env["WEAKLINK_SCORING_TIERS"] = "20,40,60" // critical below high
+	if code, _, errOut := c.run("serve"); code != 1 || !strings.Contains(errOut, "scoring configuration") {
+		t.Fatalf("exit %d: %s", code, errOut)
 	}
 }
 

@@ -26,7 +26,7 @@ const MaxJSONBody = 1 << 20
 var readOnlyFields = map[string]bool{
 	"id": true, "version": true, "created_at": true, "updated_at": true, "archived_at": true,
 	"last_used_at": true, "revoked_at": true, "prefix": true, "secret": true, "created_by": true,
-	"archived": true, "state": true,
+	"archived": true, "state": true, "risk": true,
 }
 
 // readBody reads a JSON body of an accepted media type, answering 415 or 413 itself.

@@ -120,6 +120,14 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 					}
 				}
 			})
+			b.Run("suppliers_by_residual_risk", func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					page, err := svc.ListSuppliers(ctx, register.SupplierFilter{Sort: "-residual_risk", Limit: 50})
+					if err != nil || len(page.Items) != 50 {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("impact", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					im, err := svc.IncidentImpact(ctx, inc.ID)

@@ -29,15 +29,16 @@ type Config struct {
 
 // Services are the use cases behind the handlers.
 type Services struct {
-	Auth       Authenticator
-	Suppliers  SupplierService
-	Categories CategoryService
-	Inventory  InventoryService
-	Incidents  IncidentService
-	APIKeys    APIKeyService
-	Audit      AuditService
-	Imports    ImportService
-	Health     HealthChecker
+	Auth        Authenticator
+	Suppliers   SupplierService
+	Categories  CategoryService
+	Inventory   InventoryService
+	Incidents   IncidentService
+	Assessments AssessmentService
+	APIKeys     APIKeyService
+	Audit       AuditService
+	Imports     ImportService
+	Health      HealthChecker
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -53,6 +54,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	cats := &categoryHandlers{svc: s.Categories, log: cfg.Logger}
 	inv := &inventoryHandlers{svc: s.Inventory, log: cfg.Logger}
 	inc := &incidentHandlers{svc: s.Incidents, log: cfg.Logger}
+	asm := &assessmentHandlers{svc: s.Assessments, log: cfg.Logger}
 	keys := &apiKeyHandlers{svc: s.APIKeys, log: cfg.Logger, now: cfg.Clock}
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
@@ -94,6 +96,21 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"DELETE", "/api/v1/suppliers/:id/subprocessors/:subprocessor_id", editor, inv.deleteLink},
 
 		{"GET", "/api/v1/exposure", viewer, inv.exposure},
+
+		{"GET", "/api/v1/questionnaires", viewer, asm.listQuestionnaires},
+		{"POST", "/api/v1/questionnaires", admin, asm.createQuestionnaire},
+		{"GET", "/api/v1/questionnaires/:id", viewer, asm.getQuestionnaire},
+		{"PATCH", "/api/v1/questionnaires/:id", admin, asm.patchQuestionnaire},
+		{"POST", "/api/v1/questionnaires/:id/publish", admin, asm.publishQuestionnaire},
+		{"POST", "/api/v1/questionnaires/:id/versions", admin, asm.newQuestionnaireVersion},
+
+		{"GET", "/api/v1/suppliers/:id/assessments", viewer, asm.listAssessments},
+		{"POST", "/api/v1/suppliers/:id/assessments", editor, asm.createAssessment},
+		{"GET", "/api/v1/assessments/:id", viewer, asm.getAssessment},
+		{"PATCH", "/api/v1/assessments/:id", editor, asm.patchAssessment},
+		{"POST", "/api/v1/assessments/:id/submit", editor, asm.submitAssessment},
+		{"POST", "/api/v1/assessments/:id/review", editor, asm.reviewAssessment},
+		{"GET", "/api/v1/suppliers/:id/risk", viewer, asm.supplierRisk},
 
 		{"GET", "/api/v1/incidents", viewer, inc.list},
 		{"POST", "/api/v1/incidents", editor, inc.create},

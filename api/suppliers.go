@@ -68,10 +68,19 @@ type supplierJSON struct {
 	DPASignedAt             *string             `json:"dpa_signed_at"`
 	Certifications          []certificationJSON `json:"certifications"`
 	Notes                   string              `json:"notes"`
+	Risk                    *riskSummaryJSON    `json:"risk"`
 	Archived                bool                `json:"archived"`
 	ArchivedAt              *time.Time          `json:"archived_at"`
 	CreatedAt               time.Time           `json:"created_at"`
 	UpdatedAt               time.Time           `json:"updated_at"`
+}
+
+// riskSummaryJSON is a supplier's risk as of the request (see /suppliers/{id}/risk for the breakdown).
+type riskSummaryJSON struct {
+	Inherent float64  `json:"inherent"`
+	Posture  *float64 `json:"posture"`
+	Residual float64  `json:"residual"`
+	Tier     string   `json:"tier"`
 }
 
 func toSupplierJSON(s register.Supplier) supplierJSON {
@@ -86,6 +95,7 @@ func toSupplierJSON(s register.Supplier) supplierJSON {
 		BreachNotificationHours: s.BreachNotificationHours, ContractStart: s.ContractStart, ContractEnd: s.ContractEnd,
 		DPASignedAt: s.DPASignedAt, Certifications: certs, Notes: s.Notes,
 		Archived: s.ArchivedAt != nil, ArchivedAt: s.ArchivedAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
+		Risk: (*riskSummaryJSON)(s.Risk),
 	}
 }
 
@@ -134,10 +144,10 @@ func (h *supplierHandlers) get(c *gin.Context) {
 
 func (h *supplierHandlers) list(c *gin.Context) {
 	q := newQuery(c.Request.URL.Query(), "q", "status", "criticality", "country", "category", "special_category",
-		"holds_personal_data", "include_archived", "sort", "cursor", "limit")
+		"holds_personal_data", "tier", "include_archived", "sort", "cursor", "limit")
 	f := register.SupplierFilter{Q: q.str("q"), Statuses: q.list("status"), Criticalities: q.list("criticality"),
 		Countries: q.list("country"), Categories: q.list("category"), SpecialCategory: q.optBool("special_category"),
-		HoldsData: q.optBool("holds_personal_data"), IncludeArchived: q.boolean("include_archived"), Sort: q.str("sort"),
+		HoldsData: q.optBool("holds_personal_data"), Tiers: q.list("tier"), IncludeArchived: q.boolean("include_archived"), Sort: q.str("sort"),
 		Cursor: q.str("cursor"), Limit: q.limit()}
 	if q.errs != nil {
 		invalid(c, q.errs...)

@@ -19,6 +19,9 @@ func Go(dialect string) []*goose.Migration {
 		goose.NewGoMigration(AppendOnlyAuditVersion,
 			&goose.GoFunc{RunTx: execAll(appendOnlyUp(dialect))},
 			&goose.GoFunc{RunTx: execAll(appendOnlyDown(dialect))}),
+		goose.NewGoMigration(BaselineVersion,
+			&goose.GoFunc{RunTx: baselineUp(dialect)},
+			&goose.GoFunc{RunTx: baselineDown(dialect)}),
 	}
 }
 

@@ -26,6 +26,18 @@ type Config struct {
 	ShutdownTimeout time.Duration // WEAKLINK_SHUTDOWN_TIMEOUT
 	LogLevel        string        // WEAKLINK_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // WEAKLINK_LOG_FORMAT: json or text
+	Scoring         Scoring       // WEAKLINK_SCORING_*: thresholds of the methodology
+}
+
+// Scoring holds the methodology's thresholds (docs/methodology.md explains each).
+type Scoring struct {
+	CriticalCap        float64
+	ExpiredCertPenalty float64
+	NoDPAPenalty       float64
+	WeakBelow          float64
+	StrongFrom         float64
+	Tiers              [3]float64 // residual thresholds for critical, high, medium
+	ReassessMonths     [4]int     // months between assessments for critical, high, medium, low
 }
 
 // Var documents one environment variable, for the README and `weaklink help`.
@@ -46,6 +58,13 @@ var Vars = []Var{
 	{"WEAKLINK_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
 	{"WEAKLINK_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"WEAKLINK_LOG_FORMAT", "json", "json or text"},
+	{"WEAKLINK_SCORING_CRITICAL_CAP", "40", "posture ceiling when a critical control fails"},
+	{"WEAKLINK_SCORING_EXPIRED_CERT_PENALTY", "10", "posture points lost per expired certification (at most twice)"},
+	{"WEAKLINK_SCORING_NO_DPA_PENALTY", "15", "posture points lost when personal data is held without a signed DPA"},
+	{"WEAKLINK_SCORING_WEAK_BELOW", "50", "a posture below this is weak"},
+	{"WEAKLINK_SCORING_STRONG_FROM", "75", "a posture at or above this is strong"},
+	{"WEAKLINK_SCORING_TIERS", "60,40,20", "residual risk at or above which the tier is critical, high, medium"},
+	{"WEAKLINK_SCORING_REASSESS_MONTHS", "6,12,24,36", "months between assessments for tiers critical, high, medium, low"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and validates it.
@@ -87,6 +106,38 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("WEAKLINK_RATE_LIMIT must be a number ≥ 0"))
 	}
 	c.RateLimit = rate
+	number := func(name string) float64 {
+		v, err := strconv.ParseFloat(get(name), 64)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s must be a number", name))
+		}
+		return v
+	}
+	c.Scoring = Scoring{CriticalCap: number("WEAKLINK_SCORING_CRITICAL_CAP"),
+		ExpiredCertPenalty: number("WEAKLINK_SCORING_EXPIRED_CERT_PENALTY"), NoDPAPenalty: number("WEAKLINK_SCORING_NO_DPA_PENALTY"),
+		WeakBelow: number("WEAKLINK_SCORING_WEAK_BELOW"), StrongFrom: number("WEAKLINK_SCORING_STRONG_FROM")}
+	tiers := strings.Split(get("WEAKLINK_SCORING_TIERS"), ",")
+	months := strings.Split(get("WEAKLINK_SCORING_REASSESS_MONTHS"), ",")
+	if len(tiers) != 3 {
+		errs = append(errs, errors.New("WEAKLINK_SCORING_TIERS must be three numbers: critical,high,medium"))
+	}
+	for i := 0; i < len(tiers) && i < 3; i++ {
+		v, err := strconv.ParseFloat(strings.TrimSpace(tiers[i]), 64)
+		if err != nil {
+			errs = append(errs, errors.New("WEAKLINK_SCORING_TIERS must be three numbers: critical,high,medium"))
+		}
+		c.Scoring.Tiers[i] = v
+	}
+	if len(months) != 4 {
+		errs = append(errs, errors.New("WEAKLINK_SCORING_REASSESS_MONTHS must be four whole numbers: critical,high,medium,low"))
+	}
+	for i := 0; i < len(months) && i < 4; i++ {
+		v, err := strconv.Atoi(strings.TrimSpace(months[i]))
+		if err != nil || v < 1 {
+			errs = append(errs, errors.New("WEAKLINK_SCORING_REASSESS_MONTHS must be four whole numbers ≥ 1: critical,high,medium,low"))
+		}
+		c.Scoring.ReassessMonths[i] = v
+	}
 	if c.RateLimit > 0 && c.RateBurst < 1 {
 		errs = append(errs, errors.New("WEAKLINK_RATE_BURST must be at least 1 when rate limiting is on"))
 	}

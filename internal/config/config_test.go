@@ -53,3 +53,26 @@ func TestTrustedProxiesAndRateLimitOff(t *testing.T) {
 		t.Fatalf("%+v", c)
 	}
 }
+
+func TestScoringThresholds(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Scoring.CriticalCap != 40 || c.Scoring.Tiers != [3]float64{60, 40, 20} || c.Scoring.ReassessMonths != [4]int{6, 12, 24, 36} {
+		t.Fatalf("scoring defaults %+v", c.Scoring)
+	}
+	c, err = Load(env(map[string]string{"WEAKLINK_SCORING_TIERS": "70, 45, 15", "WEAKLINK_SCORING_REASSESS_MONTHS": "3,6,12,24"}))
+	if err != nil || c.Scoring.Tiers != [3]float64{70, 45, 15} || c.Scoring.ReassessMonths != [4]int{3, 6, 12, 24} {
+		t.Fatalf("scoring %+v %v", c.Scoring, err)
+	}
+	for name, e := range map[string]map[string]string{
+		"WEAKLINK_SCORING_TIERS":           {"WEAKLINK_SCORING_TIERS": "60,40"},
+		"WEAKLINK_SCORING_REASSESS_MONTHS": {"WEAKLINK_SCORING_REASSESS_MONTHS": "6,12,24,0"},
+		"WEAKLINK_SCORING_CRITICAL_CAP":    {"WEAKLINK_SCORING_CRITICAL_CAP": "forty"},
+	} {
+		if _, err := Load(env(e)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}

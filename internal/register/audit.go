@@ -20,6 +20,9 @@ const (
 	ActionArchive = "archive"
 	ActionRevoke  = "revoke"
 	ActionDelete  = "delete"
+	ActionPublish = "publish"
+	ActionSubmit  = "submit"
+	ActionReview  = "review"
 )
 
 // Audited resource types.
@@ -30,8 +33,10 @@ const (
 
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
-	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident}
-	Actions       = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete}
+	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
+		ResourceQuestionnaire, ResourceAssessment}
+	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
+		ActionSubmit, ActionReview}
 )
 
 // Change is one field's value before and after a mutation (nil when absent).

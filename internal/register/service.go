@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -14,8 +15,9 @@ type Clock func() time.Time
 
 // Service runs the register's use cases against a store.
 type Service struct {
-	st    *store.Store
-	clock Clock
+	st      *store.Store
+	clock   Clock
+	scoring scoring.Config
 	// rand is the entropy source for ids and secrets (crypto/rand by default).
 	rand func([]byte) (int, error)
 }
@@ -25,7 +27,7 @@ func New(st *store.Store, clock Clock) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Service{st: st, clock: clock, rand: rand.Read}
+	return &Service{st: st, clock: clock, rand: rand.Read, scoring: scoring.DefaultConfig()}
 }
 
 // now is the clock in UTC at the precision both databases keep.
@@ -38,4 +40,10 @@ func (s *Service) newID() string { return uuid.Must(uuid.NewV7()).String() }
 func validID(id string) bool {
 	_, err := uuid.Parse(id)
 	return err == nil && len(id) == 36
+}
+
+// WithScoring replaces the scoring thresholds (the defaults are scoring.DefaultConfig).
+func (s *Service) WithScoring(cfg scoring.Config) *Service {
+	s.scoring = cfg
+	return s
 }

@@ -53,6 +53,7 @@ type Supplier struct {
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	ArchivedAt *time.Time
+	Risk       *RiskSummary // computed on read; nil where not asked for
 }
 
 // Field limits, also stated in openapi.yaml.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -20,13 +23,21 @@ type SupplierFilter struct {
 	Categories      []string
 	SpecialCategory *bool
 	HoldsData       *bool
+	Tiers           []string
 	Sort            string
 	Cursor          string
 	Limit           int
 }
 
 // SupplierSorts are the accepted sort values; a leading "-" sorts descending.
-var SupplierSorts = []string{"name", "-name", "created_at", "-created_at", "updated_at", "-updated_at"}
+var SupplierSorts = []string{"name", "-name", "created_at", "-created_at", "updated_at", "-updated_at",
+	"residual_risk", "-residual_risk", "inherent_risk", "-inherent_risk", "posture", "-posture"}
+
+// riskSorts order by figures computed on read; the list is then assembled in memory.
+var riskSorts = map[string]bool{"residual_risk": true, "inherent_risk": true, "posture": true}
+
+// Tiers are the risk tiers, worst first.
+var Tiers = []string{"critical", "high", "medium", "low"}
 
 // CreateSupplier validates and stores a new supplier.
 func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields) (Supplier, error) {
@@ -54,9 +65,15 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 	if !validID(id) {
 		return Supplier{}, supplierNotFound()
 	}
-	var row store.SupplierRow
+	var (
+		row store.SupplierRow
+		in  riskInputs
+	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		row, err = tx.GetSupplier(id)
+		if row, err = tx.GetSupplier(id); err != nil {
+			return err
+		}
+		in, err = loadRiskInputs(tx, []string{id}, true)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -65,7 +82,10 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 	if err != nil {
 		return Supplier{}, err
 	}
-	return supplierFromRow(row), nil
+	sup := supplierFromRow(row)
+	sum := s.riskOf(sup, in, s.now().Format(time.DateOnly)).summary()
+	sup.Risk = &sum
+	return sup, nil
 }
 
 // PatchSupplier changes a live supplier. apply receives the current state, read under
@@ -178,6 +198,11 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 			fe.add("country", "must be an ISO 3166-1 alpha-2 country code")
 		}
 	}
+	for _, t := range f.Tiers {
+		if !oneOf(t, Tiers) {
+			fe.add("tier", "must be one of %s", strings.Join(Tiers, ", "))
+		}
+	}
 	for _, c := range f.Categories {
 		if !keyPattern.MatchString(c) {
 			fe.add("category", "must be a data category key such as health")
@@ -194,6 +219,10 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		IncludeArchived: f.IncludeArchived, Categories: f.Categories, SpecialCategory: f.SpecialCategory,
 		HoldsData: f.HoldsData, Sort: key, Desc: desc, Limit: limit}
 	kind := "suppliers:" + f.Sort
+	if riskSorts[key] || len(f.Tiers) > 0 {
+		// Positions in this list differ from keyset values: a cursor of one never pages the other.
+		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ","), limit)
+	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor, kind)
 		if err != nil {
@@ -209,7 +238,10 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		}
 		q.After = ks
 	}
-	var rows []store.SupplierRow
+	var (
+		rows []store.SupplierRow
+		in   riskInputs
+	)
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if len(f.Categories) > 0 {
 			var fe fieldErrors
@@ -220,13 +252,26 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 				return err
 			}
 		}
-		rows, err = tx.ListSuppliers(q)
+		if rows, err = tx.ListSuppliers(q); err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(rows))
+		for _, r := range rows {
+			ids = append(ids, r.ID)
+		}
+		in, err = loadRiskInputs(tx, ids, true)
 		return err
 	})
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
-	return pageOf(rows, limit, supplierFromRow, func(last store.SupplierRow) cursor {
+	today := s.now().Format(time.DateOnly)
+	return pageOf(rows, limit, func(r store.SupplierRow) Supplier {
+		sup := supplierFromRow(r)
+		sum := s.riskOf(sup, in, today).summary()
+		sup.Risk = &sum
+		return sup
+	}, func(last store.SupplierRow) cursor {
 		c := cursor{Kind: kind, ID: last.ID}
 		switch v := store.SupplierSortValue(last, key).(type) {
 		case time.Time:
@@ -236,6 +281,118 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		}
 		return c
 	}), nil
+}
+
+// listSuppliersByRisk orders or filters by figures computed on read: every matching
+// live supplier's risk is computed from three bulk statements, then the list is
+// sorted and paged in memory (the cursor carries the position, so pages do not
+// repeat or skip when suppliers are added).
+func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q store.SupplierQuery, kind string, limit int) (Page[Supplier], error) {
+	var (
+		rows []store.SupplierRow
+		in   riskInputs
+	)
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if len(f.Categories) > 0 {
+			var fe fieldErrors
+			if err := s.checkCategories(tx, &fe, "category", f.Categories); err != nil {
+				return err
+			}
+			if err := fe.err(); err != nil {
+				return err
+			}
+		}
+		if rows, err = tx.AllLiveSuppliers(q); err != nil {
+			return err
+		}
+		var ids []string // nil: every live supplier, without an IN list
+		if q.IncludeArchived {
+			ids = make([]string, 0, len(rows))
+			for _, r := range rows {
+				ids = append(ids, r.ID)
+			}
+		}
+		in, err = loadRiskInputs(tx, ids, true)
+		return err
+	})
+	if err != nil {
+		return Page[Supplier]{}, err
+	}
+	today := s.now().Format(time.DateOnly)
+	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
+	type ranked struct {
+		sup Supplier
+		pos string
+	}
+	var items []ranked
+	for _, r := range rows {
+		sup := supplierFromRow(r)
+		sum := s.riskOf(sup, in, today).summary()
+		sup.Risk = &sum
+		if len(f.Tiers) > 0 && !oneOf(sum.Tier, f.Tiers) {
+			continue
+		}
+		items = append(items, ranked{sup, riskPosition(key, desc, sum, r)})
+	}
+	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
+	page, err := pageSlice(items, kind, f.Cursor, limit, func(r ranked) string { return r.pos })
+	if err != nil {
+		return Page[Supplier]{}, err
+	}
+	out := Page[Supplier]{NextCursor: page.NextCursor, Items: make([]Supplier, len(page.Items))}
+	for i, it := range page.Items {
+		out.Items[i] = it.sup
+	}
+	return out, nil
+}
+
+// complement reverses the byte order of s: complement(a) < complement(b) exactly when
+// b < a. The final 0xff keeps a prefix after the longer string it begins.
+func complement(s string) string {
+	b := make([]byte, len(s)+1)
+	for i := 0; i < len(s); i++ {
+		b[i] = 0xfe - s[i]
+	}
+	b[len(s)] = 0xff
+	return string(b)
+}
+
+// riskPosition is a supplier's place in a risk-ordered list as text that sorts the
+// same way: the figure in hundredths, inverted for descending orders, then name and id.
+// A supplier never assessed has no posture and counts as the weakest.
+func riskPosition(key string, desc bool, r RiskSummary, row store.SupplierRow) string {
+	var v float64
+	switch key {
+	case "residual_risk":
+		v = r.Residual
+	case "inherent_risk":
+		v = r.Inherent
+	case "posture":
+		v = -1
+		if r.Posture != nil {
+			v = *r.Posture
+		}
+	case "name":
+		if desc {
+			return complement(row.NameKey) + "\x00" + complement(row.ID)
+		}
+		return row.NameKey + "\x00" + row.ID
+	case "created_at", "updated_at":
+		t := row.CreatedAt
+		if key == "updated_at" {
+			t = row.UpdatedAt
+		}
+		n := t.UnixMicro()
+		if desc {
+			n = math.MaxInt64 - n
+		}
+		return fmt.Sprintf("%020d\x00%s", n, row.ID)
+	}
+	n := int64(math.Round(v*100)) + 100 // -1 (unassessed) becomes 0
+	if desc {
+		n = 100_000 - n
+	}
+	return fmt.Sprintf("%06d\x00%s\x00%s", n, row.NameKey, row.ID)
 }
 
 func supplierNotFound() error { return Errorf(CodeNotFound, "No supplier has this id.") }

@@ -162,5 +162,49 @@ func (IncidentRow) TableName() string { return "incidents" }
 // AllRows lists every row type, for the test that checks them against the schema.
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
-		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}}
+		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}}
 }
+
+// QuestionnaireRow is one version of a questionnaire; Questions is its JSON.
+type QuestionnaireRow struct {
+	ID          string `gorm:"primaryKey"`
+	FamilyID    string
+	Revision    int
+	Name        string
+	Description string
+	Status      string
+	Questions   string
+	BuiltIn     bool
+	PublishedAt *time.Time
+	Version     int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// TableName maps QuestionnaireRow to its table.
+func (QuestionnaireRow) TableName() string { return "questionnaires" }
+
+// AssessmentRow is one supplier's answers to one questionnaire version.
+type AssessmentRow struct {
+	ID              string `gorm:"primaryKey"`
+	SupplierID      string
+	QuestionnaireID string
+	Status          string
+	Answers         string // JSON object: question key → option value
+	Comments        string // JSON object
+	Evidence        string // JSON object
+	Score           *float64
+	ScoreDetail     *string // JSON of the scoring breakdown, frozen at submission
+	Methodology     *string
+	SubmittedBy     *string
+	SubmittedAt     *time.Time
+	ReviewedBy      *string
+	ReviewedAt      *time.Time
+	ReviewComment   string
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// TableName maps AssessmentRow to its table.
+func (AssessmentRow) TableName() string { return "assessments" }
