@@ -105,7 +105,9 @@ func TestBaselinePostureThroughAPI(t *testing.T) {
 					}
 				}
 			}
-			LatestAssessment *struct{ FailedCritical []string `json:"failed_critical"` } `json:"latest_assessment"`
+			LatestAssessment *struct {
+				FailedCritical []string `json:"failed_critical"`
+			} `json:"latest_assessment"`
 		}
 		h.validRequest(request{method: "GET", path: "/api/v1/suppliers/" + r.ids["Almost Co"] + "/risk", role: register.RoleViewer}).status(200).json(&risk)
 		if risk.Posture == nil || *risk.Posture != 40 || risk.LatestAssessment == nil || len(risk.LatestAssessment.FailedCritical) != 1 {
