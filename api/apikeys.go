@@ -93,11 +93,7 @@ func (h *apiKeyHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListAPIKeys(c.Request.Context(), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, h.toJSON)
+	answerPage(c, h.log, page, err, h.toJSON)
 }
 
 func (h *apiKeyHandlers) revoke(c *gin.Context) {

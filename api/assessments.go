@@ -125,11 +125,7 @@ func (h *assessmentHandlers) listAssessments(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListAssessments(c.Request.Context(), c.Param("id"), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toAssessmentJSON)
+	answerPage(c, h.log, page, err, toAssessmentJSON)
 }
 
 func (h *assessmentHandlers) getAssessment(c *gin.Context) {

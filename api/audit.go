@@ -50,11 +50,7 @@ func (h *auditHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListAudit(c.Request.Context(), f)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toAuditEventJSON)
+	answerPage(c, h.log, page, err, toAuditEventJSON)
 }
 
 func toAuditEventJSON(e register.AuditEvent) auditEventJSON {

@@ -65,11 +65,7 @@ func (h *categoryHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListCategories(c.Request.Context(), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toCategoryJSON)
+	answerPage(c, h.log, page, err, toCategoryJSON)
 }
 
 func (h *categoryHandlers) get(c *gin.Context) {

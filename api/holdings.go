@@ -81,11 +81,7 @@ func (h *inventoryHandlers) listHoldings(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListHoldings(c.Request.Context(), c.Param("id"), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toHoldingJSON)
+	answerPage(c, h.log, page, err, toHoldingJSON)
 }
 
 func (h *inventoryHandlers) getHolding(c *gin.Context) {

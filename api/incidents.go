@@ -95,11 +95,7 @@ func (h *incidentHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListIncidents(c.Request.Context(), f)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toIncidentJSON)
+	answerPage(c, h.log, page, err, toIncidentJSON)
 }
 
 func (h *incidentHandlers) patch(c *gin.Context) {

@@ -114,11 +114,7 @@ func (h *assessmentHandlers) listQuestionnaires(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListQuestionnaires(c.Request.Context(), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toQuestionnaireJSON)
+	answerPage(c, h.log, page, err, toQuestionnaireJSON)
 }
 
 func (h *assessmentHandlers) getQuestionnaire(c *gin.Context) {

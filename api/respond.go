@@ -85,6 +85,15 @@ func created(c *gin.Context, location string, version int, v any) {
 	writeResource(c, http.StatusCreated, version, v)
 }
 
+// answerPage writes one page of a list, or the problem for err.
+func answerPage[T, J any](c *gin.Context, log *slog.Logger, page register.Page[T], err error, conv func(T) J) {
+	if err != nil {
+		writeError(c, log, err)
+		return
+	}
+	writePage(c, page, conv)
+}
+
 // pageQuery reads the cursor and limit of a list that takes no other parameter,
 // answering 400 itself for anything else.
 func pageQuery(c *gin.Context) (cur string, limit int, ok bool) {

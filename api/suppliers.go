@@ -154,11 +154,7 @@ func (h *supplierHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListSuppliers(c.Request.Context(), f)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toSupplierJSON)
+	answerPage(c, h.log, page, err, toSupplierJSON)
 }
 
 func (h *supplierHandlers) patch(c *gin.Context) {

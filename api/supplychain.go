@@ -40,11 +40,7 @@ func (h *inventoryHandlers) listLinks(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListLinks(c.Request.Context(), c.Param("id"), cur, limit)
-	if err != nil {
-		writeError(c, h.log, err)
-		return
-	}
-	writePage(c, page, toLinkJSON)
+	answerPage(c, h.log, page, err, toLinkJSON)
 }
 
 func (h *inventoryHandlers) createLink(c *gin.Context) {

@@ -265,6 +265,19 @@ func (s *Service) checkCategories(tx *store.Tx, fe *fieldErrors, field string, k
 	return nil
 }
 
+// requireCategories fails with field errors unless every key is in the catalogue
+// (no keys: nothing to check, no statement run).
+func (s *Service) requireCategories(tx *store.Tx, field string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	var fe fieldErrors
+	if err := s.checkCategories(tx, &fe, field, keys); err != nil {
+		return err
+	}
+	return fe.err()
+}
+
 // PatchHolding changes a holding; its category is fixed (delete and re-create instead).
 func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch func(int) bool,
 	apply func(Holding) (HoldingFields, error)) (Holding, error) {

@@ -82,10 +82,7 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 	if err != nil {
 		return Supplier{}, err
 	}
-	sup := supplierFromRow(row)
-	sum := s.riskOf(sup, in, s.now().Format(time.DateOnly)).summary()
-	sup.Risk = &sum
-	return sup, nil
+	return s.withRisk(supplierFromRow(row), in, s.now().Format(time.DateOnly)), nil
 }
 
 // PatchSupplier changes a live supplier. apply receives the current state, read under
@@ -243,14 +240,8 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		in   riskInputs
 	)
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if len(f.Categories) > 0 {
-			var fe fieldErrors
-			if err := s.checkCategories(tx, &fe, "category", f.Categories); err != nil {
-				return err
-			}
-			if err := fe.err(); err != nil {
-				return err
-			}
+		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
+			return err
 		}
 		if rows, err = tx.ListSuppliers(q); err != nil {
 			return err
@@ -267,9 +258,7 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	}
 	today := s.now().Format(time.DateOnly)
 	return pageOf(rows, limit, func(r store.SupplierRow) Supplier {
-		sup := supplierFromRow(r)
-		sum := s.riskOf(sup, in, today).summary()
-		sup.Risk = &sum
+		sup := s.withRisk(supplierFromRow(r), in, today)
 		return sup
 	}, func(last store.SupplierRow) cursor {
 		c := cursor{Kind: kind, ID: last.ID}
@@ -293,14 +282,8 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		in   riskInputs
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if len(f.Categories) > 0 {
-			var fe fieldErrors
-			if err := s.checkCategories(tx, &fe, "category", f.Categories); err != nil {
-				return err
-			}
-			if err := fe.err(); err != nil {
-				return err
-			}
+		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
+			return err
 		}
 		if rows, err = tx.AllLiveSuppliers(q); err != nil {
 			return err
@@ -326,13 +309,11 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 	}
 	var items []ranked
 	for _, r := range rows {
-		sup := supplierFromRow(r)
-		sum := s.riskOf(sup, in, today).summary()
-		sup.Risk = &sum
-		if len(f.Tiers) > 0 && !oneOf(sum.Tier, f.Tiers) {
+		sup := s.withRisk(supplierFromRow(r), in, today)
+		if len(f.Tiers) > 0 && !oneOf(sup.Risk.Tier, f.Tiers) {
 			continue
 		}
-		items = append(items, ranked{sup, riskPosition(key, desc, sum, r)})
+		items = append(items, ranked{sup, riskPosition(key, desc, *sup.Risk, r)})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
 	page, err := pageSlice(items, kind, f.Cursor, limit, func(r ranked) string { return r.pos })
@@ -344,6 +325,13 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		out.Items[i] = it.sup
 	}
 	return out, nil
+}
+
+// withRisk attaches the supplier's risk summary, computed from loaded inputs.
+func (s *Service) withRisk(sup Supplier, in riskInputs, today string) Supplier {
+	sum := s.riskOf(sup, in, today).summary()
+	sup.Risk = &sum
+	return sup
 }
 
 // complement reverses the byte order of s: complement(a) < complement(b) exactly when
