@@ -165,11 +165,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 		return err
 	}
 	defer st.Close()
-	scfg, err := scoringConfig(cfg.Scoring)
+	scfg, fcfg, err := scoringConfig(cfg.Scoring)
 	if err != nil {
 		return err
 	}
-	svc := register.New(st, nil).WithScoring(scfg)
+	svc := register.New(st, nil).WithScoring(scfg).WithFlags(fcfg)
 	key, secret, err := svc.BootstrapAdminKey(ctx)
 	if err != nil {
 		return fmt.Errorf("bootstrap admin key: %w", err)
@@ -181,7 +181,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 	}
 	handler, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, Spec: openapiSpec, Logger: log},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
 	if err != nil {
 		return err
 	}
@@ -331,7 +331,12 @@ func audit(ctx context.Context, cfg config.Config, args []string, stdout io.Writ
 }
 
 // scoringConfig turns the configured thresholds into the methodology's settings.
-func scoringConfig(c config.Scoring) (scoring.Config, error) {
+func scoringConfig(c config.Scoring) (scoring.Config, scoring.FlagConfig, error) {
+	f := scoring.FlagConfig{OutlierMinPortfolio: c.OutlierMinPortfolio, OutlierMinGap: c.OutlierMinGap,
+		OutlierIQRMultiple: c.OutlierIQRMultiple, ConcentrationShare: c.ConcentrationShare}
+	if err := f.Validate(); err != nil {
+		return scoring.Config{}, f, fmt.Errorf("flag configuration: %w", err)
+	}
 	s := scoring.DefaultConfig()
 	s.CriticalCap, s.ExpiredCertPenalty, s.NoDPAPenalty = c.CriticalCap, c.ExpiredCertPenalty, c.NoDPAPenalty
 	s.MaxCertPenalty = 2 * c.ExpiredCertPenalty
@@ -340,9 +345,9 @@ func scoringConfig(c config.Scoring) (scoring.Config, error) {
 	s.ReassessMonths = map[string]int{scoring.TierNameCritical: c.ReassessMonths[0], scoring.TierNameHigh: c.ReassessMonths[1],
 		scoring.TierNameMedium: c.ReassessMonths[2], scoring.TierNameLow: c.ReassessMonths[3]}
 	if err := s.Validate(); err != nil {
-		return s, fmt.Errorf("scoring configuration: %w", err)
+		return s, f, fmt.Errorf("scoring configuration: %w", err)
 	}
-	return s, nil
+	return s, f, nil
 }
 
 func fmtTime(t *time.Time) string {

@@ -75,14 +75,14 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 5 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 6 migration(s)") {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 5") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 6") {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`4\s+applied`).MatchString(out) || !regexp.MustCompile(`5\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`5\s+applied`).MatchString(out) || !regexp.MustCompile(`6\s+pending`).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	if code, _, _ := c.run("migrate", "sideways"); code != 1 {

@@ -205,8 +205,10 @@ type riskJSON struct {
 	Supplier         supplierRefJSON `json:"supplier"`
 	Inherent         float64         `json:"inherent"`
 	Posture          *float64        `json:"posture"`
+	EffectivePosture *float64        `json:"effective_posture"`
 	Residual         float64         `json:"residual"`
 	Tier             string          `json:"tier"`
+	Flags            []flagJSON      `json:"flags"`
 	Breakdown        riskBreakdown   `json:"breakdown"`
 	LatestAssessment *assessmentRef  `json:"latest_assessment"`
 	NextReassessment *string         `json:"next_reassessment_due"`
@@ -243,7 +245,8 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 		return
 	}
 	out := riskJSON{Supplier: supplierRefJSON{ID: sup.ID, Name: sup.Name, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country},
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, Residual: r.Residual.Value, Tier: r.Tier,
+		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: r.EffectivePosture, Residual: r.Residual.Value,
+		Tier: r.Tier, Flags: toFlagsJSON(r.Flags, h.now()),
 		Breakdown: riskBreakdown{Inherent: riskFigureJSON{r.Inherent.Value, toParts(r.Inherent.Breakdown)},
 			Posture:  postureJSON{r.Posture.Value, toParts(r.Posture.Breakdown)},
 			Residual: riskFigureJSON{r.Residual.Value, toParts(r.Residual.Breakdown)}},

@@ -53,6 +53,12 @@ func readBody(c *gin.Context, mediaTypes ...string) ([]byte, bool) {
 		writeProblem(c, http.StatusBadRequest, "The request body could not be read.")
 		return nil, false
 	}
+	// PostgreSQL text cannot hold NUL, and no field of the register needs it: refuse it
+	// here, once, rather than let it fail deep in a query.
+	if bytes.Contains(bytes.ToLower(raw), []byte(`\u0000`)) || bytes.IndexByte(raw, 0) >= 0 {
+		invalid(c, register.FieldError{Field: "body", Message: "must not contain NUL characters (\\u0000)"})
+		return nil, false
+	}
 	return raw, true
 }
 

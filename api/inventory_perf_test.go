@@ -128,6 +128,20 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 					}
 				}
 			})
+			b.Run("weak_links", func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := svc.WeakLinks(ctx, register.WeakLinkFilter{Limit: 50}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("supplier_risk", func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, _, err := svc.SupplierRisk(ctx, hub); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("impact", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					im, err := svc.IncidentImpact(ctx, inc.ID)

@@ -30,6 +30,11 @@ func newQuery(values url.Values, allowed ...string) *query {
 	}
 	sort.Strings(names)
 	for _, k := range names {
+		for _, v := range values[k] {
+			if strings.IndexByte(v, 0) >= 0 {
+				q.fail(k, "must not contain NUL characters")
+			}
+		}
 		if !ok[k] {
 			q.fail(k, "is not a supported query parameter (supported: "+strings.Join(allowed, ", ")+")")
 		}
@@ -68,10 +73,10 @@ func (q *query) list(name string) []string {
 
 // limit returns the page size; 0 means "not given" (the default applies).
 func (q *query) limit() int {
-	s := q.str("limit")
-	if s == "" {
+	if _, given := q.values["limit"]; !given {
 		return 0
 	}
+	s := q.str("limit")
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > register.MaxLimit {
 		q.fail("limit", "must be a whole number between 1 and "+strconv.Itoa(register.MaxLimit))

@@ -34,6 +34,7 @@ type AssessmentService interface {
 type assessmentHandlers struct {
 	svc AssessmentService
 	log *slog.Logger
+	now func() time.Time
 }
 
 type optionJSON struct {

@@ -35,6 +35,7 @@ type Services struct {
 	Inventory   InventoryService
 	Incidents   IncidentService
 	Assessments AssessmentService
+	WeakLinks   WeakLinkService
 	APIKeys     APIKeyService
 	Audit       AuditService
 	Imports     ImportService
@@ -54,7 +55,8 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	cats := &categoryHandlers{svc: s.Categories, log: cfg.Logger}
 	inv := &inventoryHandlers{svc: s.Inventory, log: cfg.Logger}
 	inc := &incidentHandlers{svc: s.Incidents, log: cfg.Logger}
-	asm := &assessmentHandlers{svc: s.Assessments, log: cfg.Logger}
+	asm := &assessmentHandlers{svc: s.Assessments, log: cfg.Logger, now: cfg.Clock}
+	weak := &weakLinkHandlers{svc: s.WeakLinks, log: cfg.Logger, now: cfg.Clock}
 	keys := &apiKeyHandlers{svc: s.APIKeys, log: cfg.Logger, now: cfg.Clock}
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
@@ -111,6 +113,11 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"POST", "/api/v1/assessments/:id/submit", editor, asm.submitAssessment},
 		{"POST", "/api/v1/assessments/:id/review", editor, asm.reviewAssessment},
 		{"GET", "/api/v1/suppliers/:id/risk", viewer, asm.supplierRisk},
+
+		{"GET", "/api/v1/weak-links", viewer, weak.list},
+		{"GET", "/api/v1/suppliers/:id/risk-acceptances", viewer, weak.listAcceptances},
+		{"POST", "/api/v1/suppliers/:id/risk-acceptances", admin, weak.createAcceptance},
+		{"DELETE", "/api/v1/risk-acceptances/:id", admin, weak.withdrawAcceptance},
 
 		{"GET", "/api/v1/incidents", viewer, inc.list},
 		{"POST", "/api/v1/incidents", editor, inc.create},

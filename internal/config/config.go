@@ -31,13 +31,17 @@ type Config struct {
 
 // Scoring holds the methodology's thresholds (docs/methodology.md explains each).
 type Scoring struct {
-	CriticalCap        float64
-	ExpiredCertPenalty float64
-	NoDPAPenalty       float64
-	WeakBelow          float64
-	StrongFrom         float64
-	Tiers              [3]float64 // residual thresholds for critical, high, medium
-	ReassessMonths     [4]int     // months between assessments for critical, high, medium, low
+	CriticalCap         float64
+	ExpiredCertPenalty  float64
+	NoDPAPenalty        float64
+	WeakBelow           float64
+	StrongFrom          float64
+	Tiers               [3]float64 // residual thresholds for critical, high, medium
+	ReassessMonths      [4]int     // months between assessments for critical, high, medium, low
+	OutlierMinPortfolio int        // trails_portfolio: fewest active assessed suppliers to compare with
+	OutlierMinGap       float64    // trails_portfolio: points under the median
+	OutlierIQRMultiple  float64    // trails_portfolio: multiple of the interquartile range below Q1
+	ConcentrationShare  float64    // concentration: share of a category's records
 }
 
 // Var documents one environment variable, for the README and `weaklink help`.
@@ -65,6 +69,10 @@ var Vars = []Var{
 	{"WEAKLINK_SCORING_STRONG_FROM", "75", "a posture at or above this is strong"},
 	{"WEAKLINK_SCORING_TIERS", "60,40,20", "residual risk at or above which the tier is critical, high, medium"},
 	{"WEAKLINK_SCORING_REASSESS_MONTHS", "6,12,24,36", "months between assessments for tiers critical, high, medium, low"},
+	{"WEAKLINK_FLAGS_OUTLIER_MIN_PORTFOLIO", "5", "trails_portfolio needs at least this many active assessed suppliers"},
+	{"WEAKLINK_FLAGS_OUTLIER_MIN_GAP", "15", "trails_portfolio: at least this many points under the median"},
+	{"WEAKLINK_FLAGS_OUTLIER_IQR_MULTIPLE", "1.5", "trails_portfolio: and below Q1 minus this multiple of the interquartile range"},
+	{"WEAKLINK_FLAGS_CONCENTRATION_SHARE", "0.5", "concentration: more than this share of a category's records"},
 }
 
 // Load reads the configuration through getenv (os.Getenv in production) and validates it.
@@ -115,7 +123,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	c.Scoring = Scoring{CriticalCap: number("WEAKLINK_SCORING_CRITICAL_CAP"),
 		ExpiredCertPenalty: number("WEAKLINK_SCORING_EXPIRED_CERT_PENALTY"), NoDPAPenalty: number("WEAKLINK_SCORING_NO_DPA_PENALTY"),
-		WeakBelow: number("WEAKLINK_SCORING_WEAK_BELOW"), StrongFrom: number("WEAKLINK_SCORING_STRONG_FROM")}
+		WeakBelow: number("WEAKLINK_SCORING_WEAK_BELOW"), StrongFrom: number("WEAKLINK_SCORING_STRONG_FROM"),
+		OutlierMinPortfolio: num("WEAKLINK_FLAGS_OUTLIER_MIN_PORTFOLIO"), OutlierMinGap: number("WEAKLINK_FLAGS_OUTLIER_MIN_GAP"),
+		OutlierIQRMultiple: number("WEAKLINK_FLAGS_OUTLIER_IQR_MULTIPLE"), ConcentrationShare: number("WEAKLINK_FLAGS_CONCENTRATION_SHARE")}
 	tiers := strings.Split(get("WEAKLINK_SCORING_TIERS"), ",")
 	months := strings.Split(get("WEAKLINK_SCORING_REASSESS_MONTHS"), ",")
 	if len(tiers) != 3 {

@@ -152,9 +152,10 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	if row.RevokedAt != nil || (row.ExpiresAt != nil && !row.ExpiresAt.After(now)) {
 		return Actor{}, fail
 	}
-	if err := tx.TouchAPIKey(row.ID, now, lastUsedInterval); err != nil {
-		return Actor{}, err
-	}
+	// last_used_at is bookkeeping: a failed write (SQLite busy behind a long import,
+	// say) must not turn an authenticated read into an error. It is retried on the
+	// key's next request.
+	_ = tx.TouchAPIKey(row.ID, now, lastUsedInterval)
 	return Actor{KeyID: row.ID, Name: row.Name, Role: Role(row.Role)}, nil
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 	"time"
@@ -208,7 +207,7 @@ func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, l
 		return Page[Assessment]{}, err
 	}
 	// Newest first: the position inverts the time so that it still sorts ascending.
-	pos := func(a Assessment) string { return fmt.Sprintf("%020d%s", math.MaxInt64-a.CreatedAt.UnixNano(), a.ID) }
+	pos := newestFirst(func(a Assessment) (time.Time, string) { return a.CreatedAt, a.ID })
 	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
 	return pageSlice(out, "assessments:"+supplierID, cur, limit, pos)
 }
@@ -266,8 +265,8 @@ func (s *Service) SubmitAssessment(ctx context.Context, a Actor, id string, ifMa
 			return err
 		}
 		score, err := scoring.ScoreAssessment(q.scoringQuestions(), cur.Answers, s.scoring)
-		if err != nil {
-			return Invalid(FieldError{Field: "answers", Message: err.Error()})
+		if err != nil { // answers were checked on every save, so this is not the client's doing
+			return fmt.Errorf("submit assessment %s: %w", id, err)
 		}
 		now := s.now()
 		out = cur
@@ -346,6 +345,13 @@ func (s *Service) changeAssessment(ctx context.Context, id string, ifMatch func(
 		}
 		if ifMatch != nil && !ifMatch(r.Version) {
 			return stale("assessment", r.Version)
+		}
+		sup, err := tx.GetSupplier(r.SupplierID)
+		if err != nil {
+			return err
+		}
+		if sup.ArchivedAt != nil {
+			return Errorf(CodeConflict, "The supplier is archived; its assessments are kept as history and can no longer be changed.")
 		}
 		return fn(tx, assessmentFromRow(r, q), q)
 	})

@@ -34,7 +34,7 @@ const (
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
 	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
-		ResourceQuestionnaire, ResourceAssessment}
+		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance}
 	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
 		ActionSubmit, ActionReview}
 )

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"math"
 	"sort"
 	"strconv"
+	"time"
 )
 
 // Page is one page of a list and the cursor of the next (empty on the last page).
@@ -106,4 +109,13 @@ func pageSlice[T any](items []T, kind, cur string, limit int, pos func(T) string
 	}
 	p.Items = append(make([]T, 0, len(rest)), rest...)
 	return p, nil
+}
+
+// newestFirst gives the position of an item in a newest-first list: the time is
+// inverted so that the position text still sorts ascending, and the id breaks ties.
+func newestFirst[T any](key func(T) (time.Time, string)) func(T) string {
+	return func(v T) string {
+		t, id := key(v)
+		return fmt.Sprintf("%020d%s", math.MaxInt64-t.UnixNano(), id)
+	}
 }

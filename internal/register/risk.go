@@ -19,6 +19,9 @@ type Risk struct {
 	Assessment       *Assessment // the latest submitted or approved one; nil when never assessed
 	NextReassessment string      // YYYY-MM-DD; "" when never assessed (due now)
 	ReassessOverdue  bool
+	// Flags and EffectivePosture need the whole portfolio; only SupplierRisk fills them.
+	Flags            []FlagView
+	EffectivePosture *float64
 }
 
 // riskInputs is what computing suppliers' risk needs, loaded in bulk: either every
@@ -125,7 +128,15 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 		if err != nil {
 			return err
 		}
-		r = s.riskOf(sup, in, s.now().Format(time.DateOnly))
+		now := s.now()
+		r = s.riskOf(sup, in, now.Format(time.DateOnly))
+		if sup.ArchivedAt == nil { // archived suppliers hold nothing and raise no flags
+			p, err := s.loadPortfolio(tx, now)
+			if err != nil {
+				return err
+			}
+			r.Flags, r.EffectivePosture = p.flagViews(id), p.flags[id].EffectivePosture
+		}
 		if r.Assessment != nil { // name the questionnaire it answered
 			q, err := tx.GetQuestionnaire(r.Assessment.QuestionnaireID)
 			if err != nil {

@@ -18,6 +18,7 @@ type Service struct {
 	st      *store.Store
 	clock   Clock
 	scoring scoring.Config
+	flagCfg scoring.FlagConfig
 	// rand is the entropy source for ids and secrets (crypto/rand by default).
 	rand func([]byte) (int, error)
 }
@@ -27,7 +28,7 @@ func New(st *store.Store, clock Clock) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Service{st: st, clock: clock, rand: rand.Read, scoring: scoring.DefaultConfig()}
+	return &Service{st: st, clock: clock, rand: rand.Read, scoring: scoring.DefaultConfig(), flagCfg: scoring.DefaultFlagConfig()}
 }
 
 // now is the clock in UTC at the precision both databases keep.
@@ -40,6 +41,12 @@ func (s *Service) newID() string { return uuid.Must(uuid.NewV7()).String() }
 func validID(id string) bool {
 	_, err := uuid.Parse(id)
 	return err == nil && len(id) == 36
+}
+
+// WithFlags replaces the weak-link flag thresholds (the defaults are scoring.DefaultFlagConfig).
+func (s *Service) WithFlags(cfg scoring.FlagConfig) *Service {
+	s.flagCfg = cfg
+	return s
 }
 
 // WithScoring replaces the scoring thresholds (the defaults are scoring.DefaultConfig).

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -24,6 +25,7 @@ type SupplierFilter struct {
 	SpecialCategory *bool
 	HoldsData       *bool
 	Tiers           []string
+	Flags           []string // raised (accepted or not)
 	Sort            string
 	Cursor          string
 	Limit           int
@@ -65,15 +67,12 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 	if !validID(id) {
 		return Supplier{}, supplierNotFound()
 	}
-	var (
-		row store.SupplierRow
-		in  riskInputs
-	)
+	// The risk summary is left out here: it changes with the clock and with other
+	// resources, and this answer's strong ETag must change exactly when its body does.
+	// GET /suppliers/{id}/risk has the figures with their breakdown.
+	var row store.SupplierRow
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if row, err = tx.GetSupplier(id); err != nil {
-			return err
-		}
-		in, err = loadRiskInputs(tx, []string{id}, true)
+		row, err = tx.GetSupplier(id)
 		return err
 	})
 	if errors.Is(err, store.ErrNotFound) {
@@ -82,7 +81,7 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 	if err != nil {
 		return Supplier{}, err
 	}
-	return s.withRisk(supplierFromRow(row), in, s.now().Format(time.DateOnly)), nil
+	return supplierFromRow(row), nil
 }
 
 // PatchSupplier changes a live supplier. apply receives the current state, read under
@@ -195,6 +194,11 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 			fe.add("country", "must be an ISO 3166-1 alpha-2 country code")
 		}
 	}
+	for _, c := range f.Flags {
+		if !oneOf(c, scoring.FlagCodes()) {
+			fe.add("flag", "must be one of %s", strings.Join(scoring.FlagCodes(), ", "))
+		}
+	}
 	for _, t := range f.Tiers {
 		if !oneOf(t, Tiers) {
 			fe.add("tier", "must be one of %s", strings.Join(Tiers, ", "))
@@ -216,9 +220,9 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		IncludeArchived: f.IncludeArchived, Categories: f.Categories, SpecialCategory: f.SpecialCategory,
 		HoldsData: f.HoldsData, Sort: key, Desc: desc, Limit: limit}
 	kind := "suppliers:" + f.Sort
-	if riskSorts[key] || len(f.Tiers) > 0 {
+	if riskSorts[key] || len(f.Tiers) > 0 || len(f.Flags) > 0 {
 		// Positions in this list differ from keyset values: a cursor of one never pages the other.
-		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ","), limit)
+		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ",")+":"+strings.Join(f.Flags, ","), limit)
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor, kind)
@@ -278,24 +282,34 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 // repeat or skip when suppliers are added).
 func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q store.SupplierQuery, kind string, limit int) (Page[Supplier], error) {
 	var (
-		rows []store.SupplierRow
-		in   riskInputs
+		rows    []store.SupplierRow
+		in      riskInputs
+		flagged map[string]bool
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if len(f.Flags) > 0 {
+			p, err := s.loadPortfolio(tx, s.now())
+			if err != nil {
+				return err
+			}
+			flagged = map[string]bool{}
+			for id, sf := range p.flags {
+				for _, fl := range sf.Flags {
+					if oneOf(fl.Code, f.Flags) {
+						flagged[id] = true
+					}
+				}
+			}
+		}
 		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
 			return err
 		}
 		if rows, err = tx.AllLiveSuppliers(q); err != nil {
 			return err
 		}
-		var ids []string // nil: every live supplier, without an IN list
-		if q.IncludeArchived {
-			ids = make([]string, 0, len(rows))
-			for _, r := range rows {
-				ids = append(ids, r.ID)
-			}
-		}
-		in, err = loadRiskInputs(tx, ids, true)
+		// Every live supplier, without an IN list: archived ones hold nothing and their
+		// figures come out of the same inputs (no holdings, no assessment counted).
+		in, err = loadRiskInputs(tx, nil, true)
 		return err
 	})
 	if err != nil {
@@ -310,7 +324,7 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 	var items []ranked
 	for _, r := range rows {
 		sup := s.withRisk(supplierFromRow(r), in, today)
-		if len(f.Tiers) > 0 && !oneOf(sup.Risk.Tier, f.Tiers) {
+		if (len(f.Tiers) > 0 && !oneOf(sup.Risk.Tier, f.Tiers)) || (flagged != nil && !flagged[r.ID]) {
 			continue
 		}
 		items = append(items, ranked{sup, riskPosition(key, desc, *sup.Risk, r)})

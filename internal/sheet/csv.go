@@ -18,13 +18,28 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // unknown or missing columns, values outside named columns, too many rows, not
 // UTF-8) is Problems; a file that is not of the format at all is another error.
 func Read(r io.Reader, f Format) (Table, error) {
+	var (
+		t   Table
+		err error
+	)
 	switch f {
 	case CSV:
-		return readCSV(r)
+		t, err = readCSV(r)
 	case XLSX:
-		return readXLSX(r)
+		t, err = readXLSX(r)
+	default:
+		return Table{}, fmt.Errorf("sheet: unknown format %q", f)
 	}
-	return Table{}, fmt.Errorf("sheet: unknown format %q", f)
+	// NUL characters are dropped: no field of the register can hold them (PostgreSQL
+	// text cannot), and a spreadsheet cell never means one.
+	for _, row := range t.Rows {
+		for i, c := range row.Cells {
+			if strings.IndexByte(c, 0) >= 0 {
+				row.Cells[i] = strings.ReplaceAll(c, "\x00", "")
+			}
+		}
+	}
+	return t, err
 }
 
 // Write writes a header row and rows (cells in Columns order) as CSV or XLSX.

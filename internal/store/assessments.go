@@ -95,6 +95,7 @@ func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
 type RiskHolding struct {
 	SupplierID        string
 	CategoryKey       string
+	CategoryName      string
 	Sensitivity       int
 	SpecialCategory   bool
 	CriminalOffence   bool
@@ -108,7 +109,7 @@ type RiskHolding struct {
 // supplier) with their categories' sensitivity, in one statement.
 func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	q := t.db.Table("data_holdings AS h").
-		Select(`h.supplier_id, h.category_key, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
+		Select(`h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
 			h.retention_until, h.locations, h.transfer_mechanism`).
 		Joins("JOIN data_categories c ON c.key = h.category_key").
 		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
@@ -123,7 +124,7 @@ func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	var out []RiskHolding
 	for rows.Next() {
 		var h RiskHolding
-		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
+		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
 			&h.RecordCount, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
 			return nil, translate("scan risk holding", err)
 		}

@@ -162,7 +162,7 @@ func (IncidentRow) TableName() string { return "incidents" }
 // AllRows lists every row type, for the test that checks them against the schema.
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
-		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}}
+		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.
@@ -208,3 +208,20 @@ type AssessmentRow struct {
 
 // TableName maps AssessmentRow to its table.
 func (AssessmentRow) TableName() string { return "assessments" }
+
+// AcceptanceRow is an admin's time-limited acceptance of one flag on one supplier.
+type AcceptanceRow struct {
+	ID         string `gorm:"primaryKey"`
+	SupplierID string
+	FlagCode   string
+	Reason     string
+	ExpiresAt  time.Time
+	AcceptedBy *string
+	RevokedAt  *time.Time
+	Version    int
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// TableName maps AcceptanceRow to its table.
+func (AcceptanceRow) TableName() string { return "risk_acceptances" }

@@ -1,0 +1,213 @@
+package scoring
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// flagRule raises one flag code; raise returns the flag without its Code (the engine
+// sets it from the table, so a rule cannot raise the wrong code).
+type flagRule struct {
+	code  string
+	raise func(s *SupplierFacts, v *portfolioView) (Flag, bool)
+}
+
+// flagRules are the rules in FlagCodes order; the order is the order flags are reported.
+var flagRules = []flagRule{
+	{FlagUnassessed, raiseUnassessed},
+	{FlagAssessmentOverdue, raiseAssessmentOverdue},
+	{FlagWeakPosture, raiseWeakPosture},
+	{FlagTrailsPortfolio, raiseTrailsPortfolio},
+	{FlagCriticalControlFailed, raiseCriticalControlFailed},
+	{FlagSpecialCategoryExposure, raiseSpecialCategoryExposure},
+	{FlagInheritedWeakness, raiseInheritedWeakness},
+	{FlagConcentration, raiseConcentration},
+	{FlagCertificationExpired, raiseCertificationExpired},
+	{FlagNoDPA, raiseNoDPA},
+	{FlagRetentionExceeded, raiseRetentionExceeded},
+	{FlagUnsafeguardedTransfer, raiseUnsafeguardedTransfer},
+}
+
+// raiseUnassessed: holds personal data (any holding) and has no posture. Critical when
+// some of it is special-category data.
+func raiseUnassessed(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	if s.Posture != nil || len(s.Holdings) == 0 {
+		return Flag{}, false
+	}
+	f := Flag{Severity: SeverityHigh, Message: fmt.Sprintf(
+		"holds personal data (%s) but has never been assessed: its security is a blind spot", holdingsSummary(s.Holdings))}
+	if sp := specialLabels(s.Holdings); len(sp) > 0 {
+		f.Severity = SeverityCritical
+		f.Message += fmt.Sprintf(", and it includes special-category data (%s)", strings.Join(sp, ", "))
+	}
+	return f, true
+}
+
+// raiseAssessmentOverdue: the latest assessment is older than the tier's interval.
+// High in the critical tier, medium otherwise.
+func raiseAssessmentOverdue(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	if !ReassessmentOverdue(s.LastAssessed, s.Tier, v.today, v.cfg) {
+		return Flag{}, false
+	}
+	months := reassessMonths(s.Tier, v.cfg)
+	interval := fmt.Sprintf("every %s in the %s tier", plural(months, "month"), s.Tier)
+	if m, ok := v.cfg.ReassessMonths[s.Tier]; !ok || m <= 0 {
+		interval = fmt.Sprintf("every %s, the shortest interval, as tier %q has none of its own", plural(months, "month"), s.Tier)
+	}
+	f := Flag{Severity: SeverityMedium, Message: fmt.Sprintf("the latest assessment (%s) was due for reassessment on %s (%s)",
+		s.LastAssessed, NextReassessment(s.LastAssessed, s.Tier, v.cfg), interval)}
+	if s.Tier == TierNameCritical {
+		f.Severity = SeverityHigh
+	}
+	return f, true
+}
+
+// raiseWeakPosture: an assessed supplier whose posture is below WeakBelow.
+func raiseWeakPosture(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	if s.Posture == nil || !Weak(s.Posture, v.cfg) {
+		return Flag{}, false
+	}
+	return Flag{Severity: SeverityHigh, Message: fmt.Sprintf("posture %s is below the weak threshold of %s",
+		fmtPosture(*s.Posture), fmtNum(v.cfg.WeakBelow))}, true
+}
+
+// raiseTrailsPortfolio: an active, assessed supplier that is a clear outlier below the
+// active, assessed portfolio (see outlierStats.trails).
+func raiseTrailsPortfolio(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	if !inOutlierPopulation(*s) {
+		return Flag{}, false
+	}
+	st := v.outlier
+	h := float64(toH(*s.Posture))
+	if !st.trails(h) {
+		return Flag{}, false
+	}
+	return Flag{Severity: SeverityHigh, Message: fmt.Sprintf(
+		"posture %s trails the %d active, assessed suppliers: %s points under their median of %s, and below their lower quartile of %s by more than %s × the interquartile range of %s",
+		fmtPosture(*s.Posture), st.n, fmtHF(st.median-h), fmtHF(st.median), fmtHF(st.q1), fmtNum(st.iqrMultiple), fmtHF(st.q3-st.q1))}, true
+}
+
+// raiseCriticalControlFailed: the latest assessment failed at least one critical control.
+func raiseCriticalControlFailed(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	if len(s.FailedCritical) == 0 {
+		return Flag{}, false
+	}
+	noun := "control"
+	if len(s.FailedCritical) > 1 {
+		noun = "controls"
+	}
+	return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
+		"the latest assessment failed the critical %s %s (the assessment score is capped at %s)",
+		noun, strings.Join(s.FailedCritical, ", "), fmtNum(v.cfg.CriticalCap))}, true
+}
+
+// raiseSpecialCategoryExposure: special-category or criminal-offence data held without a
+// strong posture. Critical when the posture is weak or unknown, high otherwise.
+func raiseSpecialCategoryExposure(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	sp := specialLabels(s.Holdings)
+	if len(sp) == 0 || Strong(s.Posture, v.cfg) {
+		return Flag{}, false
+	}
+	cats := strings.Join(sp, ", ")
+	switch {
+	case s.Posture == nil:
+		return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
+			"holds special-category data (%s) and has never been assessed", cats)}, true
+	case Weak(s.Posture, v.cfg):
+		return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
+			"holds special-category data (%s) with a weak posture of %s (below %s)", cats, fmtPosture(*s.Posture), fmtNum(v.cfg.WeakBelow))}, true
+	}
+	return Flag{Severity: SeverityHigh, Message: fmt.Sprintf(
+		"holds special-category data (%s) with a posture of %s, below the strong threshold of %s", cats, fmtPosture(*s.Posture), fmtNum(v.cfg.StrongFrom))}, true
+}
+
+// raiseInheritedWeakness: a sub-processor its data reaches, at any depth, is weak or
+// unassessed. The message names the weakest (never assessed counts as UnassessedPosture,
+// and before an assessed one on a tie) with its path, then the others.
+func raiseInheritedWeakness(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	unknown := clampF(v.cfg.UnassessedPosture, 0, 100)
+	value := func(d Downstream) float64 {
+		if p := finite(d.Posture); p != nil {
+			return *p
+		}
+		return unknown
+	}
+	var weak []Downstream
+	seen := map[string]bool{}
+	for _, d := range s.Downstream {
+		if d.SupplierID != "" && (d.SupplierID == s.ID || seen[d.SupplierID]) {
+			continue
+		}
+		if p := finite(d.Posture); p == nil || Weak(p, v.cfg) {
+			seen[d.SupplierID] = true
+			weak = append(weak, d)
+		}
+	}
+	if len(weak) == 0 {
+		return Flag{}, false
+	}
+	sort.SliceStable(weak, func(i, j int) bool {
+		a, b := weak[i], weak[j]
+		if va, vb := value(a), value(b); va != vb {
+			return va < vb
+		}
+		if na, nb := finite(a.Posture) == nil, finite(b.Posture) == nil; na != nb {
+			return na
+		}
+		if len(a.Path) != len(b.Path) {
+			return len(a.Path) < len(b.Path)
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.SupplierID < b.SupplierID
+	})
+	w := weak[0]
+	state := "never assessed"
+	if p := finite(w.Posture); p != nil {
+		state = fmt.Sprintf("posture %s, below %s", fmtPosture(*p), fmtNum(v.cfg.WeakBelow))
+	}
+	path := strings.Join(w.Path, " → ")
+	if len(w.Path) == 0 {
+		path = s.Name + " → " + w.Name
+	}
+	msg := fmt.Sprintf("its data reaches the sub-processor %s (%s) via %s", w.Name, state, path)
+	if rest := weak[1:]; len(rest) > 0 {
+		names := make([]string, len(rest))
+		for i, d := range rest {
+			names[i] = d.Name
+		}
+		msg += fmt.Sprintf("; %s down its paths: %s", plural(len(rest), "more weak or unassessed sub-processor"), strings.Join(names, ", "))
+	}
+	return Flag{Severity: SeverityHigh, Message: msg}, true
+}
+
+// raiseConcentration: holds more than ConcentrationShare of all the records placed with
+// the portfolio's suppliers in a category that at least two suppliers hold. High when
+// the category is special, medium otherwise.
+func raiseConcentration(s *SupplierFacts, v *portfolioView) (Flag, bool) {
+	keys, recs := categoryRecords(s.Holdings)
+	f := Flag{Severity: SeverityMedium}
+	var parts []string
+	for _, k := range keys {
+		t := v.categories[k]
+		if t.holders < 2 || recs[k] <= 0 || t.records <= 0 {
+			continue
+		}
+		share := float64(recs[k]) / float64(t.records)
+		if !(share > v.fc.ConcentrationShare) {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %% of the %s %s records placed with suppliers (%s records; %d suppliers hold it)",
+			fmtShare(share, v.fc.ConcentrationShare), fmtCount(t.records), t.name, fmtCount(recs[k]), t.holders))
+		if t.special {
+			f.Severity = SeverityHigh
+		}
+	}
+	if len(parts) == 0 {
+		return Flag{}, false
+	}
+	f.Message = "holds " + strings.Join(parts, "; and ")
+	return f, true
+}

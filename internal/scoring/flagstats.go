@@ -1,0 +1,133 @@
+package scoring
+
+import (
+	"math"
+	"sort"
+)
+
+// portfolioView is what the flag rules read: the suppliers (postures that are not finite
+// numbers read as never assessed), the configuration, and the portfolio-wide figures
+// computed once: the outlier statistics and each category's record totals.
+type portfolioView struct {
+	cfg        Config
+	fc         FlagConfig
+	today      string
+	suppliers  []SupplierFacts
+	outlier    outlierStats
+	categories map[string]categoryTotal
+}
+
+// outlierStats describes the postures of the active, assessed suppliers, in hundredths.
+type outlierStats struct {
+	ok                bool // enough suppliers (OutlierMinPortfolio) for the rule to apply
+	n                 int
+	q1, median, q3    float64
+	gapH, iqrMultiple float64 // the thresholds, OutlierMinGap in hundredths
+}
+
+// categoryTotal is one category's records across the portfolio's direct holdings.
+type categoryTotal struct {
+	name    string // the first catalogue name given for it
+	special bool   // any holding of it is special-category
+	holders int    // suppliers holding more than 0 records of it
+	records int64  // all its records, saturating
+}
+
+// newPortfolioView prepares the portfolio-wide figures.
+func newPortfolioView(p Portfolio, cfg Config, fc FlagConfig) *portfolioView {
+	v := &portfolioView{cfg: cfg, fc: fc, today: p.Today, categories: map[string]categoryTotal{}}
+	v.suppliers = make([]SupplierFacts, len(p.Suppliers))
+	var postures []float64
+	for i, s := range p.Suppliers {
+		s.Posture = finite(s.Posture)
+		v.suppliers[i] = s
+		if inOutlierPopulation(s) {
+			postures = append(postures, float64(toH(*s.Posture)))
+		}
+		keys, recs := categoryRecords(s.Holdings)
+		for _, k := range keys {
+			t := v.categories[k]
+			if recs[k] > 0 {
+				t.holders++
+				t.records = satAdd(t.records, recs[k])
+			}
+			v.categories[k] = t
+		}
+		for _, h := range s.Holdings {
+			t := v.categories[h.Category]
+			if t.name == "" {
+				t.name = categoryLabel(h)
+			}
+			t.special = t.special || h.Special
+			v.categories[h.Category] = t
+		}
+	}
+	v.outlier = newOutlierStats(postures, fc)
+	return v
+}
+
+// inOutlierPopulation reports whether s counts in the trails_portfolio comparison:
+// active and assessed.
+func inOutlierPopulation(s SupplierFacts) bool {
+	return s.Status == "active" && s.Posture != nil
+}
+
+// newOutlierStats computes the quartiles of the postures (in hundredths). Postures are
+// kept in integer hundredths so that the quartiles, the gap and the IQR are exact
+// quarter-hundredths and a posture exactly on a threshold is judged exactly.
+func newOutlierStats(postures []float64, fc FlagConfig) outlierStats {
+	n := len(postures)
+	st := outlierStats{n: n, gapH: float64(toH(math.Max(0, fc.OutlierMinGap))), iqrMultiple: math.Max(0, fc.OutlierIQRMultiple)}
+	if n == 0 || n < max(1, fc.OutlierMinPortfolio) {
+		return st
+	}
+	sorted := append([]float64(nil), postures...)
+	sort.Float64s(sorted)
+	st.ok = true
+	st.q1 = quantile(sorted, 0.25)
+	st.median = quantile(sorted, 0.5)
+	st.q3 = quantile(sorted, 0.75)
+	return st
+}
+
+// trails reports whether a posture (in hundredths) is a clear outlier below the
+// portfolio: at least the gap under the median, and below Q1 − multiple × IQR. With an
+// IQR of 0 the second test is "below Q1", so a portfolio where everyone scores alike
+// flags nobody, and one supplier far behind an otherwise identical field is flagged.
+func (st outlierStats) trails(h float64) bool {
+	if !st.ok {
+		return false
+	}
+	iqr := st.q3 - st.q1
+	return h <= st.median-st.gapH && h < st.q1-st.iqrMultiple*iqr
+}
+
+// quantile returns the p-quantile of sorted (ascending, non-empty) values by linear
+// interpolation between closest ranks: position h = (n − 1) × p, and the value
+// interpolated between the values at floor(h) and floor(h) + 1 (the method of
+// spreadsheets' QUARTILE.INC and R's default, type 7).
+func quantile(sorted []float64, p float64) float64 {
+	h := float64(len(sorted)-1) * p
+	lo := int(math.Floor(h))
+	if lo+1 >= len(sorted) {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
+
+// categoryRecords adds up a supplier's records per category (negative counts read as
+// 0), returning the categories in order of first appearance.
+func categoryRecords(hs []HoldingFacts) ([]string, map[string]int64) {
+	var keys []string
+	recs := map[string]int64{}
+	for _, h := range hs {
+		if _, ok := recs[h.Category]; !ok {
+			keys = append(keys, h.Category)
+			recs[h.Category] = 0
+		}
+		if h.Records > 0 {
+			recs[h.Category] = satAdd(recs[h.Category], h.Records)
+		}
+	}
+	return keys, recs
+}
