@@ -135,17 +135,14 @@ func (p *importPlan) write(tx *store.Tx) error {
 		return err
 	}
 	audit := auditBatch{s: p.s, a: p.a, head: head}
-	var newSups []store.SupplierRow
-	var newHoldings []store.HoldingRow
+	var newSups, changedSups []store.SupplierRow
+	var newHoldings, changedHoldings []store.HoldingRow
 	for _, g := range p.groups {
 		switch g.action {
 		case ActionCreate:
 			newSups = append(newSups, supplierToRow(g.out))
 		case ActionUpdate:
-			row := supplierToRow(g.out)
-			if err := tx.UpdateSupplier(&row, g.cur.Version); err != nil {
-				return supplierWriteError(err, g.out.Name)
-			}
+			changedSups = append(changedSups, supplierToRow(g.out))
 		}
 		if g.action != "" {
 			audit.add(g.action, ResourceSupplier, g.out.ID, g.change, p.now)
@@ -155,15 +152,19 @@ func (p *importPlan) write(tx *store.Tx) error {
 			case ActionCreate:
 				newHoldings = append(newHoldings, holdingToRow(r.out))
 			case ActionUpdate:
-				row := holdingToRow(r.out)
-				if err := tx.UpdateHolding(&row, r.cur.Version); err != nil {
-					return err
-				}
+				changedHoldings = append(changedHoldings, holdingToRow(r.out))
 			}
 			if r.action != "" {
 				audit.add(r.action, ResourceHolding, r.out.ID, r.change, p.now)
 			}
 		}
+	}
+	// Changed rows first: a renamed supplier may free the name a new one takes.
+	if err := tx.UpdateSuppliers(changedSups); err != nil {
+		return supplierWriteError(err, "")
+	}
+	if err := tx.UpdateHoldings(changedHoldings); err != nil {
+		return staleOr(err, "data holding")
 	}
 	if err := tx.InsertSuppliers(newSups); err != nil {
 		return supplierWriteError(err, "")

@@ -1,6 +1,10 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+
+	"gorm.io/gorm/clause"
+)
 
 // Bulk reads and writes for spreadsheet import and export. Multi-row statements stay
 // well under SQLite's limit of 32,766 bound parameters (PostgreSQL allows 65,535):
@@ -98,4 +102,43 @@ func (t *Tx) HoldingsOfLiveSuppliers() ([]HoldingRow, error) {
 		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL").
 		Order(t.collate("h.supplier_id")).Order(t.collate("h.category_key")).Scan(&rows).Error
 	return rows, translate("list holdings of live suppliers", err)
+}
+
+// supplierUpdateColumns and holdingUpdateColumns are the columns a change writes.
+var (
+	supplierUpdateColumns = []string{"name", "name_key", "criticality", "status", "country", "services", "website",
+		"security_contact", "breach_notification_hours", "contract_start", "contract_end", "dpa_signed_at",
+		"certifications", "notes", "archived_at", "version", "updated_at"}
+	holdingUpdateColumns = []string{"data_subjects", "record_count", "purpose", "locations", "transfer_mechanism",
+		"retention_period", "retention_until", "held_since", "version", "updated_at"}
+)
+
+// UpdateSuppliers writes changed suppliers in multi-row statements: an upsert on the
+// id that only updates a row still at the version before the new one (each row's
+// Version is already the new version). ErrStale when any row had moved on.
+func (t *Tx) UpdateSuppliers(rows []SupplierRow) error {
+	return t.upsertVersioned("suppliers", &rows, len(rows), supplierUpdateColumns)
+}
+
+// UpdateHoldings writes changed holdings like UpdateSuppliers.
+func (t *Tx) UpdateHoldings(rows []HoldingRow) error {
+	return t.upsertVersioned("data_holdings", &rows, len(rows), holdingUpdateColumns)
+}
+
+func (t *Tx) upsertVersioned(table string, rows any, n int, columns []string) error {
+	if n == 0 {
+		return nil
+	}
+	res := t.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "id"}},
+		DoUpdates: clause.AssignmentColumns(columns),
+		Where:     clause.Where{Exprs: []clause.Expression{clause.Expr{SQL: table + ".version = excluded.version - 1"}}},
+	}).CreateInBatches(rows, insertBatch)
+	if res.Error != nil {
+		return translate("update "+table, res.Error)
+	}
+	if res.RowsAffected != int64(n) {
+		return ErrStale
+	}
+	return nil
 }
