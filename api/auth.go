@@ -16,11 +16,23 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, secret string) (register.Actor, error)
 }
 
-// authenticate requires a usable bearer key on every /api/v1 route.
-func authenticate(auth Authenticator, log *slog.Logger) gin.HandlerFunc {
+// authenticate requires a usable bearer key on every /api/v1 route. Failed attempts
+// are limited per client address (failures may be nil: no limit), so a flood of bad
+// keys is turned away before it costs a lookup each.
+func authenticate(auth Authenticator, failures *rateLimiter, log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		if failures != nil && failures.exhausted("ip:"+c.ClientIP()) {
+			failures.reject(c, "Too many failed authentication attempts from this address; retry after the number of seconds in Retry-After.")
+			return
+		}
+		fail := func() {
+			if failures != nil {
+				failures.spend("ip:" + c.ClientIP())
+			}
+		}
 		scheme, secret, _ := strings.Cut(c.GetHeader("Authorization"), " ")
 		if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(secret) == "" {
+			fail()
 			c.Header("WWW-Authenticate", `Bearer realm="weaklink"`)
 			writeProblem(c, http.StatusUnauthorized, "Send an API key as: Authorization: Bearer <key>.")
 			return
@@ -28,6 +40,7 @@ func authenticate(auth Authenticator, log *slog.Logger) gin.HandlerFunc {
 		a, err := auth.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
 		if err != nil {
 			if register.ErrorCode(err) == register.CodeUnauthenticated {
+				fail()
 				c.Header("WWW-Authenticate", `Bearer realm="weaklink", error="invalid_token"`)
 			}
 			writeError(c, log, err)

@@ -160,3 +160,22 @@ func TestInternalErrorsLeakNothing(t *testing.T) {
 		}
 	}
 }
+
+// Failed authentication is limited per client address: a flood of bad keys gets 429
+// before it costs a lookup each, while good keys from elsewhere are unaffected.
+func TestFailedAuthenticationIsRateLimited(t *testing.T) {
+	h := newHarness(t, testdb.Open(t, store.SQLite), func(o *options) { o.rateLimit, o.rateBurst = 100, 100 })
+	bad := request{method: "GET", path: "/api/v1/suppliers", key: "wl_guess", remoteAddr: "198.51.100.7:4000"}
+	for i := 0; i < 10; i++ {
+		h.do(bad).status(401)
+	}
+	limited := h.do(bad).status(429)
+	if limited.Header().Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	// Even a good key from that address waits; other addresses are not affected.
+	h.do(request{method: "GET", path: "/api/v1/suppliers", role: register.RoleViewer, remoteAddr: "198.51.100.7:4000"}).status(429)
+	h.do(request{method: "GET", path: "/api/v1/suppliers", role: register.RoleViewer}).status(200)
+	h.clock.Advance(2e9)
+	h.do(request{method: "GET", path: "/api/v1/suppliers", role: register.RoleViewer, remoteAddr: "198.51.100.7:4000"}).status(200)
+}

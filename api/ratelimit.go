@@ -31,10 +31,38 @@ func (r *rateLimiter) bucket(key string) *rate.Limiter {
 	defer r.mu.Unlock()
 	l, ok := r.keys[key]
 	if !ok {
+		// Client addresses are unbounded, unlike keys: forget them all rather than grow
+		// without limit (a forgotten bucket starts full, which errs on the generous side).
+		if len(r.keys) >= maxBuckets {
+			clear(r.keys)
+		}
 		l = rate.NewLimiter(r.rate, r.burst)
 		r.keys[key] = l
 	}
 	return l
+}
+
+// maxBuckets bounds the limiter's memory.
+const maxBuckets = 100_000
+
+// exhausted reports whether the key's bucket has no token left, without spending one.
+func (r *rateLimiter) exhausted(key string) bool {
+	return r.bucket(key).TokensAt(r.now()) < 1
+}
+
+// spend takes one token from the key's bucket, if there is one.
+func (r *rateLimiter) spend(key string) {
+	r.bucket(key).AllowN(r.now(), 1)
+}
+
+// reject answers 429 with the wait until the next token.
+func (r *rateLimiter) reject(c *gin.Context, detail string) {
+	wait := int(math.Max(1, math.Ceil(1/float64(r.rate))))
+	refill := int(math.Ceil(float64(r.burst) / float64(r.rate)))
+	c.Header("RateLimit-Policy", fmt.Sprintf(`"per-address";q=%d;w=%d`, r.burst, refill))
+	c.Header("RateLimit", fmt.Sprintf(`"per-address";r=0;t=%d`, wait))
+	c.Header("Retry-After", strconv.Itoa(wait))
+	writeProblem(c, http.StatusTooManyRequests, detail)
 }
 
 // middleware spends one token per request and announces the budget in the

@@ -164,7 +164,12 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 		writeProblem(c, http.StatusMethodNotAllowed, "This route does not support "+c.Request.Method+".")
 	})
 
-	v1 := []gin.HandlerFunc{noStore, authenticate(s.Auth, cfg.Logger)}
+	var failures *rateLimiter
+	if cfg.RateLimit > 0 {
+		// Bad keys: a few a second per address is plenty for a typo, too few for guessing.
+		failures = newRateLimiter(1, 10, cfg.Clock)
+	}
+	v1 := []gin.HandlerFunc{noStore, authenticate(s.Auth, failures, cfg.Logger)}
 	if cfg.RateLimit > 0 {
 		v1 = append(v1, newRateLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Clock).middleware)
 	}
