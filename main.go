@@ -48,6 +48,10 @@ Usage:
   weaklink export [--format csv|xlsx] [-o FILE]
                                           write the register in the import layout
                                           (to stdout without -o)
+  weaklink report generate [--quarter 2026-Q4] [--regenerate]
+                                          store the quarterly report (the stored one if it exists)
+  weaklink report render ID --format json|html|pdf|xlsx|csv [-o FILE]
+                                          write a stored report
   weaklink version                        print the version
 
 Configuration comes from the environment:
@@ -100,6 +104,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		cmdErr = importSheet(ctx, cfg, args[1:], stdout, stderr)
 	case "export":
 		cmdErr = exportSheet(ctx, cfg, args[1:], stdout)
+	case "report":
+		cmdErr = reportCmd(ctx, cfg, args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "unknown command %q\n\n", args[0])
 		printUsage(stderr)
@@ -181,7 +187,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 	}
 	handler, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, Spec: openapiSpec, Logger: log},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, Reports: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
 	if err != nil {
 		return err
 	}

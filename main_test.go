@@ -5,6 +5,7 @@ import (
 	"context"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -75,14 +76,14 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 6 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 7 migration(s)") {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 6") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 7") {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`5\s+applied`).MatchString(out) || !regexp.MustCompile(`6\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`6\s+applied`).MatchString(out) || !regexp.MustCompile(`7\s+pending`).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	if code, _, _ := c.run("migrate", "sideways"); code != 1 {
@@ -195,4 +196,27 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestReportCommands(t *testing.T) {
+	c := newCLI(t)
+	code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q1")
+	if code != 0 || !strings.Contains(out, "2026-Q1 stored revision 1") {
+		t.Fatalf("generate (exit %d): %s %s", code, out, errOut)
+	}
+	id := out[strings.LastIndex(out, " ")+1 : len(out)-1]
+	if code, out, _ := c.run("report", "generate", "--quarter", "2026-Q1"); code != 0 || !strings.Contains(out, "already stored") {
+		t.Fatalf("second generate: %d %s", code, out)
+	}
+	file := filepath.Join(t.TempDir(), "r.pdf")
+	if code, _, errOut := c.run("report", "render", id, "--format", "pdf", "-o", file); code != 0 {
+		t.Fatalf("render: %s", errOut)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil || !bytes.HasPrefix(raw, []byte("%PDF")) {
+		t.Fatalf("pdf: %v", err)
+	}
+	if code, _, _ := c.run("report", "render", id, "--format", "docx"); code != 1 {
+		t.Fatalf("bad format exit %d", code)
+	}
 }

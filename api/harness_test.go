@@ -81,7 +81,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 	svc := register.New(st, clock.Now)
 	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		Spec: spec, Logger: slog.New(slog.NewTextHandler(testLog, nil)), Clock: clock.Now},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, Reports: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
 	if err != nil {
 		t.Fatal(err)
 	}

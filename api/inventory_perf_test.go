@@ -142,6 +142,14 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 					}
 				}
 			})
+			b.Run("quarterly_report", func(b *testing.B) {
+				// Generation renders every format once, to record their SHA-256.
+				for i := 0; i < b.N; i++ {
+					if _, _, err := svc.GenerateReport(ctx, register.SystemActor("bench"), "2026-Q4", true); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("impact", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
 					im, err := svc.IncidentImpact(ctx, inc.ID)

@@ -36,6 +36,7 @@ type Services struct {
 	Incidents   IncidentService
 	Assessments AssessmentService
 	WeakLinks   WeakLinkService
+	Reports     ReportService
 	APIKeys     APIKeyService
 	Audit       AuditService
 	Imports     ImportService
@@ -57,6 +58,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	inc := &incidentHandlers{svc: s.Incidents, log: cfg.Logger}
 	asm := &assessmentHandlers{svc: s.Assessments, log: cfg.Logger, now: cfg.Clock}
 	weak := &weakLinkHandlers{svc: s.WeakLinks, log: cfg.Logger, now: cfg.Clock}
+	reps := &reportHandlers{svc: s.Reports, log: cfg.Logger}
 	keys := &apiKeyHandlers{svc: s.APIKeys, log: cfg.Logger, now: cfg.Clock}
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
@@ -118,6 +120,10 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"GET", "/api/v1/suppliers/:id/risk-acceptances", viewer, weak.listAcceptances},
 		{"POST", "/api/v1/suppliers/:id/risk-acceptances", admin, weak.createAcceptance},
 		{"DELETE", "/api/v1/risk-acceptances/:id", admin, weak.withdrawAcceptance},
+
+		{"GET", "/api/v1/reports", viewer, reps.list},
+		{"POST", "/api/v1/reports", editor, reps.generate},
+		{"GET", "/api/v1/reports/:id", viewer, reps.get},
 
 		{"GET", "/api/v1/incidents", viewer, inc.list},
 		{"POST", "/api/v1/incidents", editor, inc.create},

@@ -34,9 +34,9 @@ const (
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
 	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
-		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance}
+		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport}
 	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
-		ActionSubmit, ActionReview}
+		ActionSubmit, ActionReview, ActionDownload}
 )
 
 // Change is one field's value before and after a mutation (nil when absent).

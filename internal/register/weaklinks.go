@@ -28,10 +28,15 @@ type portfolio struct {
 	flags     map[string]scoring.SupplierFlags
 	accepted  map[string]map[string]Acceptance // supplier → flag code → acceptance in force
 	cats      map[string][]string              // supplier → categories it holds directly
+	records   map[string]int64                 // supplier → records it holds directly
+	holdings  []store.RiskHolding              // every live holding
+	edges     []store.Edge                     // every live supply-chain edge
+	cfg       scoring.Config                   // the thresholds it was computed with
 }
 
 func (s *Service) loadPortfolio(tx *store.Tx, now time.Time) (portfolio, error) {
-	p := portfolio{suppliers: map[string]Supplier{}, risks: map[string]Risk{}, accepted: map[string]map[string]Acceptance{}, cats: map[string][]string{}}
+	p := portfolio{suppliers: map[string]Supplier{}, risks: map[string]Risk{}, accepted: map[string]map[string]Acceptance{},
+		cats: map[string][]string{}, records: map[string]int64{}}
 	rows, err := tx.AllLiveSuppliers(store.SupplierQuery{})
 	if err != nil {
 		return p, err
@@ -52,6 +57,7 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time) (portfolio, error) 
 	if err != nil {
 		return p, err
 	}
+	p.holdings, p.edges, p.cfg = hs, edges, s.scoring
 	today := now.Format(time.DateOnly)
 	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
 	facts := map[string]*scoring.SupplierFacts{}
@@ -104,6 +110,7 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time) (portfolio, error) 
 		}
 		f.Holdings = append(f.Holdings, hf)
 		p.cats[h.SupplierID] = append(p.cats[h.SupplierID], h.CategoryKey)
+		p.records[h.SupplierID] += h.RecordCount
 	}
 	for _, a := range acc {
 		if p.accepted[a.SupplierID] == nil {

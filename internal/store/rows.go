@@ -162,7 +162,7 @@ func (IncidentRow) TableName() string { return "incidents" }
 // AllRows lists every row type, for the test that checks them against the schema.
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
-		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}}
+		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.
@@ -225,3 +225,22 @@ type AcceptanceRow struct {
 
 // TableName maps AcceptanceRow to its table.
 func (AcceptanceRow) TableName() string { return "risk_acceptances" }
+
+// ReportRow is a stored quarterly report; Snapshot is its JSON, frozen.
+type ReportRow struct {
+	ID               string `gorm:"primaryKey"`
+	Quarter          string
+	Revision         int
+	AsOf             time.Time
+	Snapshot         string
+	RendererVersion  string
+	Hashes           string // JSON object: format → SHA-256
+	FlaggedSuppliers int
+	GeneratedBy      *string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// TableName maps ReportRow to its table.
+func (ReportRow) TableName() string { return "reports" }

@@ -1,0 +1,121 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/report"
+)
+
+// ReportService is what the report handlers need.
+type ReportService interface {
+	GenerateReport(ctx context.Context, a register.Actor, quarter string, regenerate bool) (register.Report, bool, error)
+	ListReports(ctx context.Context, year int, cursor string, limit int) (register.Page[register.ReportSummary], error)
+	RenderReport(ctx context.Context, a register.Actor, id, format string) (register.Report, []byte, error)
+}
+
+type reportHandlers struct {
+	svc ReportService
+	log *slog.Logger
+}
+
+type reportWrite struct {
+	Quarter    string `json:"quarter"`
+	Regenerate bool   `json:"regenerate,omitempty"`
+}
+
+type reportJSON struct {
+	ID               string            `json:"id"`
+	Version          int               `json:"version"`
+	Quarter          string            `json:"quarter"`
+	Revision         int               `json:"revision"`
+	AsOf             time.Time         `json:"as_of"`
+	RendererVersion  string            `json:"renderer_version"`
+	Hashes           map[string]string `json:"sha256"`
+	FlaggedSuppliers int               `json:"flagged_suppliers"`
+	GeneratedBy      *string           `json:"generated_by"`
+	CreatedAt        time.Time         `json:"created_at"`
+	UpdatedAt        time.Time         `json:"updated_at"`
+}
+
+func toReportJSON(r register.ReportSummary) reportJSON {
+	return reportJSON{ID: r.ID, Version: r.Version, Quarter: r.Quarter, Revision: r.Revision, AsOf: r.AsOf,
+		RendererVersion: r.RendererVersion, Hashes: r.Hashes, FlaggedSuppliers: r.FlaggedSuppliers,
+		GeneratedBy: optString(r.GeneratedBy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+func summaryOf(r register.Report, generatedBy string) register.ReportSummary {
+	s := r.Snapshot
+	return register.ReportSummary{ID: s.ID, Quarter: s.Quarter, Revision: s.Revision, AsOf: s.AsOf, RendererVersion: r.RendererVersion,
+		Hashes: r.Hashes, FlaggedSuppliers: s.Summary.FlaggedSuppliers, GeneratedBy: generatedBy, Version: r.Version,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+// generate answers 201 with a new report, or 200 with the stored one of that quarter.
+func (h *reportHandlers) generate(c *gin.Context) {
+	var in reportWrite
+	if !bindJSON(c, &in) {
+		return
+	}
+	r, created, err := h.svc.GenerateReport(c.Request.Context(), actor(c), in.Quarter, in.Regenerate)
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	out := toReportJSON(summaryOf(r, r.GeneratedBy))
+	c.Header("Location", "/api/v1/reports/"+r.Snapshot.ID)
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeResource(c, status, r.Version, out)
+}
+
+func (h *reportHandlers) list(c *gin.Context) {
+	q := newQuery(c.Request.URL.Query(), "year", "cursor", "limit")
+	year := 0
+	if y := q.str("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2999 {
+			q.fail("year", "must be a year such as 2026")
+		}
+		year = n
+	}
+	cur, limit := q.str("cursor"), q.limit()
+	if q.errs != nil {
+		invalid(c, q.errs...)
+		return
+	}
+	page, err := h.svc.ListReports(c.Request.Context(), year, cur, limit)
+	answerPage(c, h.log, page, err, toReportJSON)
+}
+
+// get renders a stored report; every download is an audit event.
+func (h *reportHandlers) get(c *gin.Context) {
+	q := newQuery(c.Request.URL.Query(), "format")
+	format := q.str("format")
+	if format == "" {
+		format = "json"
+	}
+	if q.errs != nil {
+		invalid(c, q.errs...)
+		return
+	}
+	r, raw, err := h.svc.RenderReport(c.Request.Context(), actor(c), c.Param("id"), format)
+	if err != nil {
+		writeError(c, h.log, err)
+		return
+	}
+	c.Header("ETag", etag(r.Version))
+	c.Header("X-Report-Renderer", r.RendererVersion)
+	if format != "json" {
+		c.Header("Content-Disposition", `attachment; filename="`+report.FileName(r.Snapshot, format)+`"`)
+	}
+	c.Data(http.StatusOK, report.ContentType(format), raw)
+}

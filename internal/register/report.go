@@ -1,0 +1,295 @@
+package register
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/report"
+	"github.com/weaklink/weaklink/internal/scoring"
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// ResourceReport is the audit resource type of quarterly reports.
+const ResourceReport = "report"
+
+// ActionDownload records that a report was rendered for someone.
+const ActionDownload = "download"
+
+// topWeakLinks is how many weakest links a report lists.
+const topWeakLinks = 10
+
+var quarterPattern = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
+
+// Report is a stored quarterly report.
+type Report struct {
+	Snapshot        report.Snapshot
+	GeneratedBy     string // API key id; "" from the command line
+	RendererVersion string
+	Hashes          map[string]string // format → SHA-256 of the rendering
+	Version         int
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// ReportSummary is a stored report without its snapshot.
+type ReportSummary struct {
+	ID, Quarter      string
+	Revision         int
+	AsOf             time.Time
+	RendererVersion  string
+	Hashes           map[string]string
+	FlaggedSuppliers int
+	GeneratedBy      string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+}
+
+// quarterBounds returns the first day of a quarter and of the next, in UTC.
+func quarterBounds(q string) (time.Time, time.Time, bool) {
+	m := quarterPattern.FindStringSubmatch(q)
+	if m == nil {
+		return time.Time{}, time.Time{}, false
+	}
+	year, _ := strconv.Atoi(m[1])
+	n, _ := strconv.Atoi(m[2])
+	start := time.Date(year, time.Month(3*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
+	return start, start.AddDate(0, 3, 0), year >= 2000 && year <= 2999
+}
+
+// QuarterOf names the calendar quarter (UTC) a time falls in, e.g. 2026-Q4.
+func QuarterOf(t time.Time) string {
+	t = t.UTC()
+	return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())-1)/3+1)
+}
+
+// GenerateReport stores the report of a quarter, or returns the stored one (created
+// false) unless regenerate asks for a new revision beside it. The snapshot is read in
+// one consistent transaction, so concurrent edits never give a half-old, half-new report.
+func (s *Service) GenerateReport(ctx context.Context, a Actor, quarter string, regenerate bool) (Report, bool, error) {
+	if quarter == "" {
+		quarter = QuarterOf(s.now())
+	}
+	start, end, ok := quarterBounds(quarter)
+	if !ok {
+		return Report{}, false, Invalid(FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
+	}
+	now := s.now()
+	if start.After(now) {
+		return Report{}, false, Invalid(FieldError{Field: "quarter", Message: "has not started yet"})
+	}
+	var (
+		snap     report.Snapshot
+		existing string
+	)
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		sums, err := tx.ReportSummaries()
+		if err != nil {
+			return err
+		}
+		revision := 1
+		for _, r := range sums {
+			if r.Quarter == quarter {
+				existing, revision = r.ID, max(revision, r.Revision+1)
+			}
+		}
+		if existing != "" && !regenerate {
+			return nil
+		}
+		existing = ""
+		snap, err = s.assemble(tx, quarter, revision, start, end, now, a, sums)
+		return err
+	})
+	if err != nil {
+		return Report{}, false, err
+	}
+	if existing != "" {
+		r, err := s.GetReport(ctx, existing)
+		return r, false, err
+	}
+	hashes := map[string]string{}
+	for _, f := range report.Formats {
+		raw, err := report.Render(snap, f)
+		if err != nil {
+			return Report{}, false, fmt.Errorf("render report %s: %w", f, err)
+		}
+		sum := sha256.Sum256(raw)
+		hashes[f] = hex.EncodeToString(sum[:])
+	}
+	body, _ := json.Marshal(snap)
+	hs, _ := json.Marshal(hashes)
+	row := store.ReportRow{ID: snap.ID, Quarter: quarter, Revision: snap.Revision, AsOf: now, Snapshot: string(body),
+		RendererVersion: report.RendererVersion, Hashes: string(hs), FlaggedSuppliers: snap.Summary.FlaggedSuppliers,
+		Version: 1, CreatedAt: now, UpdatedAt: now}
+	if a.KeyID != "" {
+		row.GeneratedBy = &a.KeyID
+	}
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertReport(&row); err != nil {
+			if errors.Is(err, store.ErrDuplicate) {
+				return Errorf(CodeConflict, "Another report of %s was generated at the same moment; list the reports and use that one.", quarter)
+			}
+			return err
+		}
+		return s.record(tx, a, ActionCreate, ResourceReport, row.ID, map[string]Change{
+			"quarter": {After: quarter}, "revision": {After: snap.Revision}, "audit_head_seq": {After: snap.AuditHeadSeq}}, now)
+	})
+	if err != nil {
+		return Report{}, false, err
+	}
+	return Report{Snapshot: snap, GeneratedBy: a.KeyID, RendererVersion: report.RendererVersion, Hashes: hashes, Version: 1,
+		CreatedAt: now, UpdatedAt: now}, true, nil
+}
+
+// GetReport loads a stored report.
+func (s *Service) GetReport(ctx context.Context, id string) (Report, error) {
+	if !validID(id) {
+		return Report{}, reportNotFound()
+	}
+	r, err := s.st.NoTx(ctx).GetReport(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Report{}, reportNotFound()
+	}
+	if err != nil {
+		return Report{}, err
+	}
+	out := Report{RendererVersion: r.RendererVersion, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.GeneratedBy != nil {
+		out.GeneratedBy = *r.GeneratedBy
+	}
+	if err := json.Unmarshal([]byte(r.Snapshot), &out.Snapshot); err != nil {
+		return Report{}, fmt.Errorf("report %s: %w", id, err)
+	}
+	_ = json.Unmarshal([]byte(r.Hashes), &out.Hashes)
+	return out, nil
+}
+
+// RenderReport renders a stored report and records the download in the audit trail.
+func (s *Service) RenderReport(ctx context.Context, a Actor, id, format string) (Report, []byte, error) {
+	if !oneOf(format, report.Formats) {
+		return Report{}, nil, Invalid(FieldError{Field: "format", Message: "must be one of " + strings.Join(report.Formats, ", ")})
+	}
+	r, err := s.GetReport(ctx, id)
+	if err != nil {
+		return Report{}, nil, err
+	}
+	raw, err := report.Render(r.Snapshot, format)
+	if err != nil {
+		return Report{}, nil, fmt.Errorf("render report %s: %w", format, err)
+	}
+	err = s.st.Write(ctx, func(tx *store.Tx) error {
+		return s.record(tx, a, ActionDownload, ResourceReport, id, map[string]Change{"format": {After: format}}, s.now())
+	})
+	return r, raw, err
+}
+
+// ListReports pages stored reports, newest first, optionally of one year.
+func (s *Service) ListReports(ctx context.Context, year int, cur string, limit int) (Page[ReportSummary], error) {
+	if year != 0 && (year < 2000 || year > 2999) {
+		return Page[ReportSummary]{}, Invalid(FieldError{Field: "year", Message: "must be a year such as 2026"})
+	}
+	rows, err := s.st.NoTx(ctx).ReportSummaries()
+	if err != nil {
+		return Page[ReportSummary]{}, err
+	}
+	var out []ReportSummary
+	for _, r := range rows {
+		if year != 0 && !strings.HasPrefix(r.Quarter, strconv.Itoa(year)+"-") {
+			continue
+		}
+		sum := ReportSummary{ID: r.ID, Quarter: r.Quarter, Revision: r.Revision, AsOf: r.AsOf.UTC(), RendererVersion: r.RendererVersion,
+			FlaggedSuppliers: r.FlaggedSuppliers, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		_ = json.Unmarshal([]byte(r.Hashes), &sum.Hashes)
+		if r.GeneratedBy != nil {
+			sum.GeneratedBy = *r.GeneratedBy
+		}
+		out = append(out, sum)
+	}
+	// Newest first; at the same instant, the later quarter and the higher revision first.
+	pos := func(r ReportSummary) string {
+		return fmt.Sprintf("%020d%s%06d%s", math.MaxInt64-r.AsOf.UnixNano(), complement(r.Quarter), 999999-r.Revision, r.ID)
+	}
+	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
+	return pageSlice(out, "reports:"+strconv.Itoa(year), cur, limit, pos)
+}
+
+func reportNotFound() error { return Errorf(CodeNotFound, "No report has this id.") }
+
+// assemble builds the snapshot from one read transaction: the portfolio (risk and
+// flags), the quarter's assessments and incidents, and the previous stored report.
+func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, end, now time.Time, a Actor,
+	sums []store.ReportSummary) (report.Snapshot, error) {
+	p, err := s.loadPortfolio(tx, now)
+	if err != nil {
+		return report.Snapshot{}, err
+	}
+	head, err := tx.AuditHead()
+	if err != nil {
+		return report.Snapshot{}, err
+	}
+	done, err := tx.AssessmentsSubmittedBetween(start, end)
+	if err != nil {
+		return report.Snapshot{}, err
+	}
+	incidents, err := tx.IncidentsBetween(start, end)
+	if err != nil {
+		return report.Snapshot{}, err
+	}
+	// The previous report is the last one stored for an earlier quarter: a regeneration
+	// compares with the quarter before, like the first generation did.
+	var prev *report.Snapshot
+	var last *store.ReportSummary
+	for i := range sums {
+		if sums[i].Quarter < quarter {
+			last = &sums[i]
+		}
+	}
+	if last != nil {
+		row, err := tx.GetReport(last.ID)
+		if err != nil {
+			return report.Snapshot{}, err
+		}
+		var ps report.Snapshot
+		if err := json.Unmarshal([]byte(row.Snapshot), &ps); err != nil {
+			return report.Snapshot{}, fmt.Errorf("previous report: %w", err)
+		}
+		prev = &ps
+	}
+	snap := report.Snapshot{ID: s.newID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
+		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: now, GeneratedBy: a.Name,
+		Methodology: scoring.MethodologyVersion, AuditHeadSeq: head.Seq, AuditHeadHash: head.Hash}
+	today := now.Format(time.DateOnly)
+	buildSummaryAndLines(&snap, p)
+	snap.Exposure = exposureMatrix(p)
+	snap.Assessments = assessmentsSection(p, done, today)
+	snap.Incidents = incidentLines(p, incidents)
+	snap.Expiring = expiringSection(p, end)
+	snap.Accepted = acceptedRisks(p)
+	if prev != nil {
+		snap.Changes = changesSince(*prev, snap)
+	}
+	snap.Trend = trend(sums, snap)
+	// Empty lists are [] in every rendering, never null.
+	for _, l := range []*[]report.SupplierLine{&snap.Suppliers, &snap.WeakLinks} {
+		if *l == nil {
+			*l = []report.SupplierLine{}
+		}
+	}
+	if snap.Summary.ByCategory == nil {
+		snap.Summary.ByCategory = []report.CategoryTotal{}
+	}
+	if snap.Exposure.Categories == nil {
+		snap.Exposure.Categories = []report.CategoryTotal{}
+	}
+	return snap, nil
+}

@@ -1,0 +1,47 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"github.com/weaklink/weaklink/internal/sheet"
+)
+
+// csvHeader names the columns of the CSV rendering: one row per supplier.
+var csvHeader = []string{"name", "status", "criticality", "country", "tier", "inherent", "posture",
+	"effective_posture", "residual", "records", "categories", "flags", "last_assessed", "next_reassessment"}
+
+// renderCSV writes Snapshot.Suppliers as UTF-8 CSV with a byte-order mark (which
+// spreadsheet programs need to read UTF-8), CRLF line ends, and every cell
+// neutralised against formulas.
+func renderCSV(s Snapshot) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write([]byte{0xEF, 0xBB, 0xBF})
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(csvHeader)
+	row := make([]string, len(csvHeader))
+	for _, l := range s.Suppliers {
+		copy(row, supplierCells(l))
+		for i, v := range row {
+			row[i] = sheet.Escape(v)
+		}
+		if err := w.Write(row); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// supplierCells are a supplier's values in csvHeader order, unescaped.
+func supplierCells(l SupplierLine) []string {
+	return []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, num(l.Inherent), optNum(l.Posture),
+		optNum(l.EffectivePosture), num(l.Residual), strconv.FormatInt(l.Records, 10),
+		strings.Join(l.Categories, listSep), flagCodes(l.Flags), l.LastAssessed, l.NextReassessment}
+}

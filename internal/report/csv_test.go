@@ -1,0 +1,60 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+func TestCSV(t *testing.T) {
+	s := testSnapshot()
+	b, err := Render(s, "csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		t.Fatal("no UTF-8 byte-order mark")
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(s.Suppliers)+1 {
+		t.Fatalf("%d rows, want a header and %d suppliers", len(rows), len(s.Suppliers))
+	}
+	if got := strings.Join(rows[0], ","); got != "name,status,criticality,country,tier,inherent,posture,effective_posture,residual,records,categories,flags,last_assessed,next_reassessment" {
+		t.Errorf("header %q", got)
+	}
+	byName := map[string][]string{}
+	for _, r := range rows[1:] {
+		byName[r[0]] = r
+	}
+	if _, ok := byName["'"+formulaName]; !ok {
+		t.Errorf("formula name not neutralised; names: %v", keys(byName))
+	}
+	q := byName["Quayside Mail"]
+	want := []string{"Quayside Mail", "active", "high", "GB", "critical", "82.5", "38.25", "38.25", "77.41", "600000",
+		"political_opinions; contact_details", "special_category_exposure; weak_posture; concentration (accepted)", "2026-10-14", "2027-04-14"}
+	if strings.Join(q, "|") != strings.Join(want, "|") {
+		t.Errorf("Quayside row\n got %q\nwant %q", q, want)
+	}
+	if n := byName["Northwind Payroll Ltd"]; n[6] != "" || n[12] != "" {
+		t.Errorf("unassessed supplier shows a posture or assessment date: %q", n)
+	}
+	for _, r := range rows[1:] {
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q starts a formula", c)
+			}
+		}
+	}
+}
+
+func keys(m map[string][]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,104 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"reflect"
+	"testing"
+)
+
+func TestRenderIsDeterministic(t *testing.T) {
+	s := testSnapshot()
+	for _, format := range Formats {
+		t.Run(format, func(t *testing.T) {
+			a, err := Render(s, format)
+			if err != nil {
+				t.Fatalf("render: %v", err)
+			}
+			b, err := Render(testSnapshot(), format)
+			if err != nil {
+				t.Fatalf("render again: %v", err)
+			}
+			if len(a) == 0 || !bytes.Equal(a, b) {
+				t.Fatalf("two renderings differ (%d and %d bytes)", len(a), len(b))
+			}
+		})
+	}
+}
+
+func TestRenderEmptySnapshot(t *testing.T) {
+	s := Snapshot{Quarter: "2026-Q1", Revision: 1, AsOf: at("2026-03-31T12:00:00Z")}
+	for _, format := range Formats {
+		if _, err := Render(s, format); err != nil {
+			t.Errorf("%s: %v", format, err)
+		}
+	}
+}
+
+func TestRenderUnknownFormat(t *testing.T) {
+	if _, err := Render(testSnapshot(), "docx"); err == nil {
+		t.Fatal("want an error for an unknown format")
+	}
+}
+
+func TestContentTypeAndFileName(t *testing.T) {
+	s := testSnapshot()
+	tests := []struct {
+		format, contentType, name string
+	}{
+		{"json", "application/json", "weaklink-2026-Q4-r1.json"},
+		{"html", "text/html; charset=utf-8", "weaklink-2026-Q4-r1.html"},
+		{"pdf", "application/pdf", "weaklink-2026-Q4-r1.pdf"},
+		{"xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "weaklink-2026-Q4-r1.xlsx"},
+		{"csv", "text/csv; charset=utf-8", "weaklink-2026-Q4-r1.csv"},
+	}
+	for _, tc := range tests {
+		if got := ContentType(tc.format); got != tc.contentType {
+			t.Errorf("ContentType(%q) = %q, want %q", tc.format, got, tc.contentType)
+		}
+		if got := FileName(s, tc.format); got != tc.name {
+			t.Errorf("FileName(%q) = %q, want %q", tc.format, got, tc.name)
+		}
+	}
+	s.Quarter, s.Revision = `2026-Q4"; x=../`, 3
+	if got := FileName(s, "pdf"); got != "weaklink-2026-Q4x-r3.pdf" {
+		t.Errorf("FileName keeps unsafe characters: %q", got)
+	}
+}
+
+func TestJSONRoundTrips(t *testing.T) {
+	s := testSnapshot()
+	b, err := Render(s, "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(b, []byte("}\n")) || !bytes.Contains(b, []byte("\n  \"quarter\": \"2026-Q4\"")) {
+		t.Errorf("not indented by two spaces with a final newline:\n%.200s", b)
+	}
+	if !bytes.Contains(b, []byte("Pelican Print & Post <Ltd>")) {
+		t.Error("HTML escaping is on")
+	}
+	var got Snapshot
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, s) {
+		t.Errorf("round trip differs:\n got %+v\nwant %+v", got, s)
+	}
+}
+
+// tool finds a command the test needs. Missing, it skips the check on a
+// developer's machine but fails in CI, where the tools are installed on purpose.
+func tool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s is not on PATH (install it for this check)", name)
+		}
+		t.Skipf("%s is not on PATH; skipping", name)
+	}
+	return p
+}

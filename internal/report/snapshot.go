@@ -1,0 +1,226 @@
+// Package report owns the quarterly risk report: the snapshot a report freezes (plain
+// data, assembled by the register from one consistent read) and its renderers (JSON,
+// HTML with inline SVG charts, PDF, XLSX and CSV). Renderers are pure functions of a
+// snapshot: the same stored report renders byte-for-byte the same file every time.
+package report
+
+import "time"
+
+// RendererVersion names the renderers; a stored report records it with the SHA-256
+// of each rendering, so a changed rendering is explained by a changed renderer.
+const RendererVersion = "2026.1"
+
+// Formats are the renderings of a report.
+var Formats = []string{"json", "html", "pdf", "xlsx", "csv"}
+
+// Snapshot is everything a quarterly report shows, frozen when it was generated.
+type Snapshot struct {
+	ID            string    `json:"id"`
+	Quarter       string    `json:"quarter"`  // 2026-Q4 (UTC)
+	Revision      int       `json:"revision"` // 1, or more when regenerated
+	QuarterStart  string    `json:"quarter_start"`
+	QuarterEnd    string    `json:"quarter_end"` // last day of the quarter
+	AsOf          time.Time `json:"as_of"`       // when the snapshot was taken
+	GeneratedBy   string    `json:"generated_by"`
+	Methodology   string    `json:"methodology"`
+	AuditHeadSeq  int64     `json:"audit_head_seq"`
+	AuditHeadHash string    `json:"audit_head_hash"`
+
+	Summary     Summary            `json:"summary"`
+	Suppliers   []SupplierLine     `json:"suppliers"`  // every live supplier, worst residual first
+	WeakLinks   []SupplierLine     `json:"weak_links"` // the top weakest links (unaccepted flags), ranked
+	Exposure    ExposureMatrix     `json:"exposure"`
+	Assessments AssessmentsSection `json:"assessments"`
+	Incidents   []IncidentLine     `json:"incidents"` // incidents the organisation became aware of in the quarter
+	Expiring    ExpiringSection    `json:"expiring"`  // contracts and certifications expiring next quarter
+	Accepted    []AcceptedRisk     `json:"accepted_risks"`
+	Changes     *Changes           `json:"changes"` // nil for the first stored report
+	Trend       []TrendPoint       `json:"trend"`   // flagged suppliers in up to the last four stored quarters, oldest first
+}
+
+// Count is one bucket of a distribution.
+type Count struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// CategoryTotal is personal data held in one category across the portfolio.
+type CategoryTotal struct {
+	Key             string `json:"key"`
+	Name            string `json:"name"`
+	SpecialCategory bool   `json:"special_category"`
+	Suppliers       int    `json:"suppliers"`
+	Records         int64  `json:"records"`
+}
+
+// Summary is the portfolio at a glance.
+type Summary struct {
+	Suppliers                int             `json:"suppliers"`
+	ByStatus                 []Count         `json:"by_status"`         // onboarding, active, offboarding, exited
+	ByTier                   []Count         `json:"by_tier"`           // critical, high, medium, low
+	ByCriticality            []Count         `json:"by_criticality"`    // critical, high, medium, low
+	PostureHistogram         []Count         `json:"posture_histogram"` // 0-9, 10-19, … 90-100, unassessed
+	Records                  int64           `json:"records"`
+	ByCategory               []CategoryTotal `json:"by_category"` // special categories first
+	SpecialCategorySuppliers int             `json:"special_category_suppliers"`
+	SpecialCategoryRecords   int64           `json:"special_category_records"`
+	FlaggedSuppliers         int             `json:"flagged_suppliers"` // with at least one unaccepted flag
+	// Heatmap counts suppliers by inherent-risk band (rows, 0–19 … 80–100) and posture
+	// band (columns, the same bands, then unassessed).
+	Heatmap [5][6]int `json:"heatmap"`
+}
+
+// FlagLine is a flag as the report shows it.
+type FlagLine struct {
+	Code     string `json:"code"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	Accepted bool   `json:"accepted"`
+}
+
+// SupplierLine is one supplier's row.
+type SupplierLine struct {
+	Rank             int        `json:"rank,omitempty"` // in WeakLinks only
+	ID               string     `json:"id"`
+	Name             string     `json:"name"`
+	Status           string     `json:"status"`
+	Criticality      string     `json:"criticality"`
+	Country          string     `json:"country"`
+	Tier             string     `json:"tier"`
+	Inherent         float64    `json:"inherent"`
+	Posture          *float64   `json:"posture"`
+	EffectivePosture *float64   `json:"effective_posture"`
+	Residual         float64    `json:"residual"`
+	Records          int64      `json:"records"`
+	Categories       []string   `json:"categories"` // keys held directly
+	LastAssessed     string     `json:"last_assessed"`
+	NextReassessment string     `json:"next_reassessment"`
+	Flags            []FlagLine `json:"flags"`
+}
+
+// ExposureMatrix is category × supplier: records held directly.
+type ExposureMatrix struct {
+	Categories []CategoryTotal `json:"categories"` // columns: special categories first
+	Rows       []ExposureRow   `json:"rows"`       // suppliers holding personal data, by name
+}
+
+// ExposureRow is one supplier's records per matrix column (0: none held).
+type ExposureRow struct {
+	SupplierID string  `json:"supplier_id"`
+	Name       string  `json:"name"`
+	Records    []int64 `json:"records"`
+}
+
+// AssessmentLine is an assessment completed in the quarter.
+type AssessmentLine struct {
+	SupplierID  string   `json:"supplier_id"`
+	Name        string   `json:"name"`
+	SubmittedOn string   `json:"submitted_on"`
+	Status      string   `json:"status"`
+	Score       *float64 `json:"score"`
+}
+
+// DueLine is a supplier whose reassessment is due.
+type DueLine struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	Tier       string `json:"tier"`
+	DueOn      string `json:"due_on"`
+}
+
+// AssessmentsSection says which assessments were done, are overdue, and never done.
+type AssessmentsSection struct {
+	Completed     []AssessmentLine `json:"completed"`      // submitted in the quarter
+	Overdue       []DueLine        `json:"overdue"`        // reassessment due before the as-of date
+	NeverAssessed []SupplierRef    `json:"never_assessed"` // holding personal data, never assessed
+}
+
+// SupplierRef names a supplier.
+type SupplierRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// IncidentLine is an incident and its impact as computed when the report was generated.
+type IncidentLine struct {
+	ID                  string     `json:"id"`
+	SupplierID          string     `json:"supplier_id"`
+	SupplierName        string     `json:"supplier_name"`
+	Summary             string     `json:"summary"`
+	Status              string     `json:"status"`
+	AwareAt             time.Time  `json:"aware_at"`
+	RegulatorDeadline   time.Time  `json:"regulator_deadline"`
+	RegulatorNotifiedAt *time.Time `json:"regulator_notified_at"`
+	Records             int64      `json:"records"`
+	SpecialCategory     bool       `json:"special_category"`
+	Categories          []string   `json:"categories"`
+	Subprocessors       []string   `json:"subprocessors"`
+}
+
+// Expiry is a contract or certification that ends next quarter.
+type Expiry struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	What       string `json:"what"` // "contract", or the certification scheme
+	On         string `json:"on"`
+}
+
+// ExpiringSection lists what ends next quarter, by date.
+type ExpiringSection struct {
+	From           string   `json:"from"`
+	To             string   `json:"to"`
+	Contracts      []Expiry `json:"contracts"`
+	Certifications []Expiry `json:"certifications"`
+}
+
+// AcceptedRisk is a flag accepted when the report was generated.
+type AcceptedRisk struct {
+	SupplierID string    `json:"supplier_id"`
+	Name       string    `json:"name"`
+	Flag       string    `json:"flag"`
+	Reason     string    `json:"reason"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// Changes compares this snapshot with the previous stored report (never with
+// today's values).
+type Changes struct {
+	PreviousID      string        `json:"previous_id"`
+	PreviousQuarter string        `json:"previous_quarter"`
+	NewSuppliers    []SupplierRef `json:"new_suppliers"`
+	ExitedSuppliers []SupplierRef `json:"exited_suppliers"` // in the previous report, not live now (or status exited)
+	TierMoves       []TierMove    `json:"tier_moves"`
+	PostureDrops    []PostureDrop `json:"posture_drops"` // biggest first, at most ten
+	NewFlags        []FlagChange  `json:"new_flags"`
+	ResolvedFlags   []FlagChange  `json:"resolved_flags"`
+}
+
+// TierMove is a supplier whose tier changed.
+type TierMove struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	From       string `json:"from"`
+	To         string `json:"to"`
+}
+
+// PostureDrop is a supplier whose posture fell.
+type PostureDrop struct {
+	SupplierID string  `json:"supplier_id"`
+	Name       string  `json:"name"`
+	From       float64 `json:"from"`
+	To         float64 `json:"to"`
+	Drop       float64 `json:"drop"`
+}
+
+// FlagChange is a flag raised or resolved since the previous report.
+type FlagChange struct {
+	SupplierID string `json:"supplier_id"`
+	Name       string `json:"name"`
+	Code       string `json:"code"`
+}
+
+// TrendPoint is the number of flagged suppliers in one stored quarter.
+type TrendPoint struct {
+	Quarter          string `json:"quarter"`
+	FlaggedSuppliers int    `json:"flagged_suppliers"`
+}
