@@ -7,6 +7,9 @@ import (
 	"strings"
 )
 
+// labelAngle is how far crowded axis labels are turned (counter-clockwise).
+const labelAngle = -40.0
+
 // A chart is laid out once, as shapes in its own coordinate space (y down, text
 // positioned by its baseline), and drawn by both the HTML renderer (as inline SVG)
 // and the PDF renderer (scaled into millimetres), so the two show the same picture.
@@ -34,6 +37,7 @@ type shape struct {
 	Text       string
 	Anchor     string // text: start, middle or end
 	Size       float64
+	Rotate     float64 // text: degrees about its anchor, clockwise in the chart's y-down space
 	Class      string
 }
 
@@ -143,10 +147,16 @@ func barChart(id, title, xTitle, empty string, counts []Count, class func(key st
 		size = 8
 	}
 	slot := (plotRight - plotLeft) / float64(max(1, len(counts)))
-	// Labels wider than their slot alternate between two rows.
-	stagger := false
+	// Labels wider than their slot are turned so that they cannot run into each
+	// other, and the chart grows downwards to hold the longest of them.
+	longest := 0.0
 	for _, k := range counts {
-		stagger = stagger || float64(len(k.Key))*size*0.55 > slot*0.95
+		longest = max(longest, textWidth(k.Key, size))
+	}
+	rotate := longest > slot*0.9
+	if rotate {
+		rad := -labelAngle * math.Pi / 180
+		c.H = math.Ceil(plotBottom + 8 + longest*math.Sin(rad) + size*math.Cos(rad) + 18)
 	}
 	for i, k := range counts {
 		x := plotLeft + float64(i)*slot
@@ -154,14 +164,26 @@ func barChart(id, title, xTitle, empty string, counts []Count, class func(key st
 		bw := slot * 0.7
 		c.rect(x+(slot-bw)/2, plotBottom-h, bw, h, class(k.Key))
 		c.text(x+slot/2, plotBottom-h-3, strconv.Itoa(k.Count), "middle", size, "value")
-		ly := plotBottom + 12
-		if stagger && i%2 == 1 {
-			ly += size + 2
+		if rotate {
+			// Anchored at its end just below the bar's centre, reading up to it.
+			c.Shapes = append(c.Shapes, shape{Kind: textShape, X: x + slot/2 + size*0.35, Y: plotBottom + 9,
+				Text: k.Key, Anchor: "end", Size: size, Rotate: labelAngle, Class: "label"})
+			continue
 		}
-		c.text(x+slot/2, ly, k.Key, "middle", size, "label")
+		c.text(x+slot/2, plotBottom+12, k.Key, "middle", size, "label")
 	}
-	c.text((plotLeft+plotRight)/2, chartH-6, xTitle, "middle", 9, "note")
+	c.text((plotLeft+plotRight)/2, c.H-6, xTitle, "middle", 9, "note")
 	return c
+}
+
+// textWidth estimates the width of s at font size size, erring wide: digits and
+// lower-case letters of the sans-serif faces the charts use run to about 0.56 em.
+func textWidth(s string, size float64) float64 {
+	n := 0
+	for range s {
+		n++
+	}
+	return float64(n) * size * 0.6
 }
 
 // tierClass colours a tier bar by the tier.

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"html/template"
 	"strings"
+	"time"
 )
 
 // htmlSource is the page: one self-contained file (inline CSS and SVG, no scripts,
@@ -27,6 +28,8 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"svgNum":    svgNum,
 	"join":      func(v []string) string { return strings.Join(v, listSep) },
 	"sectionID": sectionID,
+	"codes":     breakableCodes,
+	"stampCell": stampCell,
 	"dict3": func(title, head string, counts []Count) countTable {
 		return countTable{Title: title, Head: head, Counts: counts}
 	},
@@ -79,6 +82,21 @@ func (s shape) X2() float64 { return s.X + s.W }
 
 // Y2 is a line's end ordinate.
 func (s shape) Y2() float64 { return s.Y + s.H }
+
+// breakableCodes escapes a list of codes (snake_case keys and flag codes) and lets
+// a narrow cell break them after their underscores rather than anywhere.
+func breakableCodes(s string) template.HTML {
+	return template.HTML(strings.ReplaceAll(template.HTMLEscapeString(s), "_", "_<wbr>"))
+}
+
+// stampCell shows an instant in a table cell as its UTC date and time, each kept
+// whole: on one line where the column has room, else the time under the date.
+func stampCell(t time.Time) template.HTML {
+	v := stamp(t)
+	date, clock, _ := strings.Cut(v, "T")
+	return template.HTML(`<time datetime="` + template.HTMLEscapeString(v) + `"><span class="nw">` +
+		template.HTMLEscapeString(date) + `</span> <span class="nw">` + template.HTMLEscapeString(clock) + `</span></time>`)
+}
 
 // sectionID is a section's fragment identifier, from its title.
 func sectionID(title string) string {

@@ -180,7 +180,16 @@ func (d *pdfDoc) drawChart(c chart, x, y, w float64) {
 			case "end":
 				tx -= f.GetStringWidth(text)
 			}
-			f.Text(tx, y+s.Y*k, text)
+			ax, ay := x+s.X*k, y+s.Y*k
+			if s.Rotate != 0 {
+				// fpdf turns counter-clockwise on the page, whose y runs down as the chart's does.
+				f.TransformBegin()
+				f.TransformRotate(-s.Rotate, ax, ay)
+				f.Text(tx, ay, text)
+				f.TransformEnd()
+				continue
+			}
+			f.Text(tx, ay, text)
 		}
 	}
 }

@@ -19,26 +19,40 @@ func (d *pdfDoc) summary() {
 		{"Flagged suppliers", grouped(int64(sum.FlaggedSuppliers)), "with an unaccepted flag"},
 	}
 	w := (d.width() - 3*4) / 4
+	// The notes under the figures wrap inside their boxes, which all grow to the
+	// tallest so that no note is cut short.
+	d.font("", 7.5)
+	notes := make([][][]byte, len(figures))
+	lines := 1
+	for i, fig := range figures {
+		notes[i] = d.wrap(d.t(fig[2]), w-2)
+		lines = max(lines, len(notes[i]))
+	}
+	const noteH = 3.5
+	boxH := 16.5 + float64(lines)*noteH
+	d.need(boxH + 4)
 	y := f.GetY()
 	for i, fig := range figures {
 		x := pdfMargin + float64(i)*(w+4)
 		f.SetDrawColor(pdfRule[0], pdfRule[1], pdfRule[2])
 		f.SetLineWidth(0.3)
-		f.Rect(x, y, w, 20, "D")
+		f.Rect(x, y, w, boxH, "D")
 		f.SetXY(x+1, y+2)
 		d.font("", 8)
 		d.colour(pdfGrey)
-		f.CellFormat(w-2, 4, d.t(fig[0]), "", 0, "L", false, 0, "")
+		f.CellFormat(w-2, 4, d.fit(d.t(fig[0]), w-4), "", 0, "L", false, 0, "")
 		f.SetXY(x+1, y+8)
 		d.font("B", 12)
 		d.colour(pdfInk)
 		f.CellFormat(w-2, 7, d.fit(d.t(fig[1]), w-4), "", 0, "L", false, 0, "")
-		f.SetXY(x+1, y+14)
 		d.font("", 7.5)
 		d.colour(pdfGrey)
-		f.CellFormat(w-2, 3.5, d.fit(d.t(fig[2]), w-4), "", 0, "L", false, 0, "")
+		for j, l := range notes[i] {
+			f.SetXY(x+1, y+15+float64(j)*noteH)
+			f.CellFormat(w-2, noteH, string(l), "", 0, "L", false, 0, "")
+		}
 	}
-	f.SetXY(pdfMargin, y+24)
+	f.SetXY(pdfMargin, y+boxH+4)
 
 	// Three distributions side by side.
 	groups := []struct {
