@@ -15,15 +15,7 @@ func (t *Tx) GetAcceptance(id string) (AcceptanceRow, error) {
 
 // RevokeAcceptance withdraws an acceptance if its version is still expectedVersion.
 func (t *Tx) RevokeAcceptance(r *AcceptanceRow, expectedVersion int) error {
-	res := t.db.Model(&AcceptanceRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("revoked_at", "version", "updated_at").UpdateColumns(r)
-	if res.Error != nil {
-		return translate("revoke risk acceptance", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("revoke risk acceptance", "id", r.ID, expectedVersion, revokeColumns, r)
 }
 
 // AcceptancesOfSupplier lists a supplier's acceptances, newest first, history included.

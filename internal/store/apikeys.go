@@ -48,15 +48,7 @@ func (t *Tx) ListAPIKeys(after *Keyset, limit int) ([]APIKeyRow, error) {
 
 // RevokeAPIKey marks a key revoked if its version is still expectedVersion.
 func (t *Tx) RevokeAPIKey(r *APIKeyRow, expectedVersion int) error {
-	res := t.db.Model(&APIKeyRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("revoked_at", "version", "updated_at").UpdateColumns(r)
-	if res.Error != nil {
-		return translate("revoke api key", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("revoke api key", "id", r.ID, expectedVersion, revokeColumns, r)
 }
 
 // TouchAPIKey records a use of the key, at most once per interval so that reads do

@@ -22,16 +22,8 @@ func (t *Tx) InsertQuestionnaire(r *QuestionnaireRow) error {
 // UpdateQuestionnaire writes a questionnaire's editable columns if its version is
 // still expectedVersion.
 func (t *Tx) UpdateQuestionnaire(r *QuestionnaireRow, expectedVersion int) error {
-	res := t.db.Model(&QuestionnaireRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("name", "description", "status", "questions", "published_at", "version", "updated_at").
-		UpdateColumns(r)
-	if res.Error != nil {
-		return translate("update questionnaire", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update questionnaire", "id", r.ID, expectedVersion,
+		[]string{"name", "description", "status", "questions", "published_at", "version", "updated_at"}, r)
 }
 
 // FamilyRevisions returns the revisions of one questionnaire family.
@@ -54,17 +46,9 @@ func (t *Tx) GetAssessment(id string) (AssessmentRow, error) {
 
 // UpdateAssessment writes an assessment's mutable columns if its version is still expectedVersion.
 func (t *Tx) UpdateAssessment(r *AssessmentRow, expectedVersion int) error {
-	res := t.db.Model(&AssessmentRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("status", "answers", "comments", "evidence", "score", "score_detail", "methodology", "submitted_by",
-			"submitted_at", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at").
-		UpdateColumns(r)
-	if res.Error != nil {
-		return translate("update assessment", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update assessment", "id", r.ID, expectedVersion,
+		[]string{"status", "answers", "comments", "evidence", "score", "score_detail", "methodology", "submitted_by",
+			"submitted_at", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"}, r)
 }
 
 // AssessmentsOfSupplier lists a supplier's assessments, newest first.

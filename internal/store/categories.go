@@ -20,16 +20,8 @@ func (t *Tx) InsertCategory(r *CategoryRow) error {
 
 // UpdateCategory writes a category's editable columns if its version is still expectedVersion.
 func (t *Tx) UpdateCategory(r *CategoryRow, expectedVersion int) error {
-	res := t.db.Model(&CategoryRow{}).Where("key = ? AND version = ?", r.Key, expectedVersion).
-		Select("name", "description", "sensitivity", "special_category", "criminal_offence", "version", "updated_at").
-		UpdateColumns(r)
-	if res.Error != nil {
-		return translate("update category", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update category", "key", r.Key, expectedVersion,
+		[]string{"name", "description", "sensitivity", "special_category", "criminal_offence", "version", "updated_at"}, r)
 }
 
 // DeleteCategory removes a category by key.

@@ -14,17 +14,7 @@ func (t *Tx) GetHolding(id string) (HoldingRow, error) {
 
 // UpdateHolding writes a holding's editable columns if its version is still expectedVersion.
 func (t *Tx) UpdateHolding(r *HoldingRow, expectedVersion int) error {
-	res := t.db.Model(&HoldingRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("data_subjects", "record_count", "purpose", "locations", "transfer_mechanism", "retention_period",
-			"retention_until", "held_since", "version", "updated_at").
-		UpdateColumns(r)
-	if res.Error != nil {
-		return translate("update holding", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update holding", "id", r.ID, expectedVersion, holdingUpdateColumns, r)
 }
 
 // DeleteHolding removes a holding (its history stays in the audit trail).

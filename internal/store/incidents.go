@@ -23,17 +23,9 @@ func (t *Tx) GetIncident(id string) (IncidentRow, error) {
 
 // UpdateIncident writes an incident's editable columns if its version is still expectedVersion.
 func (t *Tx) UpdateIncident(r *IncidentRow, expectedVersion int) error {
-	res := t.db.Model(&IncidentRow{}).Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("summary", "description", "status", "aware_at", "supplier_aware_at", "regulator_notified_at",
-			"subjects_notified_at", "closed_at", "version", "updated_at").
-		UpdateColumns(r)
-	if res.Error != nil {
-		return translate("update incident", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update incident", "id", r.ID, expectedVersion,
+		[]string{"summary", "description", "status", "aware_at", "supplier_aware_at", "regulator_notified_at",
+			"subjects_notified_at", "closed_at", "version", "updated_at"}, r)
 }
 
 // ListIncidents returns up to q.Limit+1 incidents, most recent aware_at first.

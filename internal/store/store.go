@@ -228,3 +228,22 @@ func (t *Tx) collate(column string) string {
 	}
 	return column
 }
+
+// revokeColumns are what revoking a key or an acceptance writes.
+var revokeColumns = []string{"revoked_at", "version", "updated_at"}
+
+// updateVersioned writes the listed columns of row (a pointer to a row type) where
+// keyColumn = key and the stored version is still expectedVersion. It is the one
+// optimistic-concurrency update: ErrStale when another change got there first.
+// UpdateColumns, not Updates: gorm would stamp updated_at with its own clock.
+func (t *Tx) updateVersioned(op, keyColumn string, key any, expectedVersion int, columns []string, row any) error {
+	res := t.db.Model(row).Where(keyColumn+" = ? AND version = ?", key, expectedVersion).
+		Select(columns).UpdateColumns(row)
+	if res.Error != nil {
+		return translate(op, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrStale
+	}
+	return nil
+}

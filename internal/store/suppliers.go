@@ -55,19 +55,7 @@ func (t *Tx) GetSupplier(id string) (SupplierRow, error) {
 // UpdateSupplier writes every editable column of r if the stored version is still
 // expectedVersion; ErrStale otherwise. r.Version must already be the new version.
 func (t *Tx) UpdateSupplier(r *SupplierRow, expectedVersion int) error {
-	res := t.db.Model(&SupplierRow{}).
-		Where("id = ? AND version = ?", r.ID, expectedVersion).
-		Select("name", "name_key", "criticality", "status", "country", "services", "website",
-			"security_contact", "breach_notification_hours", "contract_start", "contract_end",
-					"dpa_signed_at", "certifications", "notes", "archived_at", "version", "updated_at").
-		UpdateColumns(r) // not Updates: gorm would stamp updated_at with its own clock
-	if res.Error != nil {
-		return translate("update supplier", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrStale
-	}
-	return nil
+	return t.updateVersioned("update supplier", "id", r.ID, expectedVersion, supplierUpdateColumns, r)
 }
 
 // ListSuppliers returns up to q.Limit+1 rows so the caller can tell whether a next page exists.
