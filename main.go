@@ -21,8 +21,10 @@ import (
 
 	"github.com/weaklink/weaklink/api"
 	"github.com/weaklink/weaklink/internal/config"
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/scoring"
+	"github.com/weaklink/weaklink/internal/sheetio"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -187,7 +189,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stderr io.W
 	}
 	handler, err := api.New(api.Config{TrustedProxies: cfg.TrustedProxies, RateLimit: cfg.RateLimit,
 		RateBurst: cfg.RateBurst, Spec: openapiSpec, Logger: log},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, Reports: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.NewServices(svc, quarterly.New(svc, st), sheetio.New(svc, st), st))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/weaklink/weaklink/internal/config"
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
 )
 
@@ -27,7 +28,7 @@ func reportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	if err != nil {
 		return err
 	}
-	svc := register.New(st, nil).WithScoring(scfg).WithFlags(fcfg)
+	svc := quarterly.New(register.New(st, nil).WithScoring(scfg).WithFlags(fcfg), st)
 	switch args[0] {
 	case "generate":
 		fs := flag.NewFlagSet("report generate", flag.ContinueOnError)
@@ -56,15 +57,19 @@ func reportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 		if err := fs.Parse(args[2:]); err != nil {
 			return err
 		}
-		_, raw, err := svc.RenderReport(ctx, register.SystemActor("report render"), args[1], *format)
+		r, err := svc.RenderReport(ctx, args[1], *format)
 		if err != nil {
 			return err
 		}
 		if *out == "" {
-			_, err = stdout.Write(raw)
+			_, err = stdout.Write(r.Body)
+		} else {
+			err = os.WriteFile(*out, r.Body, 0o644)
+		}
+		if err != nil {
 			return err
 		}
-		return os.WriteFile(*out, raw, 0o644)
+		return svc.RecordReportDownload(ctx, register.SystemActor("report render"), args[1], *format)
 	default:
 		return usage
 	}

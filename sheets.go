@@ -13,6 +13,7 @@ import (
 
 	"github.com/weaklink/weaklink/internal/config"
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 )
 
 // importSheet runs `weaklink import FILE [--dry-run]`: the format comes from the
@@ -33,7 +34,7 @@ func importSheet(ctx context.Context, cfg config.Config, args []string, stdout, 
 	if path == "" {
 		return errors.New(usage)
 	}
-	format, ok := register.ParseSheetFormat(strings.TrimPrefix(filepath.Ext(path), "."))
+	format, ok := sheetio.ParseSheetFormat(strings.TrimPrefix(filepath.Ext(path), "."))
 	if !ok {
 		return fmt.Errorf("import: %s: the file name must end in .csv or .xlsx", path)
 	}
@@ -47,7 +48,7 @@ func importSheet(ctx context.Context, cfg config.Config, args []string, stdout, 
 		return err
 	}
 	defer st.Close()
-	res, err := register.New(st, nil).ImportSheet(ctx, register.SystemActor("import"), file, format, dryRun)
+	res, err := sheetio.New(register.New(st, nil), st).ImportSheet(ctx, register.SystemActor("import"), file, format, dryRun)
 	var de *register.Error
 	if errors.As(err, &de) && de.Code == register.CodeInvalid {
 		for _, fe := range de.Fields {
@@ -100,16 +101,16 @@ func exportSheet(ctx context.Context, cfg config.Config, args []string, stdout i
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return errors.New(usage)
 	}
-	format := register.SheetCSV
+	format := sheetio.SheetCSV
 	switch {
 	case *formatFlag != "":
-		f, ok := register.ParseSheetFormat(*formatFlag)
+		f, ok := sheetio.ParseSheetFormat(*formatFlag)
 		if !ok {
 			return errors.New("export: --format must be csv or xlsx")
 		}
 		format = f
 	case *out != "":
-		if f, ok := register.ParseSheetFormat(strings.TrimPrefix(filepath.Ext(*out), ".")); ok {
+		if f, ok := sheetio.ParseSheetFormat(strings.TrimPrefix(filepath.Ext(*out), ".")); ok {
 			format = f
 		}
 	}
@@ -119,7 +120,7 @@ func exportSheet(ctx context.Context, cfg config.Config, args []string, stdout i
 	}
 	defer st.Close()
 	var buf bytes.Buffer
-	if err := register.New(st, nil).ExportSheet(ctx, &buf, format); err != nil {
+	if err := sheetio.New(register.New(st, nil), st).ExportSheet(ctx, &buf, format); err != nil {
 		return err
 	}
 	if *out == "" || *out == "-" {

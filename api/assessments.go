@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/weaklink/weaklink/internal/register"
-	"github.com/weaklink/weaklink/internal/scoring"
 )
 
 type assessmentWrite struct {
@@ -23,7 +22,7 @@ type partJSON struct {
 	Points float64 `json:"points"`
 }
 
-func toParts(ps []scoring.Part) []partJSON {
+func toParts(ps []register.Part) []partJSON {
 	out := make([]partJSON, len(ps))
 	for i, p := range ps {
 		out[i] = partJSON(p)
@@ -58,7 +57,7 @@ type scoreJSON struct {
 	Methodology    string            `json:"methodology"`
 }
 
-func toScoreJSON(s *scoring.AssessmentScore) *scoreJSON {
+func toScoreJSON(s *register.AssessmentScore) *scoreJSON {
 	if s == nil {
 		return nil
 	}
@@ -250,7 +249,7 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 		Breakdown: riskBreakdown{Inherent: riskFigureJSON{r.Inherent.Value, toParts(r.Inherent.Breakdown)},
 			Posture:  postureJSON{r.Posture.Value, toParts(r.Posture.Breakdown)},
 			Residual: riskFigureJSON{r.Residual.Value, toParts(r.Residual.Breakdown)}},
-		NextReassessment: optString(r.NextReassessment), ReassessOverdue: r.ReassessOverdue, Methodology: scoring.MethodologyVersion}
+		NextReassessment: optString(r.NextReassessment), ReassessOverdue: r.ReassessOverdue, Methodology: register.MethodologyVersion}
 	if a := r.Assessment; a != nil {
 		ref := &assessmentRef{ID: a.ID, Status: a.Status, QuestionnaireID: a.QuestionnaireID, QuestionnaireName: a.QuestionnaireName,
 			QuestionnaireRevision: a.QuestionnaireRevision, SubmittedAt: a.SubmittedAt, FailedCritical: []string{}, Domains: []domainScoreJSON{}}

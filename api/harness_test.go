@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -20,36 +21,52 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/weaklink/weaklink/api"
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
 )
 
 var t0 = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 
-// contract is openapi.yaml, loaded once; every response a test sees is checked against it.
-var contract = sync.OnceValues(func() ([]byte, error) { return os.ReadFile("../openapi.yaml") })
+// parsedContract is openapi.yaml, read, parsed and validated once per test binary;
+// every response a test sees is checked against it.
+type parsedContract struct {
+	doc    *openapi3.T
+	router routers.Router
+	raw    []byte
+}
 
-func loadContract(t testing.TB) (*openapi3.T, routers.Router, []byte) {
-	t.Helper()
-	raw, err := contract()
+var contract = sync.OnceValues(func() (parsedContract, error) {
+	raw, err := os.ReadFile("../openapi.yaml")
 	if err != nil {
-		t.Fatal(err)
+		return parsedContract{}, err
 	}
 	doc, err := openapi3.NewLoader().LoadFromData(raw)
 	if err != nil {
-		t.Fatalf("openapi.yaml does not load: %v", err)
+		return parsedContract{}, fmt.Errorf("openapi.yaml does not load: %w", err)
 	}
 	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("openapi.yaml is not valid: %v", err)
+		return parsedContract{}, fmt.Errorf("openapi.yaml is not valid: %w", err)
 	}
 	// Match routes by path only: the served document has a relative server URL.
 	doc.Servers = nil
 	router, err := legacy.NewRouter(doc)
 	if err != nil {
+		return parsedContract{}, err
+	}
+	return parsedContract{doc: doc, router: router, raw: raw}, nil
+})
+
+// loadContract returns the parsed contract; callers only read it.
+func loadContract(t testing.TB) (*openapi3.T, routers.Router, []byte) {
+	t.Helper()
+	c, err := contract()
+	if err != nil {
 		t.Fatal(err)
 	}
-	return doc, router, raw
+	return c.doc, c.router, c.raw
 }
 
 // harness is a real router over a real store, with a fixed clock and a key per role.
@@ -81,7 +98,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 	svc := register.New(st, clock.Now)
 	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		Spec: spec, Logger: slog.New(slog.NewTextHandler(testLog, nil)), Clock: clock.Now},
-		api.Services{Auth: svc, Suppliers: svc, Categories: svc, Inventory: svc, Incidents: svc, Assessments: svc, WeakLinks: svc, Reports: svc, APIKeys: svc, Audit: svc, Imports: svc, Health: st})
+		api.NewServices(svc, quarterly.New(svc, st), sheetio.New(svc, st), st))
 	if err != nil {
 		t.Fatal(err)
 	}

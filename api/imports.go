@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 )
 
 // MaxImportBody is the largest spreadsheet an import accepts (PRODUCT: 32 MiB).
@@ -22,8 +23,8 @@ const MaxImportBody = 32 << 20
 
 // ImportService is what the import and export handlers need from the register.
 type ImportService interface {
-	ImportSheet(ctx context.Context, a register.Actor, r io.Reader, f register.SheetFormat, dryRun bool) (register.ImportResult, error)
-	ExportSheet(ctx context.Context, w io.Writer, f register.SheetFormat) error
+	ImportSheet(ctx context.Context, a register.Actor, r io.Reader, f sheetio.SheetFormat, dryRun bool) (sheetio.ImportResult, error)
+	ExportSheet(ctx context.Context, w io.Writer, f sheetio.SheetFormat) error
 }
 
 type importHandlers struct {
@@ -81,10 +82,10 @@ func (h *importHandlers) importSheet(c *gin.Context) {
 }
 
 // importFormat reads the body's format from its Content-Type, answering 415 itself.
-func importFormat(c *gin.Context) (register.SheetFormat, bool) {
+func importFormat(c *gin.Context) (sheetio.SheetFormat, bool) {
 	mt, params, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err == nil {
-		for _, f := range register.SheetFormats {
+		for _, f := range sheetio.SheetFormats {
 			want, _, _ := mime.ParseMediaType(f.MediaType())
 			if mt != want {
 				continue
@@ -97,17 +98,17 @@ func importFormat(c *gin.Context) (register.SheetFormat, bool) {
 		}
 	}
 	writeProblem(c, http.StatusUnsupportedMediaType, "Send the spreadsheet as the request body with Content-Type "+
-		register.SheetCSV.MediaType()+" or "+register.SheetXLSX.MediaType()+".")
+		sheetio.SheetCSV.MediaType()+" or "+sheetio.SheetXLSX.MediaType()+".")
 	return "", false
 }
 
 // sheetFormat reads ?format=, csv when absent.
-func sheetFormat(q *query) register.SheetFormat {
+func sheetFormat(q *query) sheetio.SheetFormat {
 	s := q.str("format")
 	if s == "" {
-		return register.SheetCSV
+		return sheetio.SheetCSV
 	}
-	f, ok := register.ParseSheetFormat(s)
+	f, ok := sheetio.ParseSheetFormat(s)
 	if !ok {
 		q.fail("format", "must be csv or xlsx")
 	}
@@ -122,7 +123,7 @@ func (h *importHandlers) template(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := register.WriteImportTemplate(&buf, f); err != nil {
+	if err := sheetio.WriteImportTemplate(&buf, f); err != nil {
 		writeError(c, h.log, err)
 		return
 	}
@@ -148,7 +149,7 @@ func (h *importHandlers) export(c *gin.Context) {
 }
 
 // attachment answers 200 with a file to save.
-func attachment(c *gin.Context, filename string, f register.SheetFormat, body []byte) {
+func attachment(c *gin.Context, filename string, f sheetio.SheetFormat, body []byte) {
 	c.Header("Content-Disposition", `attachment; filename="`+filename+`"`) // our own names: no quoting needed
 	c.Data(http.StatusOK, f.MediaType(), body)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
@@ -145,7 +146,7 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 			b.Run("quarterly_report", func(b *testing.B) {
 				// Generation renders every format once, to record their SHA-256.
 				for i := 0; i < b.N; i++ {
-					if _, _, err := svc.GenerateReport(ctx, register.SystemActor("bench"), "2026-Q4", true); err != nil {
+					if _, _, err := quarterly.New(svc, st).GenerateReport(ctx, register.SystemActor("bench"), "2026-Q4", true); err != nil {
 						b.Fatal(err)
 					}
 				}

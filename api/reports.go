@@ -9,15 +9,16 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
-	"github.com/weaklink/weaklink/internal/report"
 )
 
-// ReportService is what the report handlers need.
+// ReportService is what the report handlers need (internal/quarterly).
 type ReportService interface {
-	GenerateReport(ctx context.Context, a register.Actor, quarter string, regenerate bool) (register.Report, bool, error)
-	ListReports(ctx context.Context, year int, cursor string, limit int) (register.Page[register.ReportSummary], error)
-	RenderReport(ctx context.Context, a register.Actor, id, format string) (register.Report, []byte, error)
+	GenerateReport(ctx context.Context, a register.Actor, quarter string, regenerate bool) (quarterly.Report, bool, error)
+	ListReports(ctx context.Context, year int, cursor string, limit int) (register.Page[quarterly.ReportSummary], error)
+	RenderReport(ctx context.Context, id, format string) (quarterly.Rendering, error)
+	RecordReportDownload(ctx context.Context, a register.Actor, id, format string) error
 }
 
 type reportHandlers struct {
@@ -44,15 +45,15 @@ type reportJSON struct {
 	UpdatedAt        time.Time         `json:"updated_at"`
 }
 
-func toReportJSON(r register.ReportSummary) reportJSON {
+func toReportJSON(r quarterly.ReportSummary) reportJSON {
 	return reportJSON{ID: r.ID, Version: r.Version, Quarter: r.Quarter, Revision: r.Revision, AsOf: r.AsOf,
 		RendererVersion: r.RendererVersion, Hashes: r.Hashes, FlaggedSuppliers: r.FlaggedSuppliers,
 		GeneratedBy: optString(r.GeneratedBy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-func summaryOf(r register.Report, generatedBy string) register.ReportSummary {
+func summaryOf(r quarterly.Report, generatedBy string) quarterly.ReportSummary {
 	s := r.Snapshot
-	return register.ReportSummary{ID: s.ID, Quarter: s.Quarter, Revision: s.Revision, AsOf: s.AsOf, RendererVersion: r.RendererVersion,
+	return quarterly.ReportSummary{ID: s.ID, Quarter: s.Quarter, Revision: s.Revision, AsOf: s.AsOf, RendererVersion: r.RendererVersion,
 		Hashes: r.Hashes, FlaggedSuppliers: s.Summary.FlaggedSuppliers, GeneratedBy: generatedBy, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
@@ -107,15 +108,19 @@ func (h *reportHandlers) get(c *gin.Context) {
 		invalid(c, q.errs...)
 		return
 	}
-	r, raw, err := h.svc.RenderReport(c.Request.Context(), actor(c), c.Param("id"), format)
+	ctx := c.Request.Context()
+	out, err := h.svc.RenderReport(ctx, c.Param("id"), format)
+	if err == nil {
+		err = h.svc.RecordReportDownload(ctx, actor(c), out.Report.Snapshot.ID, format)
+	}
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	c.Header("ETag", etag(r.Version))
-	c.Header("X-Report-Renderer", r.RendererVersion)
+	c.Header("ETag", etag(out.Report.Version))
+	c.Header("X-Report-Renderer", out.Report.RendererVersion)
 	if format != "json" {
-		c.Header("Content-Disposition", `attachment; filename="`+report.FileName(r.Snapshot, format)+`"`)
+		c.Header("Content-Disposition", `attachment; filename="`+out.FileName+`"`)
 	}
-	c.Data(http.StatusOK, report.ContentType(format), raw)
+	c.Data(http.StatusOK, out.ContentType, out.Body)
 }

@@ -14,7 +14,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 )
 
 // Config tunes the HTTP layer.
@@ -41,6 +43,15 @@ type Services struct {
 	Audit       AuditService
 	Imports     ImportService
 	Health      HealthChecker
+}
+
+// NewServices wires the use cases behind the handlers: the register, the quarterly
+// report and the spreadsheet import and export layered on it, and the database's
+// health. The command line and the tests build the HTTP layer's dependencies
+// through it alone, so they cannot drift apart.
+func NewServices(reg *register.Service, reports *quarterly.Service, sheets *sheetio.Service, health HealthChecker) Services {
+	return Services{Auth: reg, Suppliers: reg, Categories: reg, Inventory: reg, Incidents: reg, Assessments: reg,
+		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health}
 }
 
 // Route is one entry of the route table: who may call it and what answers.

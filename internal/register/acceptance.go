@@ -45,7 +45,7 @@ func (a Acceptance) Active(now time.Time) bool {
 // CreateAcceptance accepts one flag on one live supplier until a date. A flag can
 // have one acceptance in force at a time.
 func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID string, f AcceptanceFields) (Acceptance, error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Acceptance{}, supplierNotFound()
 	}
 	now := s.now()
@@ -110,7 +110,7 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 
 // ListAcceptances pages a supplier's acceptances, newest first, withdrawn and expired included.
 func (s *Service) ListAcceptances(ctx context.Context, supplierID, cur string, limit int) (Page[Acceptance], error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Page[Acceptance]{}, supplierNotFound()
 	}
 	var out []Acceptance
@@ -129,12 +129,12 @@ func (s *Service) ListAcceptances(ctx context.Context, supplierID, cur string, l
 	if err != nil {
 		return Page[Acceptance]{}, err
 	}
-	return pageSlice(out, "acceptances:"+supplierID, cur, limit, newestFirst(func(a Acceptance) (time.Time, string) { return a.CreatedAt, a.ID }))
+	return PageSlice(out, "acceptances:"+supplierID, cur, limit, newestFirst(func(a Acceptance) (time.Time, string) { return a.CreatedAt, a.ID }))
 }
 
 // WithdrawAcceptance ends an acceptance before its expiry; the history stays.
 func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, ifMatch func(int) bool) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return acceptanceNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -160,8 +160,6 @@ func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, if
 		return s.record(tx, a, ActionRevoke, ResourceAcceptance, id, map[string]Change{"revoked_at": {After: now.Format(time.RFC3339Nano)}}, now)
 	})
 }
-
-func acceptanceNotFound() error { return Errorf(CodeNotFound, "No risk acceptance has this id.") }
 
 func acceptanceToRow(a Acceptance) store.AcceptanceRow {
 	r := store.AcceptanceRow{ID: a.ID, SupplierID: a.SupplierID, FlagCode: a.Flag, Reason: a.Reason, RevokedAt: a.RevokedAt,

@@ -161,7 +161,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 
 // GetAPIKey returns one key's record.
 func (s *Service) GetAPIKey(ctx context.Context, id string) (APIKey, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return APIKey{}, apiKeyNotFound()
 	}
 	row, err := s.st.NoTx(ctx).GetAPIKey(id)
@@ -204,7 +204,7 @@ func (s *Service) ListAPIKeys(ctx context.Context, cur string, limit int) (Page[
 // RevokeAPIKey revokes a key; it stops working on the next request. The last usable
 // admin key cannot be revoked, so an installation never locks itself out.
 func (s *Service) RevokeAPIKey(ctx context.Context, a Actor, id string, ifMatch func(int) bool) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return apiKeyNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -241,8 +241,6 @@ func (s *Service) RevokeAPIKey(ctx context.Context, a Actor, id string, ifMatch 
 			map[string]Change{"revoked_at": {After: now.Format(time.RFC3339Nano)}}, now)
 	})
 }
-
-func apiKeyNotFound() error { return Errorf(CodeNotFound, "No API key has this id.") }
 
 func apiKeyFromRow(r store.APIKeyRow) APIKey {
 	k := APIKey{ID: r.ID, Name: r.Name, Role: Role(r.Role), Prefix: r.SecretPrefix, Version: r.Version,

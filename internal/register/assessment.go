@@ -34,7 +34,7 @@ type Assessment struct {
 	QuestionnaireName     string
 	QuestionnaireRevision int
 	Status                string // draft, submitted, approved, rejected
-	Score                 *scoring.AssessmentScore
+	Score                 *AssessmentScore
 	SubmittedBy           string
 	SubmittedAt           *time.Time
 	ReviewedBy            string
@@ -107,14 +107,14 @@ func sortedKeys(m map[string]string) []string {
 
 // CreateAssessment starts a draft assessment of a live supplier against a published questionnaire.
 func (s *Service) CreateAssessment(ctx context.Context, a Actor, supplierID string, f AssessmentFields) (Assessment, error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Assessment{}, supplierNotFound()
 	}
 	f.normalize()
 	if f.QuestionnaireID == "" {
 		return Assessment{}, Invalid(FieldError{Field: "questionnaire_id", Message: "is required"})
 	}
-	if !validID(f.QuestionnaireID) {
+	if !ValidID(f.QuestionnaireID) {
 		return Assessment{}, Invalid(FieldError{Field: "questionnaire_id", Message: "must be a questionnaire id (a UUID)"})
 	}
 	var out Assessment
@@ -150,7 +150,7 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, supplierID stri
 		if err := tx.InsertAssessment(&row); err != nil {
 			return err
 		}
-		changes := diff(nil, snapshot(f))
+		changes := Diff(nil, Snapshot(f))
 		changes["supplier_id"] = Change{After: supplierID}
 		return s.record(tx, a, ActionCreate, ResourceAssessment, out.ID, changes, now)
 	})
@@ -159,7 +159,7 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, supplierID stri
 
 // GetAssessment returns one assessment with its score once submitted.
 func (s *Service) GetAssessment(ctx context.Context, id string) (Assessment, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Assessment{}, assessmentNotFound()
 	}
 	var out Assessment
@@ -176,7 +176,7 @@ func (s *Service) GetAssessment(ctx context.Context, id string) (Assessment, err
 
 // ListAssessments pages a supplier's assessments, newest first; history stays queryable.
 func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, limit int) (Page[Assessment], error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Page[Assessment]{}, supplierNotFound()
 	}
 	var out []Assessment
@@ -209,7 +209,7 @@ func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, l
 	// Newest first: the position inverts the time so that it still sorts ascending.
 	pos := newestFirst(func(a Assessment) (time.Time, string) { return a.CreatedAt, a.ID })
 	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
-	return pageSlice(out, "assessments:"+supplierID, cur, limit, pos)
+	return PageSlice(out, "assessments:"+supplierID, cur, limit, pos)
 }
 
 // PatchAssessment saves answers on a draft; submitted assessments are immutable (409).
@@ -231,7 +231,7 @@ func (s *Service) PatchAssessment(ctx context.Context, a Actor, id string, ifMat
 		if err := f.validateAgainst(q).err(); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.AssessmentFields), snapshot(f))
+		changes := Diff(Snapshot(cur.AssessmentFields), Snapshot(f))
 		out = cur
 		if len(changes) == 0 {
 			return nil
@@ -264,10 +264,11 @@ func (s *Service) SubmitAssessment(ctx context.Context, a Actor, id string, ifMa
 		if err := fe.err(); err != nil {
 			return err
 		}
-		score, err := scoring.ScoreAssessment(q.scoringQuestions(), cur.Answers, s.scoring)
+		computed, err := scoring.ScoreAssessment(q.scoringQuestions(), cur.Answers, s.scoring)
 		if err != nil { // answers were checked on every save, so this is not the client's doing
 			return fmt.Errorf("submit assessment %s: %w", id, err)
 		}
+		score := scoreOf(computed)
 		now := s.now()
 		out = cur
 		out.Status, out.Score, out.SubmittedBy, out.SubmittedAt = "submitted", &score, a.KeyID, &now
@@ -335,7 +336,7 @@ func (s *Service) ReviewAssessment(ctx context.Context, a Actor, id string, ifMa
 
 func (s *Service) changeAssessment(ctx context.Context, id string, ifMatch func(int) bool,
 	fn func(*store.Tx, Assessment, Questionnaire) error) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return assessmentNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -372,8 +373,6 @@ func loadAssessment(tx *store.Tx, id string) (store.AssessmentRow, Questionnaire
 	return r, questionnaireFromRow(qr), nil
 }
 
-func assessmentNotFound() error { return Errorf(CodeNotFound, "No assessment has this id.") }
-
 func assessmentToRow(a Assessment) store.AssessmentRow {
 	enc := func(m map[string]string) string { raw, _ := json.Marshal(m); return string(raw) }
 	r := store.AssessmentRow{ID: a.ID, SupplierID: a.SupplierID, QuestionnaireID: a.QuestionnaireID, Status: a.Status,
@@ -403,7 +402,7 @@ func assessmentFromRow(r store.AssessmentRow, q Questionnaire) Assessment {
 	_ = json.Unmarshal([]byte(r.Evidence), &a.Evidence)
 	a.normalize()
 	if r.ScoreDetail != nil {
-		var sc scoring.AssessmentScore
+		var sc AssessmentScore
 		if json.Unmarshal([]byte(*r.ScoreDetail), &sc) == nil {
 			a.Score = &sc
 		}

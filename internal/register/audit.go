@@ -23,12 +23,16 @@ const (
 	ActionPublish = "publish"
 	ActionSubmit  = "submit"
 	ActionReview  = "review"
+	// ActionDownload records that a stored report was rendered for someone.
+	ActionDownload = "download"
 )
 
 // Audited resource types.
 const (
 	ResourceSupplier = "supplier"
 	ResourceAPIKey   = "api_key"
+	// ResourceReport is a stored quarterly report (internal/quarterly).
+	ResourceReport = "report"
 )
 
 // ResourceTypes and Actions are the values the audit trail's filters accept.
@@ -64,6 +68,14 @@ type AuditEvent struct {
 
 // GenesisHash is the prev_hash of the first event.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// RecordAudit appends one audit event inside the caller's write transaction: the
+// way packages layered on the register (quarterly reports, spreadsheet import)
+// audit what they change. If it fails, the caller's transaction must fail too.
+// action and resType come from the Action… and Resource… constants.
+func (s *Service) RecordAudit(tx *store.Tx, a Actor, action, resType, resID string, changes map[string]Change, at time.Time) error {
+	return s.record(tx, a, action, resType, resID, changes, at)
+}
 
 // record appends one audit event inside the caller's write transaction. If it fails,
 // the caller's transaction fails and the change it describes is rolled back.
@@ -103,8 +115,8 @@ func chainHash(r store.AuditEventRow) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// diff lists the fields whose values differ between two snapshots.
-func diff(before, after map[string]any) map[string]Change {
+// Diff lists the fields whose values differ between two snapshots.
+func Diff(before, after map[string]any) map[string]Change {
 	out := map[string]Change{}
 	for k, b := range before {
 		if a, ok := after[k]; !ok || !reflect.DeepEqual(a, b) {
@@ -119,8 +131,9 @@ func diff(before, after map[string]any) map[string]Change {
 	return out
 }
 
-// snapshot turns a JSON-tagged value into a generic map for diffing.
-func snapshot(v any) map[string]any {
+// Snapshot turns a JSON-tagged value (a resource's fields) into a generic map, the
+// form in which Diff compares values and the audit trail records them.
+func Snapshot(v any) map[string]any {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("audit snapshot: %v", err)) // only for our own plain structs
@@ -154,10 +167,10 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent
 	if f.Action != "" && !oneOf(f.Action, Actions) {
 		fe.add("action", "must be one of %s", strings.Join(Actions, ", "))
 	}
-	if f.ResourceID != "" && !validID(f.ResourceID) {
+	if f.ResourceID != "" && !ValidID(f.ResourceID) {
 		fe.add("resource_id", "must be a UUID")
 	}
-	if f.ActorKeyID != "" && !validID(f.ActorKeyID) {
+	if f.ActorKeyID != "" && !ValidID(f.ActorKeyID) {
 		fe.add("actor_key_id", "must be a UUID")
 	}
 	if f.Since != nil && f.Until != nil && !f.Until.After(*f.Since) {

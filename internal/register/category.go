@@ -63,7 +63,7 @@ func (s *Service) ListCategories(ctx context.Context, cur string, limit int) (Pa
 	for i, r := range rows {
 		out[i] = categoryFromRow(r)
 	}
-	return pageSlice(out, "categories", cur, limit, func(c Category) string { return c.Key })
+	return PageSlice(out, "categories", cur, limit, func(c Category) string { return c.Key })
 }
 
 // GetCategory returns one category by key.
@@ -98,7 +98,7 @@ func (s *Service) CreateCategory(ctx context.Context, a Actor, key string, f Cat
 			}
 			return err
 		}
-		changes := diff(nil, snapshot(f))
+		changes := Diff(nil, Snapshot(f))
 		changes["key"] = Change{After: key}
 		return s.record(tx, a, ActionCreate, ResourceCategory, c.ID, changes, now)
 	})
@@ -136,7 +136,7 @@ func (s *Service) PatchCategory(ctx context.Context, a Actor, key string, ifMatc
 		if err := fe.err(); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.CategoryFields), snapshot(f))
+		changes := Diff(Snapshot(cur.CategoryFields), Snapshot(f))
 		out = cur
 		if len(changes) == 0 {
 			return nil
@@ -192,8 +192,6 @@ func staleOr(err error, what string) error {
 	}
 	return err
 }
-
-func categoryNotFound() error { return Errorf(CodeNotFound, "No data category has this key.") }
 
 func stale(what string, version int) error {
 	return Errorf(CodePreconditionFailed, "The %s has changed since you read it (it is now at version %d); fetch it again and reapply your change.", what, version)

@@ -112,7 +112,7 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 	if err != nil {
 		return Exposure{}, err
 	}
-	out.Page, err = pageSlice(out.Page.Items, kind, f.Cursor, limit, func(it ExposureItem) string { return it.pos })
+	out.Page, err = PageSlice(out.Page.Items, kind, f.Cursor, limit, func(it ExposureItem) string { return it.pos })
 	return out, err
 }
 

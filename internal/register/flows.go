@@ -73,7 +73,7 @@ type Flows struct {
 // reaches it through sub-processor links, and where it passes data on to. It runs a
 // fixed number of statements whatever the size of the register.
 func (s *Service) DataFlows(ctx context.Context, supplierID string) (Flows, error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Flows{}, supplierNotFound()
 	}
 	var f Flows

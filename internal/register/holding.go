@@ -69,7 +69,8 @@ func (h HoldingFields) OutsideUKEEA() []string {
 	return out
 }
 
-func (f *HoldingFields) normalize() {
+// Normalize trims and folds the fields as every write does before validating.
+func (f *HoldingFields) Normalize() {
 	f.Category = strings.TrimSpace(f.Category)
 	f.Purpose = strings.TrimSpace(f.Purpose)
 	f.DataSubjects = normalizeSet(f.DataSubjects, strings.ToLower)
@@ -102,9 +103,10 @@ func normalizeSet(in []string, fold func(string) string) []string {
 	return out
 }
 
-// validate checks the fields that need no database; the category's existence is
-// checked in the transaction.
-func (f *HoldingFields) validate(today string) fieldErrors {
+// Validate checks the fields that need no database by the API's rules as of today
+// (YYYY-MM-DD) and returns every failure; whether the category is in the catalogue
+// is checked in the transaction (CategoryKeys).
+func (f *HoldingFields) Validate(today string) []FieldError {
 	var fe fieldErrors
 	if f.Category == "" {
 		fe.add("category", "is required")
@@ -156,7 +158,7 @@ func (f *HoldingFields) validate(today string) fieldErrors {
 
 // ListHoldings pages one supplier's holdings (at most one per category) in category order.
 func (s *Service) ListHoldings(ctx context.Context, supplierID, cur string, limit int) (Page[Holding], error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Page[Holding]{}, supplierNotFound()
 	}
 	var rows []store.HoldingRow
@@ -178,12 +180,12 @@ func (s *Service) ListHoldings(ctx context.Context, supplierID, cur string, limi
 	for i, r := range rows {
 		out[i] = holdingFromRow(r)
 	}
-	return pageSlice(out, "holdings:"+supplierID, cur, limit, func(h Holding) string { return h.Category })
+	return PageSlice(out, "holdings:"+supplierID, cur, limit, func(h Holding) string { return h.Category })
 }
 
 // GetHolding returns one holding.
 func (s *Service) GetHolding(ctx context.Context, id string) (Holding, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Holding{}, holdingNotFound()
 	}
 	r, err := s.st.NoTx(ctx).GetHolding(id)
@@ -196,7 +198,7 @@ func (s *Service) GetHolding(ctx context.Context, id string) (Holding, error) {
 // CreateHolding records that a live supplier holds a category. A second holding of
 // the same category at the same supplier is a conflict.
 func (s *Service) CreateHolding(ctx context.Context, a Actor, supplierID string, f HoldingFields) (Holding, error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Holding{}, supplierNotFound()
 	}
 	var out Holding
@@ -210,8 +212,8 @@ func (s *Service) CreateHolding(ctx context.Context, a Actor, supplierID string,
 
 func (s *Service) createHolding(tx *store.Tx, a Actor, supplierID string, f HoldingFields) (Holding, error) {
 	now := s.now()
-	f.normalize()
-	fe := f.validate(now.Format(time.DateOnly))
+	f.Normalize()
+	fe := fieldErrors(f.Validate(now.Format(time.DateOnly)))
 	sup, err := tx.GetSupplier(supplierID)
 	if errors.Is(err, store.ErrNotFound) {
 		return Holding{}, supplierNotFound()
@@ -237,7 +239,7 @@ func (s *Service) createHolding(tx *store.Tx, a Actor, supplierID string, f Hold
 		}
 		return Holding{}, err
 	}
-	changes := diff(nil, snapshot(f))
+	changes := Diff(nil, Snapshot(f))
 	changes["supplier_id"] = Change{After: supplierID}
 	return h, s.record(tx, a, ActionCreate, ResourceHolding, h.ID, changes, now)
 }
@@ -281,7 +283,7 @@ func (s *Service) requireCategories(tx *store.Tx, field string, keys []string) e
 // PatchHolding changes a holding; its category is fixed (delete and re-create instead).
 func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch func(int) bool,
 	apply func(Holding) (HoldingFields, error)) (Holding, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Holding{}, holdingNotFound()
 	}
 	var out Holding
@@ -295,15 +297,15 @@ func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch 
 			return err
 		}
 		now := s.now()
-		f.normalize()
-		fe := f.validate(now.Format(time.DateOnly))
+		f.Normalize()
+		fe := fieldErrors(f.Validate(now.Format(time.DateOnly)))
 		if f.Category != cur.Category {
 			fe.add("category", "cannot be changed; delete this holding and create one for the other category")
 		}
 		if err := fe.err(); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.HoldingFields), snapshot(f))
+		changes := Diff(Snapshot(cur.HoldingFields), Snapshot(f))
 		out = cur
 		if len(changes) == 0 {
 			return nil
@@ -320,7 +322,7 @@ func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch 
 
 // DeleteHolding removes a holding; the audit trail keeps what it was.
 func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch func(int) bool) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return holdingNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -331,7 +333,7 @@ func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.DeleteHolding(id); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.HoldingFields), nil)
+		changes := Diff(Snapshot(cur.HoldingFields), nil)
 		changes["supplier_id"] = Change{Before: cur.SupplierID}
 		return s.record(tx, a, ActionDelete, ResourceHolding, id, changes, s.now())
 	})
@@ -357,8 +359,6 @@ func (s *Service) loadHoldingForChange(tx *store.Tx, id string, ifMatch func(int
 	}
 	return holdingFromRow(r), nil
 }
-
-func holdingNotFound() error { return Errorf(CodeNotFound, "No data holding has this id.") }
 
 func holdingToRow(h Holding) store.HoldingRow {
 	subjects, _ := json.Marshal(h.DataSubjects)

@@ -29,7 +29,7 @@ type Impact struct {
 // its chain, how many records, whether special-category or criminal-offence data is
 // involved, when the regulator must be told, and a sentence a spokesperson can read.
 func (s *Service) IncidentImpact(ctx context.Context, id string) (Impact, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Impact{}, incidentNotFound()
 	}
 	var out Impact

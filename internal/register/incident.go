@@ -63,7 +63,7 @@ func (f *IncidentFields) validate(now time.Time) fieldErrors {
 	var fe fieldErrors
 	if f.SupplierID == "" {
 		fe.add("supplier_id", "is required")
-	} else if !validID(f.SupplierID) {
+	} else if !ValidID(f.SupplierID) {
 		fe.add("supplier_id", "must be a supplier id (a UUID)")
 	}
 	if f.Summary == "" {
@@ -123,14 +123,14 @@ func (s *Service) CreateIncident(ctx context.Context, a Actor, f IncidentFields)
 		if err := tx.InsertIncident(&row); err != nil {
 			return err
 		}
-		return s.record(tx, a, ActionCreate, ResourceIncident, out.ID, diff(nil, snapshot(f)), now)
+		return s.record(tx, a, ActionCreate, ResourceIncident, out.ID, Diff(nil, Snapshot(f)), now)
 	})
 	return out, err
 }
 
 // GetIncident returns one incident.
 func (s *Service) GetIncident(ctx context.Context, id string) (Incident, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Incident{}, incidentNotFound()
 	}
 	var out Incident
@@ -162,7 +162,7 @@ func (s *Service) loadIncident(tx *store.Tx, id string) (Incident, error) {
 // closed); the supplier is fixed.
 func (s *Service) PatchIncident(ctx context.Context, a Actor, id string, ifMatch func(int) bool,
 	apply func(Incident) (IncidentFields, error)) (Incident, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Incident{}, incidentNotFound()
 	}
 	var out Incident
@@ -190,7 +190,7 @@ func (s *Service) PatchIncident(ctx context.Context, a Actor, id string, ifMatch
 		if statusRank(f.Status) < statusRank(cur.Status) {
 			return Errorf(CodeConflict, "An incident's status only moves forward (open → contained → closed); it is %s.", cur.Status)
 		}
-		changes := diff(snapshot(cur.IncidentFields), snapshot(f))
+		changes := Diff(Snapshot(cur.IncidentFields), Snapshot(f))
 		out = cur
 		if len(changes) == 0 {
 			return nil
@@ -232,7 +232,7 @@ func (s *Service) ListIncidents(ctx context.Context, f IncidentFilter) (Page[Inc
 		return Page[Incident]{}, err
 	}
 	var fe fieldErrors
-	if f.SupplierID != "" && !validID(f.SupplierID) {
+	if f.SupplierID != "" && !ValidID(f.SupplierID) {
 		fe.add("supplier_id", "must be a UUID")
 	}
 	for _, st := range f.Statuses {
@@ -281,8 +281,6 @@ func (s *Service) ListIncidents(ctx context.Context, f IncidentFilter) (Page[Inc
 		return cursor{Kind: "incidents", Value: last.AwareAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
 	}), nil
 }
-
-func incidentNotFound() error { return Errorf(CodeNotFound, "No incident has this id.") }
 
 func incidentToRow(i Incident) store.IncidentRow {
 	r := store.IncidentRow{ID: i.ID, SupplierID: i.SupplierID, Summary: i.Summary, Description: i.Description,

@@ -34,7 +34,7 @@ type Link struct {
 
 // ListLinks pages the sub-processors a supplier passes data to, by name.
 func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit int) (Page[Link], error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Page[Link]{}, supplierNotFound()
 	}
 	var out []Link
@@ -59,7 +59,7 @@ func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit i
 	if err != nil {
 		return Page[Link]{}, err
 	}
-	return pageSlice(out, "links:"+supplierID, cur, limit, func(l Link) string {
+	return PageSlice(out, "links:"+supplierID, cur, limit, func(l Link) string {
 		return strings.ToLower(l.SubprocessorName) + "\x00" + l.SubprocessorID
 	})
 }
@@ -67,7 +67,7 @@ func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit i
 // CreateLink records that a live supplier passes the named categories to another
 // live supplier. Chains may be deep and may loop; traversals handle both.
 func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f LinkFields) (Link, error) {
-	if !validID(supplierID) {
+	if !ValidID(supplierID) {
 		return Link{}, supplierNotFound()
 	}
 	now := s.now()
@@ -76,7 +76,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 	switch {
 	case f.SubprocessorID == "":
 		fe.add("subprocessor_id", "is required")
-	case !validID(f.SubprocessorID):
+	case !ValidID(f.SubprocessorID):
 		fe.add("subprocessor_id", "must be a supplier id (a UUID)")
 	case f.SubprocessorID == supplierID:
 		fe.add("subprocessor_id", "must be another supplier than the one passing the data")
@@ -105,7 +105,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 			return err
 		}
 		var to store.SupplierRow
-		if validID(f.SubprocessorID) && f.SubprocessorID != supplierID {
+		if ValidID(f.SubprocessorID) && f.SubprocessorID != supplierID {
 			to, err = tx.GetSupplier(f.SubprocessorID)
 			if errors.Is(err, store.ErrNotFound) {
 				fe.add("subprocessor_id", "is not a supplier in the register; create the sub-processor as a supplier first")
@@ -130,7 +130,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 			}
 			return err
 		}
-		changes := diff(nil, snapshot(f))
+		changes := Diff(nil, Snapshot(f))
 		changes["supplier_id"] = Change{After: supplierID}
 		return s.record(tx, a, ActionCreate, ResourceLink, out.ID, changes, now)
 	})
@@ -140,7 +140,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 // DeleteLink removes the link from a supplier to a sub-processor.
 func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subprocessorID string, ifMatch func(int) bool) error {
 	notFound := Errorf(CodeNotFound, "This supplier has no link to that sub-processor.")
-	if !validID(supplierID) || !validID(subprocessorID) {
+	if !ValidID(supplierID) || !ValidID(subprocessorID) {
 		return notFound
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -158,7 +158,7 @@ func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subproces
 			return err
 		}
 		l := linkFromRow(r, cats)
-		changes := diff(snapshot(l.LinkFields), nil)
+		changes := Diff(Snapshot(l.LinkFields), nil)
 		changes["supplier_id"] = Change{Before: supplierID}
 		return s.record(tx, a, ActionDelete, ResourceLink, r.ID, changes, s.now())
 	})

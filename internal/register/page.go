@@ -83,11 +83,12 @@ func pageOf[R, T any](rows []R, limit int, conv func(R) T, next func(last R) cur
 
 func itoa(i int) string { return strconv.Itoa(i) }
 
-// pageSlice pages a list computed in memory (small lists such as the catalogue, or
-// answers assembled from a fixed number of queries). pos gives each item's place
+// PageSlice pages a list computed in memory (small lists such as the catalogue, or
+// answers assembled from a fixed number of queries), for this package and the ones
+// layered on it. kind names the list, so a cursor of one list is refused by another. pos gives each item's place
 // in the list's order as text that sorts the same way; the cursor carries the
 // last position seen, so items added meanwhile never make a page repeat or skip.
-func pageSlice[T any](items []T, kind, cur string, limit int, pos func(T) string) (Page[T], error) {
+func PageSlice[T any](items []T, kind, cur string, limit int, pos func(T) string) (Page[T], error) {
 	limit, err := checkLimit(limit)
 	if err != nil {
 		return Page[T]{}, err

@@ -187,14 +187,14 @@ func (s *Service) ListQuestionnaires(ctx context.Context, cur string, limit int)
 	for i, r := range rows {
 		out[i] = questionnaireFromRow(r)
 	}
-	return pageSlice(out, "questionnaires", cur, limit, func(q Questionnaire) string {
+	return PageSlice(out, "questionnaires", cur, limit, func(q Questionnaire) string {
 		return q.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000Z") + q.ID
 	})
 }
 
 // GetQuestionnaire returns one questionnaire version.
 func (s *Service) GetQuestionnaire(ctx context.Context, id string) (Questionnaire, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Questionnaire{}, questionnaireNotFound()
 	}
 	r, err := s.st.NoTx(ctx).GetQuestionnaire(id)
@@ -240,7 +240,7 @@ func (s *Service) PatchQuestionnaire(ctx context.Context, a Actor, id string, if
 		if err := f.validate(); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.QuestionnaireFields), snapshot(f))
+		changes := Diff(Snapshot(cur.QuestionnaireFields), Snapshot(f))
 		out = cur
 		if len(changes) == 0 {
 			return nil
@@ -310,7 +310,7 @@ func (s *Service) NewQuestionnaireVersion(ctx context.Context, a Actor, id strin
 }
 
 func (s *Service) changeQuestionnaire(ctx context.Context, id string, ifMatch func(int) bool, fn func(*store.Tx, Questionnaire) error) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return questionnaireNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -327,8 +327,6 @@ func (s *Service) changeQuestionnaire(ctx context.Context, id string, ifMatch fu
 		return fn(tx, questionnaireFromRow(r))
 	})
 }
-
-func questionnaireNotFound() error { return Errorf(CodeNotFound, "No questionnaire has this id.") }
 
 func questionnaireToRow(q Questionnaire) store.QuestionnaireRow {
 	qs, _ := json.Marshal(q.Questions)

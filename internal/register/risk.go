@@ -12,14 +12,14 @@ import (
 // Risk is a supplier's risk picture at a moment: computed on read, against the clock,
 // so date-based adjustments (an expired certification) take effect without a batch job.
 type Risk struct {
-	Inherent         scoring.Risk
-	Posture          scoring.Posture
-	Residual         scoring.Risk
+	Inherent         Figure
+	Posture          PostureFigure
+	Residual         Figure
 	Tier             string
 	Assessment       *Assessment // the latest submitted or approved one; nil when never assessed
 	NextReassessment string      // YYYY-MM-DD; "" when never assessed (due now)
 	ReassessOverdue  bool
-	// Flags and EffectivePosture need the whole portfolio; only SupplierRisk fills them.
+	// Flags and EffectivePosture need the whole Portfolio; only SupplierRisk fills them.
 	Flags            []FlagView
 	EffectivePosture *float64
 }
@@ -70,7 +70,8 @@ func loadRiskInputs(tx *store.Tx, ids []string, aggregate bool) (riskInputs, err
 func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	cfg := s.scoring
 	hs := in.holdings[sup.ID]
-	r := Risk{Inherent: scoring.Inherent(hs, sup.Criticality, cfg)}
+	inherent := scoring.Inherent(hs, sup.Criticality, cfg)
+	r := Risk{Inherent: figureOf(inherent)}
 	pin := scoring.PostureInput{DPASigned: sup.DPASignedAt != nil, HoldsPersonalData: len(hs) > 0, Today: today}
 	for _, c := range sup.Certifications {
 		pin.Certifications = append(pin.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
@@ -78,13 +79,14 @@ func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	if row, ok := in.latest[sup.ID]; ok {
 		a := assessmentFromRow(row, Questionnaire{})
 		if a.Score == nil && row.Score != nil { // a detail that no longer parses still has its score
-			a.Score = &scoring.AssessmentScore{Score: *row.Score}
+			a.Score = &AssessmentScore{Score: *row.Score}
 		}
 		r.Assessment = &a
-		pin.Assessment = a.Score
+		pin.Assessment = a.Score.methodologyScore()
 	}
-	r.Posture = scoring.PostureAt(pin, cfg)
-	r.Residual = scoring.Residual(r.Inherent.Value, r.Posture.Value, cfg)
+	posture := scoring.PostureAt(pin, cfg)
+	r.Posture = postureOf(posture)
+	r.Residual = figureOf(scoring.Residual(inherent.Value, posture.Value, cfg))
 	r.Tier = scoring.Tier(r.Residual.Value, cfg)
 	if r.Assessment != nil && r.Assessment.SubmittedAt != nil {
 		last := r.Assessment.SubmittedAt.Format(time.DateOnly)
@@ -108,7 +110,7 @@ func aggregateHoldings(a store.RiskAggregate) []scoring.Holding {
 // SupplierRisk answers GET /suppliers/{id}/risk: inherent, posture, residual, tier and
 // the breakdown behind each, the latest assessment and when the next one is due.
 func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Supplier{}, Risk{}, supplierNotFound()
 	}
 	var (
@@ -131,11 +133,11 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 		now := s.now()
 		r = s.riskOf(sup, in, now.Format(time.DateOnly))
 		if sup.ArchivedAt == nil { // archived suppliers hold nothing and raise no flags
-			p, err := s.loadPortfolio(tx, now)
+			p, err := s.LoadPortfolio(tx, now)
 			if err != nil {
 				return err
 			}
-			r.Flags, r.EffectivePosture = p.flagViews(id), p.flags[id].EffectivePosture
+			r.Flags, r.EffectivePosture = p.FlagViews(id), p.Flags[id].EffectivePosture
 		}
 		if r.Assessment != nil { // name the questionnaire it answered
 			q, err := tx.GetQuestionnaire(r.Assessment.QuestionnaireID)

@@ -34,14 +34,15 @@ func New(st *store.Store, clock Clock) *Service {
 // now is the clock in UTC at the precision both databases keep.
 func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
 
+// Now is the service's clock in UTC, at the precision both databases keep (µs), for
+// packages layered on the register, so that one injected clock drives them all.
+func (s *Service) Now() time.Time { return s.now() }
+
 // newID returns a time-ordered UUIDv7.
 func (s *Service) newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// validID reports whether id looks like a UUID, so junk never reaches a query.
-func validID(id string) bool {
-	_, err := uuid.Parse(id)
-	return err == nil && len(id) == 36
-}
+// NewID returns a new time-ordered id (UUIDv7, RFC 9562) for a resource.
+func (s *Service) NewID() string { return s.newID() }
 
 // WithFlags replaces the weak-link flag thresholds (the defaults are scoring.DefaultFlagConfig).
 func (s *Service) WithFlags(cfg scoring.FlagConfig) *Service {

@@ -3,7 +3,6 @@ package register
 import (
 	"net/mail"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -68,10 +67,8 @@ const (
 	maxNotifyHours  = 8760
 )
 
-var keyPattern = regexp.MustCompile(`^[a-z0-9_]{1,64}$`)
-
-// normalize trims text and applies defaults before validation.
-func (f *SupplierFields) normalize() {
+// Normalize trims text and applies defaults, as every write does before validating.
+func (f *SupplierFields) Normalize() {
 	f.Name = strings.TrimSpace(f.Name)
 	f.Services = strings.TrimSpace(f.Services)
 	f.Website = strings.TrimSpace(f.Website)
@@ -93,8 +90,9 @@ func (f *SupplierFields) normalize() {
 	}
 }
 
-// validate checks every field and reports all failures at once.
-func (f *SupplierFields) validate(today string) error {
+// Validate checks every field by the API's rules as of today (YYYY-MM-DD) and
+// reports all failures at once: CodeInvalid with every field error.
+func (f *SupplierFields) Validate(today string) error {
 	var fe fieldErrors
 	switch {
 	case f.Name == "":
@@ -166,30 +164,4 @@ func (f *SupplierFields) validate(today string) error {
 		seen[k] = true
 	}
 	return fe.err()
-}
-
-// checkDate validates an optional date; it reports whether the date is present and valid.
-func checkDate(fe *fieldErrors, field string, d *string) bool {
-	if d == nil {
-		return false
-	}
-	if !isDate(*d) {
-		fe.add(field, "must be a date as YYYY-MM-DD")
-		return false
-	}
-	return true
-}
-
-func isDate(s string) bool {
-	t, err := time.Parse(time.DateOnly, s)
-	return err == nil && t.Format(time.DateOnly) == s
-}
-
-func oneOf(v string, set []string) bool {
-	for _, s := range set {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }

@@ -44,8 +44,8 @@ var Tiers = []string{"critical", "high", "medium", "low"}
 // CreateSupplier validates and stores a new supplier.
 func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields) (Supplier, error) {
 	now := s.now()
-	f.normalize()
-	if err := f.validate(now.Format(time.DateOnly)); err != nil {
+	f.Normalize()
+	if err := f.Validate(now.Format(time.DateOnly)); err != nil {
 		return Supplier{}, err
 	}
 	sup := Supplier{SupplierFields: f, ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
@@ -54,7 +54,7 @@ func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields)
 		if err := tx.InsertSupplier(&row); err != nil {
 			return supplierWriteError(err, f.Name)
 		}
-		return s.record(tx, a, ActionCreate, ResourceSupplier, sup.ID, diff(nil, snapshot(f)), now)
+		return s.record(tx, a, ActionCreate, ResourceSupplier, sup.ID, Diff(nil, Snapshot(f)), now)
 	})
 	if err != nil {
 		return Supplier{}, err
@@ -64,7 +64,7 @@ func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields)
 
 // GetSupplier returns one supplier, archived or not.
 func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Supplier{}, supplierNotFound()
 	}
 	// The risk summary is left out here: it changes with the clock and with other
@@ -90,7 +90,7 @@ func (s *Service) GetSupplier(ctx context.Context, id string) (Supplier, error) 
 // version the client last saw: any other current version is CodePreconditionFailed.
 func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch func(version int) bool,
 	apply func(current Supplier) (SupplierFields, error)) (Supplier, error) {
-	if !validID(id) {
+	if !ValidID(id) {
 		return Supplier{}, supplierNotFound()
 	}
 	var out Supplier
@@ -104,11 +104,11 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 			return err
 		}
 		now := s.now()
-		f.normalize()
-		if err := f.validate(now.Format(time.DateOnly)); err != nil {
+		f.Normalize()
+		if err := f.Validate(now.Format(time.DateOnly)); err != nil {
 			return err
 		}
-		changes := diff(snapshot(cur.SupplierFields), snapshot(f))
+		changes := Diff(Snapshot(cur.SupplierFields), Snapshot(f))
 		if len(changes) == 0 {
 			out = cur // nothing changed: no new version, no audit event
 			return nil
@@ -127,7 +127,7 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 // ArchiveSupplier takes a supplier out of the live register; its history stays and
 // its name becomes free. Archiving twice is a conflict.
 func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMatch func(version int) bool) error {
-	if !validID(id) {
+	if !ValidID(id) {
 		return supplierNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
@@ -288,12 +288,12 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if len(f.Flags) > 0 {
-			p, err := s.loadPortfolio(tx, s.now())
+			p, err := s.LoadPortfolio(tx, s.now())
 			if err != nil {
 				return err
 			}
 			flagged = map[string]bool{}
-			for id, sf := range p.flags {
+			for id, sf := range p.Flags {
 				for _, fl := range sf.Flags {
 					if oneOf(fl.Code, f.Flags) {
 						flagged[id] = true
@@ -330,7 +330,7 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		items = append(items, ranked{sup, riskPosition(key, desc, *sup.Risk, r)})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
-	page, err := pageSlice(items, kind, f.Cursor, limit, func(r ranked) string { return r.pos })
+	page, err := PageSlice(items, kind, f.Cursor, limit, func(r ranked) string { return r.pos })
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
@@ -396,8 +396,6 @@ func riskPosition(key string, desc bool, r RiskSummary, row store.SupplierRow) s
 	}
 	return fmt.Sprintf("%06d\x00%s\x00%s", n, row.NameKey, row.ID)
 }
-
-func supplierNotFound() error { return Errorf(CodeNotFound, "No supplier has this id.") }
 
 func supplierWriteError(err error, name string) error {
 	switch {

@@ -43,8 +43,8 @@ func TestSupplierValidation(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := valid()
 			tc.edit(&f)
-			f.normalize()
-			err := f.validate("2026-11-23")
+			f.Normalize()
+			err := f.Validate("2026-11-23")
 			var got []string
 			if err != nil {
 				for _, fe := range err.(*Error).Fields {
@@ -60,7 +60,7 @@ func TestSupplierValidation(t *testing.T) {
 
 func TestNormalizeAppliesDefaults(t *testing.T) {
 	f := SupplierFields{Name: "  Quayside  ", Criticality: "low", Country: ptr(" gb ")}
-	f.normalize()
+	f.Normalize()
 	if f.Name != "Quayside" || f.Status != "active" || *f.Country != "GB" || f.Certifications == nil {
 		t.Fatalf("normalize: %+v", f)
 	}

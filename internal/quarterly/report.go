@@ -1,4 +1,10 @@
-package register
+// Package quarterly assembles, stores and renders the quarterly risk report: an
+// immutable snapshot of the register read in one transaction, with the changes since
+// the previous stored quarter. It sits on top of the register and reads it only
+// through its portfolio read model (register.Portfolio), and audits what it does
+// through register.RecordAudit in its own transactions; the register never imports it.
+// The snapshot type and its renderers are internal/report's.
+package quarterly
 
 import (
 	"context"
@@ -9,26 +15,32 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/report"
 	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// ResourceReport is the audit resource type of quarterly reports.
-const ResourceReport = "report"
-
-// ActionDownload records that a report was rendered for someone.
-const ActionDownload = "download"
-
 // topWeakLinks is how many weakest links a report lists.
 const topWeakLinks = 10
 
 var quarterPattern = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
+
+// Service runs the quarterly report's use cases. Each is one transaction, except
+// rendering (see Render).
+type Service struct {
+	reg *register.Service
+	st  *store.Store
+}
+
+// New returns the report service over the register and the store it runs on.
+func New(reg *register.Service, st *store.Store) *Service { return &Service{reg: reg, st: st} }
 
 // Report is a stored quarterly report.
 type Report struct {
@@ -76,17 +88,17 @@ func QuarterOf(t time.Time) string {
 // GenerateReport stores the report of a quarter, or returns the stored one (created
 // false) unless regenerate asks for a new revision beside it. The snapshot is read in
 // one consistent transaction, so concurrent edits never give a half-old, half-new report.
-func (s *Service) GenerateReport(ctx context.Context, a Actor, quarter string, regenerate bool) (Report, bool, error) {
+func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter string, regenerate bool) (Report, bool, error) {
 	if quarter == "" {
-		quarter = QuarterOf(s.now())
+		quarter = QuarterOf(s.reg.Now())
 	}
 	start, end, ok := quarterBounds(quarter)
 	if !ok {
-		return Report{}, false, Invalid(FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
+		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
 	}
-	now := s.now()
+	now := s.reg.Now()
 	if start.After(now) {
-		return Report{}, false, Invalid(FieldError{Field: "quarter", Message: "has not started yet"})
+		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "has not started yet"})
 	}
 	var (
 		snap     report.Snapshot
@@ -137,11 +149,11 @@ func (s *Service) GenerateReport(ctx context.Context, a Actor, quarter string, r
 	err = s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertReport(&row); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
-				return Errorf(CodeConflict, "Another report of %s was generated at the same moment; list the reports and use that one.", quarter)
+				return register.Errorf(register.CodeConflict, "Another report of %s was generated at the same moment; list the reports and use that one.", quarter)
 			}
 			return err
 		}
-		return s.record(tx, a, ActionCreate, ResourceReport, row.ID, map[string]Change{
+		return s.reg.RecordAudit(tx, a, register.ActionCreate, register.ResourceReport, row.ID, map[string]register.Change{
 			"quarter": {After: quarter}, "revision": {After: snap.Revision}, "audit_head_seq": {After: snap.AuditHeadSeq}}, now)
 	})
 	if err != nil {
@@ -153,7 +165,7 @@ func (s *Service) GenerateReport(ctx context.Context, a Actor, quarter string, r
 
 // GetReport loads a stored report.
 func (s *Service) GetReport(ctx context.Context, id string) (Report, error) {
-	if !validID(id) {
+	if !register.ValidID(id) {
 		return Report{}, reportNotFound()
 	}
 	r, err := s.st.NoTx(ctx).GetReport(id)
@@ -174,33 +186,53 @@ func (s *Service) GetReport(ctx context.Context, id string) (Report, error) {
 	return out, nil
 }
 
-// RenderReport renders a stored report and records the download in the audit trail.
-func (s *Service) RenderReport(ctx context.Context, a Actor, id, format string) (Report, []byte, error) {
-	if !oneOf(format, report.Formats) {
-		return Report{}, nil, Invalid(FieldError{Field: "format", Message: "must be one of " + strings.Join(report.Formats, ", ")})
+// Rendering is a stored report rendered in one format, ready to send or write.
+type Rendering struct {
+	Report      Report
+	Format      string // json, html, pdf, xlsx or csv
+	Body        []byte
+	FileName    string // such as weaklink-risk-report-2026-Q4-r1.pdf
+	ContentType string // the media type to send it with
+}
+
+// RenderReport renders a stored report in one format (report.Formats; anything else
+// is CodeInvalid; an unknown id is CodeNotFound). It only reads: the caller delivers
+// the rendering (answers the request, writes the file) and then calls
+// RecordReportDownload, so no write transaction is held while a PDF is drawn and a
+// rendering that failed is never recorded as downloaded.
+func (s *Service) RenderReport(ctx context.Context, id, format string) (Rendering, error) {
+	if !slices.Contains(report.Formats, format) {
+		return Rendering{}, register.Invalid(register.FieldError{Field: "format", Message: "must be one of " + strings.Join(report.Formats, ", ")})
 	}
 	r, err := s.GetReport(ctx, id)
 	if err != nil {
-		return Report{}, nil, err
+		return Rendering{}, err
 	}
 	raw, err := report.Render(r.Snapshot, format)
 	if err != nil {
-		return Report{}, nil, fmt.Errorf("render report %s: %w", format, err)
+		return Rendering{}, fmt.Errorf("render report %s: %w", format, err)
 	}
-	err = s.st.Write(ctx, func(tx *store.Tx) error {
-		return s.record(tx, a, ActionDownload, ResourceReport, id, map[string]Change{"format": {After: format}}, s.now())
+	return Rendering{Report: r, Format: format, Body: raw, FileName: report.FileName(r.Snapshot, format),
+		ContentType: report.ContentType(format)}, nil
+}
+
+// RecordReportDownload records in the audit trail, in one short write transaction,
+// that the stored report id was delivered in format to the actor.
+func (s *Service) RecordReportDownload(ctx context.Context, a register.Actor, id, format string) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		return s.reg.RecordAudit(tx, a, register.ActionDownload, register.ResourceReport, id,
+			map[string]register.Change{"format": {After: format}}, s.reg.Now())
 	})
-	return r, raw, err
 }
 
 // ListReports pages stored reports, newest first, optionally of one year.
-func (s *Service) ListReports(ctx context.Context, year int, cur string, limit int) (Page[ReportSummary], error) {
+func (s *Service) ListReports(ctx context.Context, year int, cur string, limit int) (register.Page[ReportSummary], error) {
 	if year != 0 && (year < 2000 || year > 2999) {
-		return Page[ReportSummary]{}, Invalid(FieldError{Field: "year", Message: "must be a year such as 2026"})
+		return register.Page[ReportSummary]{}, register.Invalid(register.FieldError{Field: "year", Message: "must be a year such as 2026"})
 	}
 	rows, err := s.st.NoTx(ctx).ReportSummaries()
 	if err != nil {
-		return Page[ReportSummary]{}, err
+		return register.Page[ReportSummary]{}, err
 	}
 	var out []ReportSummary
 	for _, r := range rows {
@@ -215,21 +247,24 @@ func (s *Service) ListReports(ctx context.Context, year int, cur string, limit i
 		}
 		out = append(out, sum)
 	}
-	// Newest first; at the same instant, the later quarter and the higher revision first.
+	// Newest first; at the same instant, the later quarter and the higher revision
+	// first (quarters are YYYY-Qn, so inverting year and n inverts their order).
 	pos := func(r ReportSummary) string {
-		return fmt.Sprintf("%020d%s%06d%s", math.MaxInt64-r.AsOf.UnixNano(), complement(r.Quarter), 999999-r.Revision, r.ID)
+		start, _, _ := quarterBounds(r.Quarter)
+		return fmt.Sprintf("%020d%04d%02d%06d%s", math.MaxInt64-r.AsOf.UnixNano(), 9999-start.Year(), 12-int(start.Month()),
+			999999-r.Revision, r.ID)
 	}
 	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
-	return pageSlice(out, "reports:"+strconv.Itoa(year), cur, limit, pos)
+	return register.PageSlice(out, "reports:"+strconv.Itoa(year), cur, limit, pos)
 }
 
-func reportNotFound() error { return Errorf(CodeNotFound, "No report has this id.") }
+func reportNotFound() error { return register.Errorf(register.CodeNotFound, "No report has this id.") }
 
 // assemble builds the snapshot from one read transaction: the portfolio (risk and
 // flags), the quarter's assessments and incidents, and the previous stored report.
-func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, end, now time.Time, a Actor,
+func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, end, now time.Time, a register.Actor,
 	sums []store.ReportSummary) (report.Snapshot, error) {
-	p, err := s.loadPortfolio(tx, now)
+	p, err := s.reg.LoadPortfolio(tx, now)
 	if err != nil {
 		return report.Snapshot{}, err
 	}
@@ -265,7 +300,7 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 		}
 		prev = &ps
 	}
-	snap := report.Snapshot{ID: s.newID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
+	snap := report.Snapshot{ID: s.reg.NewID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
 		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: now, GeneratedBy: a.Name,
 		Methodology: scoring.MethodologyVersion, AuditHeadSeq: head.Seq, AuditHeadHash: head.Hash}
 	today := now.Format(time.DateOnly)

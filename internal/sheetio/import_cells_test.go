@@ -1,10 +1,11 @@
-package register
+package sheetio
 
 import (
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/sheet"
 )
 
@@ -36,13 +37,13 @@ func TestListsAndCertificationsRoundTrip(t *testing.T) {
 	if got := splitList(" members ;; Supporters; "); !reflect.DeepEqual(got, []string{"members", "Supporters"}) {
 		t.Errorf("blank items: %q", got)
 	}
-	certs := []Certification{{Scheme: "iso27001", ExpiresAt: "2027-06-30"},
+	certs := []register.Certification{{Scheme: "iso27001", ExpiresAt: "2027-06-30"},
 		{Scheme: "soc2", Reference: "SOC:2; type II", ExpiresAt: "2027-01-31"}}
 	text := formatCertifications(certs)
 	if text != `iso27001:2027-06-30; soc2:SOC:2\; type II:2027-01-31` {
 		t.Errorf("formatted %q", text)
 	}
-	var back []Certification
+	var back []register.Certification
 	for _, item := range splitList(text) {
 		c, ok := parseCertification(item)
 		if !ok {
@@ -64,8 +65,8 @@ func TestListsAndCertificationsRoundTrip(t *testing.T) {
 // The column table documents the layout (template, docs); it must name every value
 // the register accepts where a column takes one of a fixed set.
 func TestColumnDescriptionsNameEveryValue(t *testing.T) {
-	for col, values := range map[string][]string{"criticality": Criticalities, "status": SupplierStatuses,
-		"transfer_mechanism": TransferMechanisms, "certifications": KnownCertificationSchemes} {
+	for col, values := range map[string][]string{"criticality": register.Criticalities, "status": register.SupplierStatuses,
+		"transfer_mechanism": register.TransferMechanisms, "certifications": register.KnownCertificationSchemes} {
 		d := sheet.Columns[sheet.Index(col)].Description
 		for _, v := range values {
 			if !strings.Contains(d, v) {
@@ -74,7 +75,7 @@ func TestColumnDescriptionsNameEveryValue(t *testing.T) {
 		}
 	}
 	// Every supplier column is a field of the API's supplier, every holding column one of its holding.
-	sup, hold := snapshot(SupplierFields{}), snapshot(HoldingFields{})
+	sup, hold := register.Snapshot(register.SupplierFields{}), register.Snapshot(register.HoldingFields{})
 	for _, c := range sheet.Columns {
 		name := c.Name
 		if name == "supplier_name" {

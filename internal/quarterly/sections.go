@@ -1,20 +1,22 @@
-package register
+package quarterly
 
 import (
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/report"
 	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// buildSummaryAndLines fills the portfolio summary, the supplier lines (worst residual
+// buildSummaryAndLines fills the Portfolio summary, the supplier lines (worst residual
 // first) and the top weakest links.
-func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
-	sm := report.Summary{Suppliers: len(p.order)}
+func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
+	sm := report.Summary{Suppliers: len(p.Order)}
 	status, tier, crit := map[string]int{}, map[string]int{}, map[string]int{}
 	hist := make([]int, 11)
 	records := map[string]int64{}
@@ -22,7 +24,7 @@ func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
 	names := map[string]string{}
 	special := map[string]bool{}
 	specialSuppliers := map[string]bool{}
-	for _, h := range p.holdings {
+	for _, h := range p.Holdings {
 		records[h.CategoryKey] += h.RecordCount
 		holders[h.CategoryKey]++
 		names[h.CategoryKey] = h.CategoryName
@@ -36,8 +38,8 @@ func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
 	}
 	sm.SpecialCategorySuppliers = len(specialSuppliers)
 	var lines []report.SupplierLine
-	for _, id := range p.order {
-		sup, r := p.suppliers[id], p.risks[id]
+	for _, id := range p.Order {
+		sup, r := p.Suppliers[id], p.Risks[id]
 		status[sup.Status]++
 		tier[r.Tier]++
 		crit[sup.Criticality]++
@@ -65,17 +67,17 @@ func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
 		return strings.ToLower(lines[i].Name)+lines[i].ID < strings.ToLower(lines[j].Name)+lines[j].ID
 	})
 	snap.Suppliers = lines
-	for _, k := range SupplierStatuses {
+	for _, k := range register.SupplierStatuses {
 		sm.ByStatus = append(sm.ByStatus, report.Count{Key: k, Count: status[k]})
 	}
-	for _, k := range Tiers {
+	for _, k := range register.Tiers {
 		sm.ByTier = append(sm.ByTier, report.Count{Key: k, Count: tier[k]})
 	}
 	for _, k := range []string{"critical", "high", "medium", "low"} {
 		sm.ByCriticality = append(sm.ByCriticality, report.Count{Key: k, Count: crit[k]})
 	}
 	for i := 0; i < 10; i++ {
-		label := itoa(i*10) + "–" + itoa(i*10+9)
+		label := strconv.Itoa(i*10) + "–" + strconv.Itoa(i*10+9)
 		if i == 9 {
 			label = "90–100"
 		}
@@ -103,8 +105,8 @@ func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
 		if open == 0 {
 			continue
 		}
-		r := p.risks[l.ID]
-		res := scoring.Residual(r.Inherent.Value, p.flags[l.ID].EffectivePosture, scoringConfigOf(p)).Value
+		r := p.Risks[l.ID]
+		res := scoring.Residual(r.Inherent.Value, p.Flags[l.ID].EffectivePosture, scoringConfigOf(p)).Value
 		weak = append(weak, ranked{l, res, worst, open})
 	}
 	sort.SliceStable(weak, func(i, j int) bool {
@@ -126,8 +128,8 @@ func buildSummaryAndLines(snap *report.Snapshot, p portfolio) {
 	}
 }
 
-// scoringConfigOf returns the thresholds the portfolio was computed with.
-func scoringConfigOf(p portfolio) scoring.Config { return p.cfg }
+// scoringConfigOf returns the thresholds the Portfolio was computed with.
+func scoringConfigOf(p register.Portfolio) scoring.Config { return p.Config }
 
 func hasOpenFlag(l report.SupplierLine) bool {
 	for _, f := range l.Flags {
@@ -138,10 +140,10 @@ func hasOpenFlag(l report.SupplierLine) bool {
 	return false
 }
 
-func supplierLine(p portfolio, id string) report.SupplierLine {
-	sup, r := p.suppliers[id], p.risks[id]
+func supplierLine(p register.Portfolio, id string) report.SupplierLine {
+	sup, r := p.Suppliers[id], p.Risks[id]
 	l := report.SupplierLine{ID: id, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality, Tier: r.Tier,
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: p.flags[id].EffectivePosture,
+		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: p.Flags[id].EffectivePosture,
 		Residual: r.Residual.Value, NextReassessment: r.NextReassessment, Categories: []string{}, Flags: []report.FlagLine{}}
 	if sup.Country != nil {
 		l.Country = *sup.Country
@@ -149,10 +151,10 @@ func supplierLine(p portfolio, id string) report.SupplierLine {
 	if r.Assessment != nil && r.Assessment.SubmittedAt != nil {
 		l.LastAssessed = r.Assessment.SubmittedAt.Format(time.DateOnly)
 	}
-	l.Categories = append(l.Categories, p.cats[id]...)
-	l.Records = p.records[id]
+	l.Categories = append(l.Categories, p.Categories[id]...)
+	l.Records = p.Records[id]
 	sort.Strings(l.Categories)
-	for _, v := range p.flagViews(id) {
+	for _, v := range p.FlagViews(id) {
 		l.Flags = append(l.Flags, report.FlagLine{Code: v.Code, Severity: v.Severity, Message: v.Message, Accepted: v.Accepted != nil})
 	}
 	return l
@@ -173,10 +175,10 @@ func categoryTotals(records map[string]int64, holders map[string]int, names map[
 }
 
 // exposureMatrix is category × supplier, records held directly, special categories first.
-func exposureMatrix(p portfolio) report.ExposureMatrix {
+func exposureMatrix(p register.Portfolio) report.ExposureMatrix {
 	records, holders, names, special := map[string]int64{}, map[string]int{}, map[string]string{}, map[string]bool{}
 	bySupplier := map[string]map[string]int64{}
-	for _, h := range p.holdings {
+	for _, h := range p.Holdings {
 		records[h.CategoryKey] += h.RecordCount
 		holders[h.CategoryKey]++
 		names[h.CategoryKey] = h.CategoryName
@@ -187,12 +189,12 @@ func exposureMatrix(p portfolio) report.ExposureMatrix {
 		bySupplier[h.SupplierID][h.CategoryKey] += h.RecordCount
 	}
 	m := report.ExposureMatrix{Categories: categoryTotals(records, holders, names, special), Rows: []report.ExposureRow{}}
-	for _, id := range p.order { // name order
+	for _, id := range p.Order { // name order
 		held := bySupplier[id]
 		if held == nil {
 			continue
 		}
-		row := report.ExposureRow{SupplierID: id, Name: p.suppliers[id].Name, Records: make([]int64, len(m.Categories))}
+		row := report.ExposureRow{SupplierID: id, Name: p.Suppliers[id].Name, Records: make([]int64, len(m.Categories))}
 		for i, c := range m.Categories {
 			row.Records[i] = held[c.Key]
 		}
@@ -201,23 +203,23 @@ func exposureMatrix(p portfolio) report.ExposureMatrix {
 	return m
 }
 
-func assessmentsSection(p portfolio, done []storeAssessment, today string) report.AssessmentsSection {
+func assessmentsSection(p register.Portfolio, done []store.AssessmentRow, today string) report.AssessmentsSection {
 	sec := report.AssessmentsSection{Completed: []report.AssessmentLine{}, Overdue: []report.DueLine{}, NeverAssessed: []report.SupplierRef{}}
 	for _, a := range done {
-		sup, ok := p.suppliers[a.SupplierID]
+		sup, ok := p.Suppliers[a.SupplierID]
 		if !ok || a.SubmittedAt == nil {
 			continue
 		}
 		sec.Completed = append(sec.Completed, report.AssessmentLine{SupplierID: a.SupplierID, Name: sup.Name,
 			SubmittedOn: a.SubmittedAt.UTC().Format(time.DateOnly), Status: a.Status, Score: a.Score})
 	}
-	for _, id := range p.order {
-		r := p.risks[id]
+	for _, id := range p.Order {
+		r := p.Risks[id]
 		switch {
-		case r.Assessment == nil && len(p.cats[id]) > 0:
-			sec.NeverAssessed = append(sec.NeverAssessed, report.SupplierRef{ID: id, Name: p.suppliers[id].Name})
+		case r.Assessment == nil && len(p.Categories[id]) > 0:
+			sec.NeverAssessed = append(sec.NeverAssessed, report.SupplierRef{ID: id, Name: p.Suppliers[id].Name})
 		case r.ReassessOverdue:
-			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.suppliers[id].Name, Tier: r.Tier, DueOn: r.NextReassessment})
+			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.Tier, DueOn: r.NextReassessment})
 		}
 	}
 	_ = today
@@ -226,77 +228,48 @@ func assessmentsSection(p portfolio, done []storeAssessment, today string) repor
 
 // incidentLines gives each incident of the quarter its impact, computed from the
 // portfolio already loaded (no query per incident).
-func incidentLines(p portfolio, incidents []storeIncident) []report.IncidentLine {
+func incidentLines(p register.Portfolio, incidents []store.IncidentRow) []report.IncidentLine {
+	ids := make([]string, len(incidents))
+	for i, in := range incidents {
+		ids[i] = in.SupplierID
+	}
+	reach := p.ReachOf(ids)
 	out := []report.IncidentLine{}
-	g := graphOf(p.edges)
-	own := map[string]map[string]int64{}
-	specialCat := map[string]bool{}
-	for _, h := range p.holdings {
-		specialCat[h.CategoryKey] = h.SpecialCategory || h.CriminalOffence
-		if own[h.SupplierID] == nil {
-			own[h.SupplierID] = map[string]int64{}
-		}
-		own[h.SupplierID][h.CategoryKey] += h.RecordCount
-	}
-	for id, sup := range p.suppliers {
-		if n, ok := g.nodes[id]; ok {
-			n.Name, n.NameKey = sup.Name, strings.ToLower(sup.Name)
-			g.nodes[id] = n
-		} else {
-			g.addNode(node{ID: id, Name: sup.Name})
-		}
-	}
-	g.seal()
 	for _, in := range incidents {
 		line := report.IncidentLine{ID: in.ID, SupplierID: in.SupplierID, Summary: in.Summary, Status: in.Status,
-			AwareAt: in.AwareAt.UTC(), RegulatorDeadline: in.AwareAt.UTC().Add(RegulatorDeadline), RegulatorNotifiedAt: utcPtr(in.RegulatorNotifiedAt),
-			Categories: []string{}, Subprocessors: []string{}}
-		sup, live := p.suppliers[in.SupplierID]
-		line.SupplierName = sup.Name
+			AwareAt: in.AwareAt.UTC(), RegulatorDeadline: in.AwareAt.UTC().Add(register.RegulatorDeadline),
+			RegulatorNotifiedAt: utcPtr(in.RegulatorNotifiedAt), Categories: []string{}, Subprocessors: []string{}}
+		line.SupplierName = p.Suppliers[in.SupplierID].Name
+		r, live := reach[in.SupplierID]
 		if !live {
 			out = append(out, line) // archived: the register records no data there
 			continue
 		}
-		cats := map[string]int64{}
-		for c, n := range own[in.SupplierID] {
-			cats[c] += n
-		}
-		for _, c := range g.categoriesInto(in.SupplierID) {
-			for from := range g.pathsTo(c, in.SupplierID) {
-				if n, ok := own[from][c]; ok {
-					cats[c] += n
-				}
-			}
-		}
-		down := map[string]bool{}
-		for c := range cats {
+		for c, n := range r.Records {
 			line.Categories = append(line.Categories, c)
-			line.Records += cats[c]
-			for id := range g.reach(c, []string{in.SupplierID}) {
-				if id != in.SupplierID {
-					down[id] = true
-				}
-			}
-		}
-		for c := range cats {
-			line.SpecialCategory = line.SpecialCategory || specialCat[c]
+			line.Records += n
 		}
 		sort.Strings(line.Categories)
-		for id := range down {
-			line.Subprocessors = append(line.Subprocessors, g.nodes[id].Name)
-		}
-		sort.Strings(line.Subprocessors)
+		line.SpecialCategory, line.Subprocessors = r.SpecialCategory, r.Subprocessors
 		out = append(out, line)
 	}
 	return out
 }
 
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
 // expiringSection lists contracts and certifications ending in the quarter after this one.
-func expiringSection(p portfolio, nextStart time.Time) report.ExpiringSection {
+func expiringSection(p register.Portfolio, nextStart time.Time) report.ExpiringSection {
 	from, to := nextStart.Format(time.DateOnly), nextStart.AddDate(0, 3, -1).Format(time.DateOnly)
 	sec := report.ExpiringSection{From: from, To: to, Contracts: []report.Expiry{}, Certifications: []report.Expiry{}}
-	for _, id := range p.order {
-		sup := p.suppliers[id]
+	for _, id := range p.Order {
+		sup := p.Suppliers[id]
 		if e := sup.ContractEnd; e != nil && *e >= from && *e <= to {
 			sec.Contracts = append(sec.Contracts, report.Expiry{SupplierID: id, Name: sup.Name, What: "contract", On: *e})
 		}
@@ -314,17 +287,17 @@ func expiringSection(p portfolio, nextStart time.Time) report.ExpiringSection {
 	return sec
 }
 
-func acceptedRisks(p portfolio) []report.AcceptedRisk {
+func acceptedRisks(p register.Portfolio) []report.AcceptedRisk {
 	out := []report.AcceptedRisk{}
-	for _, id := range p.order {
+	for _, id := range p.Order {
 		var codes []string
-		for c := range p.accepted[id] {
+		for c := range p.Accepted[id] {
 			codes = append(codes, c)
 		}
 		sort.Strings(codes)
 		for _, c := range codes {
-			a := p.accepted[id][c]
-			out = append(out, report.AcceptedRisk{SupplierID: id, Name: p.suppliers[id].Name, Flag: c, Reason: a.Reason, ExpiresAt: *a.ExpiresAt})
+			a := p.Accepted[id][c]
+			out = append(out, report.AcceptedRisk{SupplierID: id, Name: p.Suppliers[id].Name, Flag: c, Reason: a.Reason, ExpiresAt: *a.ExpiresAt})
 		}
 	}
 	return out
@@ -403,7 +376,7 @@ func sortedLines(ls []report.SupplierLine) []report.SupplierLine {
 
 // trend is the flagged-supplier count of the last stored report of each of up to
 // three earlier quarters, then this one.
-func trend(sums []storeReportSummary, cur report.Snapshot) []report.TrendPoint {
+func trend(sums []store.ReportSummary, cur report.Snapshot) []report.TrendPoint {
 	last := map[string]int{}
 	var quarters []string
 	for _, r := range sums {
@@ -425,10 +398,3 @@ func trend(sums []storeReportSummary, cur report.Snapshot) []report.TrendPoint {
 	}
 	return append(out, report.TrendPoint{Quarter: cur.Quarter, FlaggedSuppliers: cur.Summary.FlaggedSuppliers})
 }
-
-// Local names for store rows used above, to keep signatures short.
-type (
-	storeAssessment    = store.AssessmentRow
-	storeIncident      = store.IncidentRow
-	storeReportSummary = store.ReportSummary
-)

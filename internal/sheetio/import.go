@@ -1,4 +1,4 @@
-package register
+package sheetio
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/sheet"
 	"github.com/weaklink/weaklink/internal/store"
 )
@@ -31,8 +32,8 @@ type ImportResult struct {
 var errDryRun = errors.New("dry run")
 
 // ImportSheet reads a CSV or XLSX file and imports it (see ImportRegister). A file
-// that cannot be read is CodeInvalid, like a row that breaks a rule.
-func (s *Service) ImportSheet(ctx context.Context, a Actor, r io.Reader, f sheet.Format, dryRun bool) (ImportResult, error) {
+// that cannot be read is register.CodeInvalid, like a row that breaks a rule.
+func (s *Service) ImportSheet(ctx context.Context, a register.Actor, r io.Reader, f sheet.Format, dryRun bool) (ImportResult, error) {
 	t, err := sheet.Read(r, f)
 	if err != nil {
 		return ImportResult{}, sheetError(err)
@@ -42,15 +43,15 @@ func (s *Service) ImportSheet(ctx context.Context, a Actor, r io.Reader, f sheet
 
 // ImportRegister applies a spreadsheet of suppliers and their data holdings, all or
 // nothing. Every row is parsed and validated by the rules of the API first; if any
-// breaks one, the answer is CodeInvalid with every problem (row, column, message)
+// breaks one, the answer is register.CodeInvalid with every problem (row, column, message)
 // and nothing is written. Otherwise one transaction creates suppliers whose name
 // (ignoring case) no live supplier has, updates those whose columns differ, and
 // creates or updates each row's holding (matched by supplier and category), with
 // an audit event per change. Columns the sheet lacks keep their stored values; an
 // import never deletes or archives. With dryRun nothing is written either way. t is
 // a table as sheet.Read returns it (every row has a cell per sheet.Columns entry).
-func (s *Service) ImportRegister(ctx context.Context, a Actor, t sheet.Table, dryRun bool) (ImportResult, error) {
-	p := &importPlan{s: s, a: a, t: t, now: s.now(), res: ImportResult{DryRun: dryRun, Rows: len(t.Rows)}}
+func (s *Service) ImportRegister(ctx context.Context, a register.Actor, t sheet.Table, dryRun bool) (ImportResult, error) {
+	p := &importPlan{s: s, a: a, t: t, now: s.reg.Now(), res: ImportResult{DryRun: dryRun, Rows: len(t.Rows)}}
 	p.parse()
 	run := func(tx *store.Tx) error {
 		if err := p.match(tx); err != nil {
@@ -58,7 +59,7 @@ func (s *Service) ImportRegister(ctx context.Context, a Actor, t sheet.Table, dr
 		}
 		if len(p.errs) > 0 {
 			sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Row < p.errs[j].Row })
-			return &Error{Code: CodeInvalid, Fields: p.errs,
+			return &register.Error{Code: register.CodeInvalid, Fields: p.errs,
 				Message: "The import was rejected and nothing was changed: correct the rows listed in errors and send the whole file again."}
 		}
 		if dryRun {
@@ -82,31 +83,31 @@ func (s *Service) ImportRegister(ctx context.Context, a Actor, t sheet.Table, dr
 type importGroup struct {
 	key    string
 	rows   []*importRow
-	cur    *Supplier // the live supplier of that name, if any
-	action string    // ActionCreate, ActionUpdate or "" when unchanged
-	out    Supplier
-	change map[string]Change
+	cur    *register.Supplier // the live supplier of that name, if any
+	action string             // register.ActionCreate, register.ActionUpdate or "" when unchanged
+	out    register.Supplier
+	change map[string]register.Change
 }
 
 // importRow is one row of the sheet, parsed.
 type importRow struct {
 	number  int
-	sup     SupplierFields // as the row has it, normalised
-	holding *HoldingFields // nil when the row names no data holding
-	cur     *Holding
+	sup     register.SupplierFields // as the row has it, normalised
+	holding *register.HoldingFields // nil when the row names no data holding
+	cur     *register.Holding
 	action  string
-	out     Holding
-	change  map[string]Change
+	out     register.Holding
+	change  map[string]register.Change
 	bad     map[string]bool // columns with a cell that could not be parsed
 }
 
 type importPlan struct {
 	s      *Service
-	a      Actor
+	a      register.Actor
 	t      sheet.Table
 	now    time.Time
 	groups []*importGroup
-	errs   []FieldError
+	errs   []register.FieldError
 	res    ImportResult
 }
 
@@ -124,7 +125,7 @@ func (p *importPlan) fail(row *importRow, field, message string) {
 	if row.bad[column] {
 		return
 	}
-	p.errs = append(p.errs, FieldError{Field: "rows[" + strconv.Itoa(row.number) + "]." + field, Message: message,
+	p.errs = append(p.errs, register.FieldError{Field: "rows[" + strconv.Itoa(row.number) + "]." + field, Message: message,
 		Row: row.number, Column: column})
 }
 
@@ -152,7 +153,7 @@ func (p *importPlan) parse() {
 		for _, e := range errs {
 			p.failParse(row, e)
 		}
-		sup.normalize()
+		sup.Normalize()
 		row.sup = sup
 		if hasHolding(p.t, r.Cells) {
 			h, errs := parseHoldingCells(p.t, r.Cells)
@@ -191,7 +192,7 @@ func (p *importPlan) parse() {
 
 // agree reports each supplier column in which row differs from the supplier's first row.
 func (p *importPlan) agree(first, row *importRow) {
-	a, b := snapshot(first.sup), snapshot(row.sup)
+	a, b := register.Snapshot(first.sup), register.Snapshot(row.sup)
 	for i, c := range p.t.Present {
 		col := sheet.Columns[i]
 		if !c || col.Group != sheet.SupplierColumn {
@@ -213,7 +214,7 @@ func sheetError(err error) error {
 	var probs sheet.Problems
 	switch {
 	case errors.As(err, &probs):
-		fields := make([]FieldError, len(probs))
+		fields := make([]register.FieldError, len(probs))
 		for i, pr := range probs {
 			field := "body"
 			switch {
@@ -224,12 +225,12 @@ func sheetError(err error) error {
 			case pr.Row > 0:
 				field = "rows[" + strconv.Itoa(pr.Row) + "]"
 			}
-			fields[i] = FieldError{Field: field, Message: pr.Message, Row: pr.Row, Column: pr.Column}
+			fields[i] = register.FieldError{Field: field, Message: pr.Message, Row: pr.Row, Column: pr.Column}
 		}
-		return &Error{Code: CodeInvalid, Fields: fields,
+		return &register.Error{Code: register.CodeInvalid, Fields: fields,
 			Message: "The file could not be imported and nothing was changed: correct it and send it again."}
 	case errors.Is(err, sheet.ErrNotXLSX):
-		return Invalid(FieldError{Field: "body", Message: "is not an XLSX workbook (save it from your spreadsheet program as Excel Workbook, .xlsx, without a password)"})
+		return register.Invalid(register.FieldError{Field: "body", Message: "is not an XLSX workbook (save it from your spreadsheet program as Excel Workbook, .xlsx, without a password)"})
 	}
 	return err
 }

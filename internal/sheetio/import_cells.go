@@ -1,4 +1,4 @@
-package register
+package sheetio
 
 import (
 	"math"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/sheet"
 )
 
@@ -28,8 +29,8 @@ type cellErr struct {
 
 // parseSupplierCells reads the supplier columns the sheet has into fields;
 // columns it lacks stay zero (overlaySupplier then leaves them alone).
-func parseSupplierCells(t sheet.Table, cells []string) (SupplierFields, []cellErr) {
-	var f SupplierFields
+func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields, []cellErr) {
+	var f register.SupplierFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
 		i := sheet.Index(col)
@@ -86,8 +87,8 @@ func hasHolding(t sheet.Table, cells []string) bool {
 }
 
 // parseHoldingCells reads the holding columns the sheet has into fields.
-func parseHoldingCells(t sheet.Table, cells []string) (HoldingFields, []cellErr) {
-	var f HoldingFields
+func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, []cellErr) {
+	var f register.HoldingFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
 		i := sheet.Index(col)
@@ -123,7 +124,7 @@ func parseHoldingCells(t sheet.Table, cells []string) (HoldingFields, []cellErr)
 }
 
 // overlaySupplier copies the columns the sheet has from src onto dst.
-func overlaySupplier(dst *SupplierFields, src SupplierFields, t sheet.Table) {
+func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, t sheet.Table) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -140,12 +141,12 @@ func overlaySupplier(dst *SupplierFields, src SupplierFields, t sheet.Table) {
 	set("contract_start", func() { dst.ContractStart = src.ContractStart })
 	set("contract_end", func() { dst.ContractEnd = src.ContractEnd })
 	set("dpa_signed_at", func() { dst.DPASignedAt = src.DPASignedAt })
-	set("certifications", func() { dst.Certifications = append([]Certification(nil), src.Certifications...) })
+	set("certifications", func() { dst.Certifications = append([]register.Certification(nil), src.Certifications...) })
 	set("notes", func() { dst.Notes = src.Notes })
 }
 
 // overlayHolding copies the holding columns the sheet has from src onto dst.
-func overlayHolding(dst *HoldingFields, src HoldingFields, t sheet.Table) {
+func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t sheet.Table) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -218,19 +219,19 @@ func joinList(items []string) string {
 
 // parseCertification reads scheme:expiry or scheme:reference:expiry. Schemes and
 // dates have no colons, so a reference may contain them.
-func parseCertification(item string) (Certification, bool) {
+func parseCertification(item string) (register.Certification, bool) {
 	first, last := strings.IndexByte(item, ':'), strings.LastIndexByte(item, ':')
 	if first < 0 {
-		return Certification{}, false
+		return register.Certification{}, false
 	}
-	c := Certification{Scheme: strings.ToLower(strings.TrimSpace(item[:first])), ExpiresAt: strings.TrimSpace(item[last+1:])}
+	c := register.Certification{Scheme: strings.ToLower(strings.TrimSpace(item[:first])), ExpiresAt: strings.TrimSpace(item[last+1:])}
 	if first != last {
 		c.Reference = strings.TrimSpace(item[first+1 : last])
 	}
 	return c, true
 }
 
-func formatCertifications(certs []Certification) string {
+func formatCertifications(certs []register.Certification) string {
 	items := make([]string, len(certs))
 	for i, c := range certs {
 		items[i] = c.Scheme + ":" + c.ExpiresAt
@@ -242,7 +243,7 @@ func formatCertifications(certs []Certification) string {
 }
 
 // exportCells writes a supplier and one of its holdings (or none) as a row.
-func exportCells(s Supplier, h *Holding) []string {
+func exportCells(s register.Supplier, h *register.Holding) []string {
 	str := func(p *string) string {
 		if p == nil {
 			return ""

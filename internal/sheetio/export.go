@@ -1,9 +1,10 @@
-package register
+package sheetio
 
 import (
 	"context"
 	"io"
 
+	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/sheet"
 	"github.com/weaklink/weaklink/internal/store"
 )
@@ -35,27 +36,23 @@ const MaxImportRows = sheet.MaxRows
 // an empty one recreates the suppliers and holdings.
 func (s *Service) ExportRegister(ctx context.Context) ([][]string, error) {
 	var (
-		sups     []store.SupplierRow
-		holdings []store.HoldingRow
+		sups     []register.Supplier
+		holdings []register.Holding
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if sups, err = tx.LiveSuppliersByName(); err != nil {
-			return err
-		}
-		holdings, err = tx.HoldingsOfLiveSuppliers()
+		sups, holdings, err = s.reg.LiveSuppliersWithHoldings(tx)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	// Holdings come ordered by supplier id and category.
-	bySupplier := make(map[string][]Holding, len(sups))
-	for _, r := range holdings {
-		bySupplier[r.SupplierID] = append(bySupplier[r.SupplierID], holdingFromRow(r))
+	bySupplier := make(map[string][]register.Holding, len(sups))
+	for _, h := range holdings {
+		bySupplier[h.SupplierID] = append(bySupplier[h.SupplierID], h)
 	}
 	rows := make([][]string, 0, len(holdings)+len(sups))
-	for _, r := range sups {
-		sup := supplierFromRow(r)
+	for _, sup := range sups {
 		hs := bySupplier[sup.ID]
 		if len(hs) == 0 {
 			rows = append(rows, exportCells(sup, nil))

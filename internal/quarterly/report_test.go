@@ -1,4 +1,4 @@
-package register_test
+package quarterly_test
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/report"
 	"github.com/weaklink/weaklink/internal/store"
@@ -16,9 +17,12 @@ import (
 	"github.com/weaklink/weaklink/migrations"
 )
 
+var editor = register.Actor{KeyID: "01900000-0000-7000-8000-000000000001", Name: "procurement", Role: register.RoleEditor}
+
 type reportFixture struct {
 	t     *testing.T
 	svc   *register.Service
+	rep   *quarterly.Service
 	clock *testdb.Clock
 	ids   map[string]string
 }
@@ -87,7 +91,8 @@ func dpa(f *register.SupplierFields) { d := "2024-02-01"; f.DPASignedAt = &d }
 func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		clock := testdb.NewClock(time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC))
-		f := &reportFixture{t: t, svc: register.New(st, clock.Now), clock: clock, ids: map[string]string{}}
+		svc := register.New(st, clock.Now)
+		f := &reportFixture{t: t, svc: svc, rep: quarterly.New(svc, st), clock: clock, ids: map[string]string{}}
 		ctx := context.Background()
 		for _, n := range []string{"Anchor Payroll", "Beacon Archive", "Dockside Health", "Tideway CRM", "Lighthouse Backup"} {
 			f.supplier(n, "medium", dpa)
@@ -102,7 +107,7 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 		f.assess("Quayside Mail", true)
 
 		// Q2: the weak membership supplier stands out.
-		q2, created, err := f.svc.GenerateReport(ctx, editor, "2026-Q2", false)
+		q2, created, err := f.rep.GenerateReport(ctx, editor, "2026-Q2", false)
 		if err != nil || !created {
 			t.Fatalf("Q2: %v %v", created, err)
 		}
@@ -127,7 +132,7 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 			t.Fatalf("audit head %d %q", s.AuditHeadSeq, s.AuditHeadHash)
 		}
 		// Asking again answers the stored report; regenerate stores a new revision.
-		again, created, _ := f.svc.GenerateReport(ctx, editor, "2026-Q2", false)
+		again, created, _ := f.rep.GenerateReport(ctx, editor, "2026-Q2", false)
 		if created || again.Snapshot.ID != s.ID {
 			t.Fatal("the stored Q2 report was not returned")
 		}
@@ -140,7 +145,7 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 		if err := f.svc.ArchiveSupplier(ctx, editor, f.ids["Lighthouse Backup"], nil); err != nil {
 			t.Fatal(err)
 		}
-		q3, _, err := f.svc.GenerateReport(ctx, editor, "2026-Q3", false)
+		q3, _, err := f.rep.GenerateReport(ctx, editor, "2026-Q3", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +163,7 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 		// Q4: a posture drop.
 		clock.Advance(60 * 24 * time.Hour) // 2026-10-17
 		f.assess("Anchor Payroll", true)
-		q4, _, err := f.svc.GenerateReport(ctx, editor, "2026-Q4", false)
+		q4, _, err := f.rep.GenerateReport(ctx, editor, "2026-Q4", false)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,23 +177,23 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 
 		// A stored report renders identical bytes every time, matching its recorded hash.
 		for _, format := range report.Formats {
-			_, a, err := f.svc.RenderReport(ctx, editor, q2.Snapshot.ID, format)
+			a, err := f.rep.RenderReport(ctx, q2.Snapshot.ID, format)
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, b, _ := f.svc.RenderReport(ctx, editor, q2.Snapshot.ID, format)
-			if !bytes.Equal(a, b) || len(a) == 0 {
+			b, _ := f.rep.RenderReport(ctx, q2.Snapshot.ID, format)
+			if !bytes.Equal(a.Body, b.Body) || len(a.Body) == 0 || a.ContentType == "" || !strings.HasSuffix(a.FileName, "."+format) {
 				t.Fatalf("%s renders differ", format)
 			}
 			if q2.Hashes[format] == "" {
 				t.Fatalf("no hash recorded for %s", format)
 			}
 		}
-		page, err := f.svc.ListReports(ctx, 2026, "", 0)
+		page, err := f.rep.ListReports(ctx, 2026, "", 0)
 		if err != nil || len(page.Items) != 3 || page.Items[0].Quarter != "2026-Q4" {
 			t.Fatalf("list %+v %v", page.Items, err)
 		}
-		if _, _, err := f.svc.GenerateReport(ctx, editor, "2027-Q1", false); register.ErrorCode(err) != register.CodeInvalid {
+		if _, _, err := f.rep.GenerateReport(ctx, editor, "2027-Q1", false); register.ErrorCode(err) != register.CodeInvalid {
 			t.Fatalf("future quarter: %v", err)
 		}
 	})
@@ -208,4 +213,45 @@ func flagCodes(fs []report.FlagChange) string {
 		out = append(out, f.Name+":"+f.Code)
 	}
 	return strings.Join(out, ",")
+}
+
+// Rendering writes nothing; the download is recorded only when the caller says the
+// rendering was delivered, as one audit event naming the format.
+func TestRenderingIsRecordedOnlyWhenDelivered(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		clock := testdb.NewClock(time.Date(2026, 5, 10, 9, 0, 0, 0, time.UTC))
+		svc := register.New(st, clock.Now)
+		rep := quarterly.New(svc, st)
+		ctx := context.Background()
+		r, _, err := rep.GenerateReport(ctx, editor, "", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		downloads := func() int {
+			t.Helper()
+			page, err := svc.ListAudit(ctx, register.AuditFilter{Action: register.ActionDownload})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(page.Items)
+		}
+		if _, err := rep.RenderReport(ctx, r.Snapshot.ID, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if n := downloads(); n != 0 {
+			t.Fatalf("rendering alone recorded %d downloads", n)
+		}
+		if _, err := rep.RenderReport(ctx, r.Snapshot.ID, "docx"); register.ErrorCode(err) != register.CodeInvalid {
+			t.Fatalf("unknown format: %v", err)
+		}
+		if _, err := rep.RenderReport(ctx, "01900000-0000-7000-8000-0000000000ff", "pdf"); register.ErrorCode(err) != register.CodeNotFound {
+			t.Fatalf("unknown report: %v", err)
+		}
+		if err := rep.RecordReportDownload(ctx, editor, r.Snapshot.ID, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+		if n := downloads(); n != 1 {
+			t.Fatalf("%d downloads recorded, want 1", n)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package register_test
+package sheetio_test
 
 import (
 	"bytes"
@@ -9,19 +9,41 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
 )
+
+var (
+	t0     = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	editor = register.Actor{KeyID: "01900000-0000-7000-8000-000000000001", Name: "procurement", Role: register.RoleEditor}
+)
+
+// services is the register with its spreadsheet import and export beside it, as
+// the HTTP layer and the command line wire them.
+type services struct {
+	*register.Service
+	*sheets
+}
+
+type sheets = sheetio.Service
+
+func newService(t *testing.T, st *store.Store) (services, *testdb.Clock) {
+	clock := testdb.NewClock(t0)
+	reg := register.New(st, clock.Now)
+	return services{reg, sheetio.New(reg, st)}, clock
+}
 
 const header = "supplier_name,criticality,status,country,services,website,security_contact,breach_notification_hours," +
 	"contract_start,contract_end,dpa_signed_at,certifications,notes,category,data_subjects,record_count,purpose,locations," +
 	"transfer_mechanism,retention_period,retention_until,held_since\n"
 
-func importCSV(t *testing.T, svc *register.Service, csv string, dryRun bool) (register.ImportResult, error) {
+func importCSV(t *testing.T, svc services, csv string, dryRun bool) (sheetio.ImportResult, error) {
 	t.Helper()
-	return svc.ImportSheet(context.Background(), editor, strings.NewReader(csv), register.SheetCSV, dryRun)
+	return svc.ImportSheet(context.Background(), editor, strings.NewReader(csv), sheetio.SheetCSV, dryRun)
 }
 
 // dbState is what a failed import must leave exactly as it was.
@@ -32,7 +54,7 @@ type dbState struct {
 	Export                      [][]string
 }
 
-func stateOf(t *testing.T, st *store.Store, svc *register.Service) dbState {
+func stateOf(t *testing.T, st *store.Store, svc services) dbState {
 	t.Helper()
 	driver, dsn := "pgx", ""
 	pgURL, path := st.Location()
@@ -70,7 +92,7 @@ func stateOf(t *testing.T, st *store.Store, svc *register.Service) dbState {
 func ptr[T any](v T) *T { return &v }
 
 // seedRegister stores one supplier with one holding through the single-item use cases.
-func seedRegister(t *testing.T, svc *register.Service) register.Supplier {
+func seedRegister(t *testing.T, svc services) register.Supplier {
 	t.Helper()
 	ctx := context.Background()
 	s, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "high", Country: ptr("GB"),
@@ -103,8 +125,8 @@ func TestImportCreatesUpdatesAndAudits(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := register.ImportResult{Rows: 4, Suppliers: register.ImportCounts{Created: 2, Updated: 1},
-			Holdings: register.ImportCounts{Created: 2, Updated: 1}}
+		want := sheetio.ImportResult{Rows: 4, Suppliers: sheetio.ImportCounts{Created: 2, Updated: 1},
+			Holdings: sheetio.ImportCounts{Created: 2, Updated: 1}}
 		if res != want {
 			t.Fatalf("result %+v, want %+v", res, want)
 		}
@@ -153,7 +175,7 @@ func TestImportCreatesUpdatesAndAudits(t *testing.T) {
 
 		// The same file again changes nothing and records nothing.
 		res, err = importCSV(t, svc, csv, false)
-		want = register.ImportResult{Rows: 4, Suppliers: register.ImportCounts{Unchanged: 3}, Holdings: register.ImportCounts{Unchanged: 3}}
+		want = sheetio.ImportResult{Rows: 4, Suppliers: sheetio.ImportCounts{Unchanged: 3}, Holdings: sheetio.ImportCounts{Unchanged: 3}}
 		if err != nil || res != want {
 			t.Fatalf("second import %+v, %v; want %+v", res, err, want)
 		}
@@ -218,8 +240,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 		seedRegister(t, svc)
 		before := stateOf(t, st, svc)
 		res, err := importCSV(t, svc, header+"New One,low,,,,,,,,,,,,health,staff,1,,,,,,\nQuayside Mail,low,,,,,,,,,,,,,,,,,,,,\n", true)
-		want := register.ImportResult{DryRun: true, Rows: 2, Suppliers: register.ImportCounts{Created: 1, Updated: 1},
-			Holdings: register.ImportCounts{Created: 1}}
+		want := sheetio.ImportResult{DryRun: true, Rows: 2, Suppliers: sheetio.ImportCounts{Created: 1, Updated: 1},
+			Holdings: sheetio.ImportCounts{Created: 1}}
 		if err != nil || res != want {
 			t.Fatalf("dry run %+v, %v; want %+v", res, err, want)
 		}
@@ -257,7 +279,7 @@ func TestMissingColumnsKeepStoredValues(t *testing.T) {
 // empty one, it recreates the register, which then exports the same rows.
 func TestExportRoundTrips(t *testing.T) {
 	for _, d := range testdb.Dialects() {
-		for _, f := range register.SheetFormats {
+		for _, f := range sheetio.SheetFormats {
 			t.Run(string(d)+"/"+string(f), func(t *testing.T) {
 				st := testdb.Open(t, d)
 				svc, _ := newService(t, st)
@@ -281,7 +303,7 @@ two lines",health,patients;  Staff ,0,care,US;GB,idta,P18M,2030-01-01,2020-01-01
 				}
 
 				res, err := svc.ImportSheet(context.Background(), editor, bytes.NewReader(exported), f, false)
-				want := register.ImportResult{Rows: 3, Suppliers: register.ImportCounts{Unchanged: 3}, Holdings: register.ImportCounts{Unchanged: 2}}
+				want := sheetio.ImportResult{Rows: 3, Suppliers: sheetio.ImportCounts{Unchanged: 3}, Holdings: sheetio.ImportCounts{Unchanged: 2}}
 				if err != nil || res != want {
 					t.Fatalf("re-import %+v, %v; want %+v", res, err, want)
 				}
@@ -292,7 +314,7 @@ two lines",health,patients;  Staff ,0,care,US;GB,idta,P18M,2030-01-01,2020-01-01
 				empty := testdb.Open(t, d)
 				fresh, _ := newService(t, empty)
 				res, err = fresh.ImportSheet(context.Background(), editor, bytes.NewReader(exported), f, false)
-				want = register.ImportResult{Rows: 3, Suppliers: register.ImportCounts{Created: 3}, Holdings: register.ImportCounts{Created: 2}}
+				want = sheetio.ImportResult{Rows: 3, Suppliers: sheetio.ImportCounts{Created: 3}, Holdings: sheetio.ImportCounts{Created: 2}}
 				if err != nil || res != want {
 					t.Fatalf("import into an empty register %+v, %v; want %+v", res, err, want)
 				}
@@ -305,7 +327,7 @@ two lines",health,patients;  Staff ,0,care,US;GB,idta,P18M,2030-01-01,2020-01-01
 				if len(page.Items) != 1 || page.Items[0].Name != `=HYPERLINK("https://evil.example","click")` {
 					t.Fatalf("stored %+v", page.Items)
 				}
-				if f == register.SheetCSV && !bytes.Contains(exported, []byte(`"'=HYPERLINK(""https://evil.example"",""click"")"`)) {
+				if f == sheetio.SheetCSV && !bytes.Contains(exported, []byte(`"'=HYPERLINK(""https://evil.example"",""click"")"`)) {
 					t.Fatalf("export does not neutralise the formula:\n%s", exported)
 				}
 			})
@@ -317,13 +339,13 @@ func TestUnreadableFilesAreInvalid(t *testing.T) {
 	svc, _ := newService(t, testdb.Open(t, store.SQLite))
 	cases := []struct {
 		name, body string
-		format     register.SheetFormat
+		format     sheetio.SheetFormat
 		want       string // field: message of the first error
 	}{
-		{"not a workbook", "supplier_name\nA\n", register.SheetXLSX, "body: is not an XLSX workbook"},
-		{"no header", "", register.SheetCSV, "body: has no header row"},
-		{"unknown column", "supplier_name,colour\n", register.SheetCSV, "header: is not a column"},
-		{"stray value", "supplier_name\nA,b\n", register.SheetCSV, "rows[2]: has a value but no column name"},
+		{"not a workbook", "supplier_name\nA\n", sheetio.SheetXLSX, "body: is not an XLSX workbook"},
+		{"no header", "", sheetio.SheetCSV, "body: has no header row"},
+		{"unknown column", "supplier_name,colour\n", sheetio.SheetCSV, "header: is not a column"},
+		{"stray value", "supplier_name\nA,b\n", sheetio.SheetCSV, "rows[2]: has a value but no column name"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -353,9 +375,11 @@ func BenchmarkImport10000Rows(b *testing.B) {
 		b.Run(string(d), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				svc := register.New(testdb.Open(b, d), nil)
+				st := testdb.Open(b, d)
+				reg := register.New(st, nil)
+				svc := services{reg, sheetio.New(reg, st)}
 				b.StartTimer()
-				res, err := svc.ImportSheet(context.Background(), editor, strings.NewReader(csv), register.SheetCSV, false)
+				res, err := svc.ImportSheet(context.Background(), editor, strings.NewReader(csv), sheetio.SheetCSV, false)
 				if err != nil || res.Holdings.Created != 10000 {
 					b.Fatalf("%+v, %v", res, err)
 				}

@@ -1,0 +1,264 @@
+package register
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/scoring"
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// Portfolio is the read model of the whole live register at one moment: every
+// supplier's risk and flags, computed from six bulk statements (suppliers, holdings,
+// latest assessments, supply-chain edges, acceptances) — never a query per supplier.
+// Packages layered on the register (the quarterly report) read it; it is never
+// written back.
+type Portfolio struct {
+	Order      []string                         // supplier ids in name order
+	Suppliers  map[string]Supplier              // by id
+	Risks      map[string]Risk                  // by supplier id
+	Flags      map[string]scoring.SupplierFlags // by supplier id
+	Accepted   map[string]map[string]Acceptance // supplier → flag code → acceptance in force
+	Categories map[string][]string              // supplier → categories it holds directly
+	Records    map[string]int64                 // supplier → records it holds directly
+	Holdings   []store.RiskHolding              // every live holding
+	Edges      []store.Edge                     // every live supply-chain edge
+	Config     scoring.Config                   // the thresholds it was computed with
+}
+
+// LoadPortfolio reads the portfolio as of now inside the caller's transaction, so
+// that what the caller reads beside it is consistent with it.
+func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) {
+	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
+		Categories: map[string][]string{}, Records: map[string]int64{}}
+	rows, err := tx.AllLiveSuppliers(store.SupplierQuery{})
+	if err != nil {
+		return p, err
+	}
+	hs, err := tx.RiskHoldings(nil)
+	if err != nil {
+		return p, err
+	}
+	latest, err := tx.LatestScored(nil)
+	if err != nil {
+		return p, err
+	}
+	edges, err := tx.LiveEdges(nil)
+	if err != nil {
+		return p, err
+	}
+	acc, err := tx.ActiveAcceptances("", now)
+	if err != nil {
+		return p, err
+	}
+	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
+	today := now.Format(time.DateOnly)
+	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
+	facts := map[string]*scoring.SupplierFacts{}
+	for _, h := range hs {
+		in.holdings[h.SupplierID] = append(in.holdings[h.SupplierID], scoring.Holding{Category: h.CategoryKey,
+			Sensitivity: h.Sensitivity, Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
+	}
+	for _, a := range latest {
+		in.latest[a.SupplierID] = a
+	}
+	for _, r := range rows {
+		sup := supplierFromRow(r)
+		risk := s.riskOf(sup, in, today)
+		sum := risk.summary()
+		sup.Risk = &sum
+		p.Order = append(p.Order, sup.ID)
+		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
+		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
+			Tier: risk.Tier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil}
+		for _, c := range sup.Certifications {
+			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
+		}
+		if a := risk.Assessment; a != nil {
+			if a.SubmittedAt != nil {
+				f.LastAssessed = a.SubmittedAt.Format(time.DateOnly)
+			}
+			if a.Score != nil {
+				f.FailedCritical = a.Score.FailedCritical
+			}
+		}
+		facts[sup.ID] = f
+	}
+	for _, h := range hs {
+		f := facts[h.SupplierID]
+		if f == nil {
+			continue
+		}
+		hf := scoring.HoldingFacts{Category: h.CategoryKey, CategoryName: h.CategoryName, Special: h.SpecialCategory || h.CriminalOffence,
+			Records: h.RecordCount}
+		if h.RetentionUntil != nil {
+			hf.RetentionUntil = *h.RetentionUntil
+		}
+		if h.TransferMechanism != nil {
+			hf.TransferMechanism = *h.TransferMechanism
+		}
+		for _, l := range jsonList(h.Locations) {
+			if !InUKEEA(l) {
+				hf.OutsideUKEEA = append(hf.OutsideUKEEA, l)
+			}
+		}
+		f.Holdings = append(f.Holdings, hf)
+		p.Categories[h.SupplierID] = append(p.Categories[h.SupplierID], h.CategoryKey)
+		p.Records[h.SupplierID] += h.RecordCount
+	}
+	for _, a := range acc {
+		if p.Accepted[a.SupplierID] == nil {
+			p.Accepted[a.SupplierID] = map[string]Acceptance{}
+		}
+		p.Accepted[a.SupplierID][a.FlagCode] = acceptanceFromRow(a)
+	}
+	s.addDownstream(facts, edges, hs)
+	pf := scoring.Portfolio{Today: today}
+	for _, id := range p.Order {
+		pf.Suppliers = append(pf.Suppliers, *facts[id])
+	}
+	p.Flags = scoring.Flags(pf, s.scoring, s.flagCfg)
+	return p, nil
+}
+
+// addDownstream records, for every supplier that passes data on, each sub-processor
+// its data reaches with one shortest path. The categories a supplier passes on are
+// the ones it holds and the ones that reach it from holders upstream.
+func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges []store.Edge, hs []store.RiskHolding) {
+	g := graphOf(edges)
+	holders := map[string][]string{}
+	for _, h := range hs {
+		if facts[h.SupplierID] != nil {
+			holders[h.CategoryKey] = append(holders[h.CategoryKey], h.SupplierID)
+			if _, ok := g.nodes[h.SupplierID]; !ok {
+				g.addNode(node{ID: h.SupplierID, Name: facts[h.SupplierID].Name})
+			}
+		}
+	}
+	g.seal()
+	has := map[string]map[string]bool{} // supplier → categories that are at it
+	for cat := range g.adj {
+		for id := range g.reach(cat, holders[cat]) {
+			if has[id] == nil {
+				has[id] = map[string]bool{}
+			}
+			has[id][cat] = true
+		}
+	}
+	for id, f := range facts {
+		seen := map[string][]string{}
+		var cats []string
+		for c := range has[id] {
+			cats = append(cats, c)
+		}
+		sort.Strings(cats)
+		for _, c := range cats {
+			if len(g.adj[c][id]) == 0 {
+				continue
+			}
+			for to, path := range g.reach(c, []string{id}) {
+				if to == id {
+					continue
+				}
+				if old, ok := seen[to]; !ok || len(path) < len(old) {
+					seen[to] = path
+				}
+			}
+		}
+		ids := make([]string, 0, len(seen))
+		for to := range seen {
+			ids = append(ids, to)
+		}
+		sort.Slice(ids, func(i, j int) bool { return g.less(ids[i], ids[j]) })
+		for _, to := range ids {
+			d := scoring.Downstream{SupplierID: to, Name: g.nodes[to].Name}
+			if tf := facts[to]; tf != nil {
+				d.Posture = tf.Posture
+			}
+			for _, n := range seen[to] {
+				d.Path = append(d.Path, g.nodes[n].Name)
+			}
+			f.Downstream = append(f.Downstream, d)
+		}
+	}
+}
+
+// FlagViews joins a supplier's flags with the acceptances in force.
+func (p Portfolio) FlagViews(id string) []FlagView {
+	var out []FlagView
+	for _, f := range p.Flags[id].Flags {
+		v := FlagView{Flag: f}
+		if a, ok := p.Accepted[id][f.Code]; ok {
+			v.Accepted = &a
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// Reach is what a breach at one supplier would touch, as the portfolio sees it: the
+// records of each category that is at the supplier (its own holdings and those that
+// reach it through sub-processor links), and the sub-processors its data goes on to.
+type Reach struct {
+	Records         map[string]int64 // category key → records
+	SpecialCategory bool             // a special-category or criminal-offence category is among them
+	Subprocessors   []string         // names of the suppliers downstream, sorted
+}
+
+// ReachOf computes the reach of every supplier in ids from the portfolio already
+// loaded (no query per supplier). An id the portfolio does not hold (an archived
+// supplier) is absent from the answer: the register records no data there.
+func (p Portfolio) ReachOf(ids []string) map[string]Reach {
+	g := graphOf(p.Edges)
+	own := map[string]map[string]int64{}
+	specialCat := map[string]bool{}
+	for _, h := range p.Holdings {
+		specialCat[h.CategoryKey] = h.SpecialCategory || h.CriminalOffence
+		if own[h.SupplierID] == nil {
+			own[h.SupplierID] = map[string]int64{}
+		}
+		own[h.SupplierID][h.CategoryKey] += h.RecordCount
+	}
+	for id, sup := range p.Suppliers {
+		if n, ok := g.nodes[id]; ok {
+			n.Name, n.NameKey = sup.Name, strings.ToLower(sup.Name)
+			g.nodes[id] = n
+		} else {
+			g.addNode(node{ID: id, Name: sup.Name})
+		}
+	}
+	g.seal()
+	out := make(map[string]Reach, len(ids))
+	for _, id := range ids {
+		if _, live := p.Suppliers[id]; !live {
+			continue
+		}
+		r := Reach{Records: map[string]int64{}, Subprocessors: []string{}}
+		for c, n := range own[id] {
+			r.Records[c] += n
+		}
+		for _, c := range g.categoriesInto(id) {
+			for from := range g.pathsTo(c, id) {
+				if n, ok := own[from][c]; ok {
+					r.Records[c] += n
+				}
+			}
+		}
+		down := map[string]bool{}
+		for c := range r.Records {
+			r.SpecialCategory = r.SpecialCategory || specialCat[c]
+			for to := range g.reach(c, []string{id}) {
+				if to != id {
+					down[to] = true
+				}
+			}
+		}
+		for to := range down {
+			r.Subprocessors = append(r.Subprocessors, g.nodes[to].Name)
+		}
+		sort.Strings(r.Subprocessors)
+		out[id] = r
+	}
+	return out
+}
