@@ -110,16 +110,8 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 
 // ListAcceptances pages a supplier's acceptances, newest first, withdrawn and expired included.
 func (s *Service) ListAcceptances(ctx context.Context, supplierID, cur string, limit int) (Page[Acceptance], error) {
-	if !ValidID(supplierID) {
-		return Page[Acceptance]{}, supplierNotFound()
-	}
 	var out []Acceptance
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetSupplier(supplierID); errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		} else if err != nil {
-			return err
-		}
+	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, err := tx.AcceptancesOfSupplier(supplierID)
 		for _, r := range rows {
 			out = append(out, acceptanceFromRow(r))
@@ -138,15 +130,11 @@ func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, if
 		return acceptanceNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		r, err := tx.GetAcceptance(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return acceptanceNotFound()
-		}
+		r, err := loadForChange(tx, func() (store.AcceptanceRow, error) { return tx.GetAcceptance(id) }, ifMatch,
+			changeable[store.AcceptanceRow]{what: "risk acceptance", notFound: acceptanceNotFound,
+				version: func(r store.AcceptanceRow) int { return r.Version }})
 		if err != nil {
 			return err
-		}
-		if ifMatch != nil && !ifMatch(r.Version) {
-			return stale("risk acceptance", r.Version)
 		}
 		now := s.now()
 		if r.RevokedAt != nil || !r.ExpiresAt.After(now) {

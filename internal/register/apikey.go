@@ -208,15 +208,11 @@ func (s *Service) RevokeAPIKey(ctx context.Context, a Actor, id string, ifMatch 
 		return apiKeyNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		row, err := tx.GetAPIKey(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return apiKeyNotFound()
-		}
+		row, err := loadForChange(tx, func() (store.APIKeyRow, error) { return tx.GetAPIKey(id) }, ifMatch,
+			changeable[store.APIKeyRow]{what: "API key", notFound: apiKeyNotFound,
+				version: func(r store.APIKeyRow) int { return r.Version }})
 		if err != nil {
 			return err
-		}
-		if ifMatch != nil && !ifMatch(row.Version) {
-			return Errorf(CodePreconditionFailed, "The API key has changed since you read it (it is now at version %d).", row.Version)
 		}
 		if row.RevokedAt != nil {
 			return Errorf(CodeConflict, "The API key is already revoked.")

@@ -176,16 +176,8 @@ func (s *Service) GetAssessment(ctx context.Context, id string) (Assessment, err
 
 // ListAssessments pages a supplier's assessments, newest first; history stays queryable.
 func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, limit int) (Page[Assessment], error) {
-	if !ValidID(supplierID) {
-		return Page[Assessment]{}, supplierNotFound()
-	}
 	var out []Assessment
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetSupplier(supplierID); errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		} else if err != nil {
-			return err
-		}
+	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, err := tx.AssessmentsOfSupplier(supplierID)
 		if err != nil {
 			return err
@@ -340,20 +332,19 @@ func (s *Service) changeAssessment(ctx context.Context, id string, ifMatch func(
 		return assessmentNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		r, q, err := loadAssessment(tx, id)
+		r, err := loadForChange(tx, func() (store.AssessmentRow, error) { return tx.GetAssessment(id) }, ifMatch,
+			changeable[store.AssessmentRow]{what: "assessment", notFound: assessmentNotFound,
+				version:         func(r store.AssessmentRow) int { return r.Version },
+				archived:        ownerArchived(func(r store.AssessmentRow) string { return r.SupplierID }),
+				archivedMessage: "The supplier is archived; its assessments are kept as history and can no longer be changed."})
 		if err != nil {
 			return err
 		}
-		if ifMatch != nil && !ifMatch(r.Version) {
-			return stale("assessment", r.Version)
-		}
-		sup, err := tx.GetSupplier(r.SupplierID)
+		qr, err := tx.GetQuestionnaire(r.QuestionnaireID)
 		if err != nil {
 			return err
 		}
-		if sup.ArchivedAt != nil {
-			return Errorf(CodeConflict, "The supplier is archived; its assessments are kept as history and can no longer be changed.")
-		}
+		q := questionnaireFromRow(qr)
 		return fn(tx, assessmentFromRow(r, q), q)
 	})
 }

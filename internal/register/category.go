@@ -114,17 +114,13 @@ func (s *Service) PatchCategory(ctx context.Context, a Actor, key string, ifMatc
 	}
 	var out Category
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		r, err := tx.GetCategory(key)
-		if errors.Is(err, store.ErrNotFound) {
-			return categoryNotFound()
-		}
+		r, err := loadForChange(tx, func() (store.CategoryRow, error) { return tx.GetCategory(key) }, ifMatch,
+			changeable[store.CategoryRow]{what: "data category", notFound: categoryNotFound,
+				version: func(r store.CategoryRow) int { return r.Version }})
 		if err != nil {
 			return err
 		}
 		cur := categoryFromRow(r)
-		if ifMatch != nil && !ifMatch(cur.Version) {
-			return stale("data category", cur.Version)
-		}
 		f, err := apply(cur)
 		if err != nil {
 			return err
@@ -158,15 +154,11 @@ func (s *Service) DeleteCategory(ctx context.Context, a Actor, key string, ifMat
 		return categoryNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		r, err := tx.GetCategory(key)
-		if errors.Is(err, store.ErrNotFound) {
-			return categoryNotFound()
-		}
+		r, err := loadForChange(tx, func() (store.CategoryRow, error) { return tx.GetCategory(key) }, ifMatch,
+			changeable[store.CategoryRow]{what: "data category", notFound: categoryNotFound,
+				version: func(r store.CategoryRow) int { return r.Version }})
 		if err != nil {
 			return err
-		}
-		if ifMatch != nil && !ifMatch(r.Version) {
-			return stale("data category", r.Version)
 		}
 		if r.BuiltIn {
 			return Errorf(CodeConflict, "Shipped categories cannot be deleted.")

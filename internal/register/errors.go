@@ -76,6 +76,16 @@ func (fe *fieldErrors) add(field, format string, args ...any) {
 	*fe = append(*fe, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
 }
 
+// allowed checks each of a filter's values against its allowlist and adds one
+// error per value that is not on it ("must be one of …", listing the allowlist).
+func (fe *fieldErrors) allowed(field string, values, allowlist []string) {
+	for _, v := range values {
+		if !oneOf(v, allowlist) {
+			fe.add(field, "must be one of %s", strings.Join(allowlist, ", "))
+		}
+	}
+}
+
 func (fe fieldErrors) err() error {
 	if len(fe) == 0 {
 		return nil

@@ -158,18 +158,8 @@ func (f *HoldingFields) Validate(today string) []FieldError {
 
 // ListHoldings pages one supplier's holdings (at most one per category) in category order.
 func (s *Service) ListHoldings(ctx context.Context, supplierID, cur string, limit int) (Page[Holding], error) {
-	if !ValidID(supplierID) {
-		return Page[Holding]{}, supplierNotFound()
-	}
 	var rows []store.HoldingRow
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetSupplier(supplierID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return supplierNotFound()
-			}
-			return err
-		}
-		var err error
+	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) (err error) {
 		rows, err = tx.HoldingsOfSupplier(supplierID)
 		return err
 	})
@@ -340,24 +330,12 @@ func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch
 }
 
 func (s *Service) loadHoldingForChange(tx *store.Tx, id string, ifMatch func(int) bool) (Holding, error) {
-	r, err := tx.GetHolding(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return Holding{}, holdingNotFound()
-	}
-	if err != nil {
-		return Holding{}, err
-	}
-	if ifMatch != nil && !ifMatch(r.Version) {
-		return Holding{}, stale("data holding", r.Version)
-	}
-	sup, err := tx.GetSupplier(r.SupplierID)
-	if err != nil {
-		return Holding{}, err
-	}
-	if sup.ArchivedAt != nil {
-		return Holding{}, Errorf(CodeConflict, "The supplier is archived; its holdings are kept as history and can no longer be changed.")
-	}
-	return holdingFromRow(r), nil
+	r, err := loadForChange(tx, func() (store.HoldingRow, error) { return tx.GetHolding(id) }, ifMatch,
+		changeable[store.HoldingRow]{what: "data holding", notFound: holdingNotFound,
+			version:         func(r store.HoldingRow) int { return r.Version },
+			archived:        ownerArchived(func(r store.HoldingRow) string { return r.SupplierID }),
+			archivedMessage: "The supplier is archived; its holdings are kept as history and can no longer be changed."})
+	return holdingFromRow(r), err
 }
 
 func holdingToRow(h Holding) store.HoldingRow {

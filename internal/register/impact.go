@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -85,7 +86,7 @@ func impactSummary(im Impact, now time.Time) string {
 				special = append(special, strings.ToLower(c.Category.Name))
 			}
 		}
-		fmt.Fprintf(&b, "It holds or receives up to %s records in %s of personal data", groupDigits(fl.Records), plural(len(fl.Categories), "category", "categories"))
+		fmt.Fprintf(&b, "It holds or receives up to %s records in %s of personal data", scoring.FormatCount(fl.Records), plural(len(fl.Categories), "category", "categories"))
 		if len(fl.DataSubjects) > 0 {
 			fmt.Fprintf(&b, " about %s", joinAnd(fl.DataSubjects))
 		}
@@ -136,17 +137,4 @@ func joinAnd(items []string) string {
 		return items[0]
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-// groupDigits writes 600000 as 600,000.
-func groupDigits(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }

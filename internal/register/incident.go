@@ -235,11 +235,7 @@ func (s *Service) ListIncidents(ctx context.Context, f IncidentFilter) (Page[Inc
 	if f.SupplierID != "" && !ValidID(f.SupplierID) {
 		fe.add("supplier_id", "must be a UUID")
 	}
-	for _, st := range f.Statuses {
-		if !oneOf(st, IncidentStatuses) {
-			fe.add("status", "must be one of %s", strings.Join(IncidentStatuses, ", "))
-		}
-	}
+	fe.allowed("status", f.Statuses, IncidentStatuses)
 	if err := fe.err(); err != nil {
 		return Page[Incident]{}, err
 	}

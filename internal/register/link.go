@@ -34,17 +34,8 @@ type Link struct {
 
 // ListLinks pages the sub-processors a supplier passes data to, by name.
 func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit int) (Page[Link], error) {
-	if !ValidID(supplierID) {
-		return Page[Link]{}, supplierNotFound()
-	}
 	var out []Link
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetSupplier(supplierID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return supplierNotFound()
-			}
-			return err
-		}
+	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, cats, err := tx.LinksOfSupplier(supplierID)
 		if err != nil {
 			return err

@@ -32,7 +32,7 @@ type Portfolio struct {
 func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) {
 	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
 		Categories: map[string][]string{}, Records: map[string]int64{}}
-	rows, err := tx.AllLiveSuppliers(store.SupplierQuery{})
+	rows, err := tx.SuppliersMatching(store.SupplierQuery{})
 	if err != nil {
 		return p, err
 	}

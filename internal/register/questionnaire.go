@@ -314,15 +314,11 @@ func (s *Service) changeQuestionnaire(ctx context.Context, id string, ifMatch fu
 		return questionnaireNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		r, err := tx.GetQuestionnaire(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return questionnaireNotFound()
-		}
+		r, err := loadForChange(tx, func() (store.QuestionnaireRow, error) { return tx.GetQuestionnaire(id) }, ifMatch,
+			changeable[store.QuestionnaireRow]{what: "questionnaire", notFound: questionnaireNotFound,
+				version: func(r store.QuestionnaireRow) int { return r.Version }})
 		if err != nil {
 			return err
-		}
-		if ifMatch != nil && !ifMatch(r.Version) {
-			return stale("questionnaire", r.Version)
 		}
 		return fn(tx, questionnaireFromRow(r))
 	})

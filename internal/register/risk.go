@@ -28,16 +28,15 @@ type Risk struct {
 // holding (for one supplier's full breakdown) or per-supplier aggregates (for lists,
 // where only the figures are shown). Both give the same figures.
 type riskInputs struct {
-	holdings   map[string][]scoring.Holding
-	aggregated bool
-	latest     map[string]store.AssessmentRow
+	holdings map[string][]scoring.Holding
+	latest   map[string]store.AssessmentRow
 }
 
 // loadRiskInputs loads holdings and latest scored assessments for the given
 // suppliers (nil: every live supplier) in two statements. With aggregate, holdings
 // come summed per supplier, which keeps lists of thousands of suppliers fast.
 func loadRiskInputs(tx *store.Tx, ids []string, aggregate bool) (riskInputs, error) {
-	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}, aggregated: aggregate}
+	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
 	if aggregate {
 		ags, err := tx.RiskAggregates(ids)
 		if err != nil {

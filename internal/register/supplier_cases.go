@@ -95,7 +95,7 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 	}
 	var out Supplier
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		cur, err := s.loadForChange(tx, id, ifMatch)
+		cur, err := s.loadSupplierForChange(tx, id, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 		return supplierNotFound()
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		cur, err := s.loadForChange(tx, id, ifMatch)
+		cur, err := s.loadSupplierForChange(tx, id, ifMatch)
 		if err != nil {
 			return err
 		}
@@ -147,22 +147,14 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 	})
 }
 
-// loadForChange reads a live supplier inside a write transaction and checks If-Match.
-func (s *Service) loadForChange(tx *store.Tx, id string, ifMatch func(int) bool) (Supplier, error) {
-	row, err := tx.GetSupplier(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return Supplier{}, supplierNotFound()
-	}
-	if err != nil {
-		return Supplier{}, err
-	}
-	if ifMatch != nil && !ifMatch(row.Version) {
-		return Supplier{}, Errorf(CodePreconditionFailed, "The supplier has changed since you read it (it is now at version %d); fetch it again and reapply your change.", row.Version)
-	}
-	if row.ArchivedAt != nil {
-		return Supplier{}, Errorf(CodeConflict, "The supplier is archived and can no longer be changed.")
-	}
-	return supplierFromRow(row), nil
+// loadSupplierForChange reads a live supplier inside a write transaction and checks If-Match.
+func (s *Service) loadSupplierForChange(tx *store.Tx, id string, ifMatch func(int) bool) (Supplier, error) {
+	row, err := loadForChange(tx, func() (store.SupplierRow, error) { return tx.GetSupplier(id) }, ifMatch,
+		changeable[store.SupplierRow]{what: "supplier", notFound: supplierNotFound,
+			version:         func(r store.SupplierRow) int { return r.Version },
+			archived:        func(_ *store.Tx, r store.SupplierRow) (bool, error) { return r.ArchivedAt != nil, nil },
+			archivedMessage: "The supplier is archived and can no longer be changed."})
+	return supplierFromRow(row), err
 }
 
 // ListSuppliers returns one page of suppliers.
@@ -178,32 +170,16 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	if !oneOf(f.Sort, SupplierSorts) {
 		fe.add("sort", "must be one of %s", strings.Join(SupplierSorts, ", "))
 	}
-	for _, v := range f.Statuses {
-		if !oneOf(v, SupplierStatuses) {
-			fe.add("status", "must be one of %s", strings.Join(SupplierStatuses, ", "))
-		}
-	}
-	for _, v := range f.Criticalities {
-		if !oneOf(v, Criticalities) {
-			fe.add("criticality", "must be one of %s", strings.Join(Criticalities, ", "))
-		}
-	}
+	fe.allowed("status", f.Statuses, SupplierStatuses)
+	fe.allowed("criticality", f.Criticalities, Criticalities)
 	for i, v := range f.Countries {
 		f.Countries[i] = strings.ToUpper(v)
 		if !ValidCountry(f.Countries[i]) {
 			fe.add("country", "must be an ISO 3166-1 alpha-2 country code")
 		}
 	}
-	for _, c := range f.Flags {
-		if !oneOf(c, scoring.FlagCodes()) {
-			fe.add("flag", "must be one of %s", strings.Join(scoring.FlagCodes(), ", "))
-		}
-	}
-	for _, t := range f.Tiers {
-		if !oneOf(t, Tiers) {
-			fe.add("tier", "must be one of %s", strings.Join(Tiers, ", "))
-		}
-	}
+	fe.allowed("flag", f.Flags, scoring.FlagCodes())
+	fe.allowed("tier", f.Tiers, Tiers)
 	for _, c := range f.Categories {
 		if !keyPattern.MatchString(c) {
 			fe.add("category", "must be a data category key such as health")
@@ -304,7 +280,7 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
 			return err
 		}
-		if rows, err = tx.AllLiveSuppliers(q); err != nil {
+		if rows, err = tx.SuppliersMatching(q); err != nil {
 			return err
 		}
 		// Every live supplier, without an IN list: archived ones hold nothing and their

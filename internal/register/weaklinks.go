@@ -41,21 +41,9 @@ var Severities = []string{"critical", "high", "medium", "low"}
 // residual risk on effective posture, then the worst unaccepted flag, then how many.
 func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLink], error) {
 	var fe fieldErrors
-	for _, c := range f.Flags {
-		if !oneOf(c, scoring.FlagCodes()) {
-			fe.add("flag", "must be one of %s", strings.Join(scoring.FlagCodes(), ", "))
-		}
-	}
-	for _, v := range f.Severities {
-		if !oneOf(v, Severities) {
-			fe.add("severity", "must be one of %s", strings.Join(Severities, ", "))
-		}
-	}
-	for _, v := range f.Tiers {
-		if !oneOf(v, Tiers) {
-			fe.add("tier", "must be one of %s", strings.Join(Tiers, ", "))
-		}
-	}
+	fe.allowed("flag", f.Flags, scoring.FlagCodes())
+	fe.allowed("severity", f.Severities, Severities)
+	fe.allowed("tier", f.Tiers, Tiers)
 	if err := fe.err(); err != nil {
 		return Page[WeakLink]{}, err
 	}

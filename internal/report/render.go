@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/sheet"
 )
 
@@ -114,25 +115,9 @@ func optNumOr(v *float64, none string) string {
 	return num(*v)
 }
 
-// grouped formats a whole number with thousands separators, for reading.
-func grouped(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+// grouped formats a whole number with thousands separators, for reading: the one
+// formatter the methodology's messages use too.
+var grouped = scoring.FormatCount
 
 // stamp formats an instant as RFC 3339 in UTC.
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -200,7 +200,7 @@ func raiseConcentration(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %% of the %s %s records placed with suppliers (%s records; %d suppliers hold it)",
-			fmtShare(share, v.fc.ConcentrationShare), fmtCount(t.records), t.name, fmtCount(recs[k]), t.holders))
+			fmtShare(share, v.fc.ConcentrationShare), FormatCount(t.records), t.name, FormatCount(recs[k]), t.holders))
 		if t.special {
 			f.Severity = SeverityHigh
 		}

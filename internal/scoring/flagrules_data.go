@@ -158,7 +158,7 @@ func pluralCount(n int64, noun string) string {
 	if n == 1 {
 		return "1 " + noun
 	}
-	return fmtCount(n) + " " + noun + "s"
+	return FormatCount(n) + " " + noun + "s"
 }
 
 // fmtPosture writes a posture as published: two decimals.

@@ -238,7 +238,7 @@ func holdingRow(h Holding) string {
 	if h.Special {
 		special = "yes (Art. 9)"
 	}
-	return fmt.Sprintf("| `%s` | %d | %s | %s |", h.Category, h.Sensitivity, special, fmtCount(h.Records))
+	return fmt.Sprintf("| `%s` | %d | %s | %s |", h.Category, h.Sensitivity, special, FormatCount(h.Records))
 }
 
 func TestMethodologyWorkedExample(t *testing.T) {
@@ -324,7 +324,7 @@ func TestMethodologyDefaultsTable(t *testing.T) {
 	// The volume examples in the inherent-risk section.
 	for _, n := range []int64{0, 100, 10_000, 100_000, 1_000_000, 10_000_000} {
 		v := Inherent([]Holding{{Category: "x", Records: n}}, "low", cfg).Breakdown[1].Points
-		if row := fmt.Sprintf("| %s | %s |", fmtCount(n), f2(v)); !strings.Contains(doc, row) {
+		if row := fmt.Sprintf("| %s | %s |", FormatCount(n), f2(v)); !strings.Contains(doc, row) {
 			t.Errorf("the volume table lacks %q", row)
 		}
 	}

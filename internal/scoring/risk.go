@@ -110,7 +110,7 @@ func Inherent(holdings []Holding, criticality string, cfg Config) Risk {
 		Value: fromH(totalH),
 		Breakdown: []Part{
 			{Factor: FactorSensitivity, Detail: fmt.Sprintf("highest sensitivity held is %d (%s): %d × %d", highest, holdings[highestAt].Category, sensitivityPoints, highest), Points: fromH(pts[0])},
-			{Factor: FactorVolume, Detail: fmt.Sprintf("%s records in all: %d × log10(1 + records) / %d, at most %d", fmtCount(records), volumeMax, volumeFullDecades, volumeMax), Points: fromH(pts[1])},
+			{Factor: FactorVolume, Detail: fmt.Sprintf("%s records in all: %d × log10(1 + records) / %d, at most %d", FormatCount(records), volumeMax, volumeFullDecades, volumeMax), Points: fromH(pts[1])},
 			{Factor: FactorSpecial, Detail: specDetail, Points: fromH(pts[2])},
 			critPart,
 		},

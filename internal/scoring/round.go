@@ -101,8 +101,10 @@ func fmtH(h int64) string {
 // fmtNum formats a configured number for a Detail: 0.8, 10, 12.5.
 func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// fmtCount formats a count with thousands separators: 1,350,000.
-func fmtCount(n int64) string {
+// FormatCount formats a whole number with thousands separators, for reading:
+// 1350000 → "1,350,000", -1200 → "-1,200". Every figure weaklink writes for people
+// (flag messages, the incident statement, the report) goes through it.
+func FormatCount(n int64) string {
 	s := strconv.FormatInt(n, 10)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")

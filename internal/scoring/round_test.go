@@ -34,7 +34,7 @@ func TestAllocate(t *testing.T) {
 func TestFormatting(t *testing.T) {
 	cases := []struct{ got, want string }{
 		{fmtH(5429), "54.29"}, {fmtH(4000), "40"}, {fmtH(1250), "12.5"}, {fmtH(-1000), "-10"},
-		{fmtCount(1350000), "1,350,000"}, {fmtCount(999), "999"}, {fmtCount(0), "0"}, {fmtCount(-1234), "-1,234"},
+		{FormatCount(1350000), "1,350,000"}, {FormatCount(999), "999"}, {FormatCount(0), "0"}, {FormatCount(-1234), "-1,234"},
 	}
 	for _, c := range cases {
 		if c.got != c.want {

@@ -37,9 +37,6 @@ var supplierSortColumns = map[string]string{
 	"updated_at": "updated_at",
 }
 
-// SupplierSortKeys lists the sort keys the supplier list supports.
-func SupplierSortKeys() []string { return []string{"name", "created_at", "updated_at"} }
-
 // InsertSupplier stores a new supplier.
 func (t *Tx) InsertSupplier(r *SupplierRow) error {
 	return translate("insert supplier", t.db.Create(r).Error)

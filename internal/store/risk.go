@@ -1,0 +1,109 @@
+package store
+
+// The queries behind risk figures and the portfolio read model: each loads what
+// scoring needs for many suppliers in one statement, never a query per supplier.
+
+// LatestScored returns, per supplier, its latest submitted or approved assessment
+// (rejected and draft ones never count), for the given suppliers or, with nil ids,
+// every live supplier — in one statement either way (ids are at most a page).
+func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
+	q := t.db.Table("assessments AS a").Select("a.*").
+		Joins("JOIN suppliers s ON s.id = a.supplier_id AND s.archived_at IS NULL").
+		Where("a.status IN ('submitted', 'approved')").
+		Where(`NOT EXISTS (SELECT 1 FROM assessments b WHERE b.supplier_id = a.supplier_id
+			AND b.status IN ('submitted', 'approved')
+			AND (b.submitted_at > a.submitted_at OR (b.submitted_at = a.submitted_at AND b.id > a.id)))`)
+	if ids != nil {
+		q = q.Where("a.supplier_id IN ?", ids)
+	}
+	var rows []AssessmentRow
+	return rows, translate("latest assessments", q.Scan(&rows).Error)
+}
+
+// RiskHolding is what risk scoring needs of a holding.
+type RiskHolding struct {
+	SupplierID        string
+	CategoryKey       string
+	CategoryName      string
+	Sensitivity       int
+	SpecialCategory   bool
+	CriminalOffence   bool
+	RecordCount       int64
+	RetentionUntil    *string
+	Locations         string
+	TransferMechanism *string
+}
+
+// RiskHoldings returns the holdings of the given live suppliers (nil: every live
+// supplier) with their categories' sensitivity, in one statement.
+func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
+	q := t.db.Table("data_holdings AS h").
+		Select(`h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
+			h.retention_until, h.locations, h.transfer_mechanism`).
+		Joins("JOIN data_categories c ON c.key = h.category_key").
+		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
+	if ids != nil {
+		q = q.Where("h.supplier_id IN ?", ids)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, translate("risk holdings", err)
+	}
+	defer rows.Close()
+	var out []RiskHolding
+	for rows.Next() {
+		var h RiskHolding
+		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
+			&h.RecordCount, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
+			return nil, translate("scan risk holding", err)
+		}
+		out = append(out, h)
+	}
+	return out, translate("risk holdings", rows.Err())
+}
+
+// SuppliersMatching returns every supplier matching the query's filters, in name
+// order — live ones, and archived ones too when the query asks for them — ignoring
+// its sort, cursor and limit: lists ordered by computed risk, and the portfolio.
+func (t *Tx) SuppliersMatching(q SupplierQuery) ([]SupplierRow, error) {
+	q.Sort, q.Desc, q.After, q.Limit = "name", false, nil, 1<<30
+	return t.ListSuppliers(q)
+}
+
+// RiskAggregate is what inherent risk needs of a supplier's holdings, summed in SQL:
+// the highest sensitivity, the total records and the number of distinct special or
+// criminal-offence categories.
+type RiskAggregate struct {
+	SupplierID     string
+	MaxSensitivity int
+	Records        int64
+	Special        int
+}
+
+// RiskAggregates returns one aggregate per live supplier with holdings (nil ids: all),
+// in one statement — lists of thousands of suppliers need no holding rows.
+func (t *Tx) RiskAggregates(ids []string) ([]RiskAggregate, error) {
+	q := t.db.Table("data_holdings AS h").
+		Select(`h.supplier_id, MAX(c.sensitivity), SUM(h.record_count),
+			COUNT(DISTINCT CASE WHEN c.special_category OR c.criminal_offence THEN h.category_key END)`).
+		Joins("JOIN data_categories c ON c.key = h.category_key").
+		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL").
+		Group("h.supplier_id")
+	if ids != nil {
+		q = q.Where("h.supplier_id IN ?", ids)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return nil, translate("risk aggregates", err)
+	}
+	defer rows.Close()
+	var out []RiskAggregate
+	for rows.Next() {
+		var a RiskAggregate
+		if err := rows.Scan(&a.SupplierID, &a.MaxSensitivity, &a.Records, &a.Special); err != nil {
+			return nil, translate("scan risk aggregate", err)
+		}
+		out = append(out, a)
+	}
+	return out, translate("risk aggregates", rows.Err())
+}
