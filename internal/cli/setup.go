@@ -141,14 +141,17 @@ func checkSQLiteFile(path string, create bool) error {
 // prepareSchema migrates or checks the schema as use asks and returns how many
 // migrations it applied.
 func prepareSchema(ctx context.Context, st *store.Store, use schemaUse, where string) (int, error) {
-	if use == schemaAsIs {
+	switch use {
+	case schemaAsIs:
 		return 0, nil
+	case schemaMigrate:
+		return st.MigrateUp(ctx)
 	}
 	tables, err := st.Tables(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if use == schemaMigrate || use == schemaPopulate && len(tables) == 0 {
+	if use == schemaPopulate && len(tables) == 0 {
 		return st.MigrateUp(ctx)
 	}
 	if !slices.Contains(tables, store.MigrationTable) {
