@@ -27,9 +27,11 @@ FROM gcr.io/distroless/static-debian12:nonroot
 
 COPY --from=build /out/weaklink /weaklink
 # A writable place for the embedded SQLite file, used only when WEAKLINK_DATABASE_URL is
-# unset (a trial: docker run -p 8080:8080 -v weaklink-data:/data IMAGE). Production
+# unset (a trial: docker run -p 127.0.0.1:8080:8080 -v weaklink-data:/data IMAGE). Production
 # sets WEAKLINK_DATABASE_URL to PostgreSQL and keeps nothing in the container.
 COPY --from=build --chown=65532:65532 /out/data /data
+# Every interface inside the container: the default, 127.0.0.1:8080, would not be
+# reachable through a published port.
 ENV WEAKLINK_ADDR=:8080 \
     WEAKLINK_SQLITE_PATH=/data/weaklink.db
 

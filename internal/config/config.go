@@ -5,6 +5,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -49,7 +50,7 @@ type Var struct{ Name, Default, Meaning string }
 
 // Vars lists every environment variable with its default.
 var Vars = []Var{
-	{"WEAKLINK_ADDR", ":8080", "listen address"},
+	{"WEAKLINK_ADDR", "127.0.0.1:8080", "listen address, host:port; :8080 listens on every interface"},
 	{"WEAKLINK_DATABASE_URL", "", "postgres://… selects PostgreSQL; empty uses the embedded SQLite file"},
 	{"WEAKLINK_SQLITE_PATH", "./weaklink.db", "the SQLite file used when no database URL is set"},
 	{"WEAKLINK_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
@@ -75,7 +76,10 @@ var Vars = []Var{
 	{"WEAKLINK_FLAGS_CONCENTRATION_SHARE", "0.5", "concentration: more than this share of a category's records"},
 }
 
-// Load reads the configuration through getenv (os.Getenv in production) and validates it.
+// Load reads the configuration through getenv (os.Getenv in production) and validates
+// it: each value on its own, the listen address's syntax (CheckAddr), and the scoring
+// settings against one another (Scoring.check). The error joins every problem found,
+// each naming its variable.
 func Load(getenv func(string) string) (Config, error) {
 	get := func(name string) string {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -89,10 +93,14 @@ func Load(getenv func(string) string) (Config, error) {
 		return ""
 	}
 	var errs []error
+	// malformed names the variables that did not parse, so the coherence checks
+	// (scoring.go) do not add a second complaint to one already reported.
+	malformed := map[string]bool{}
 	num := func(name string) int {
 		n, err := strconv.Atoi(get(name))
 		if err != nil || n < 0 {
 			errs = append(errs, fmt.Errorf("%s must be a whole number ≥ 0", name))
+			malformed[name] = true
 		}
 		return n
 	}
@@ -118,6 +126,7 @@ func Load(getenv func(string) string) (Config, error) {
 		v, err := strconv.ParseFloat(get(name), 64)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s must be a number", name))
+			malformed[name] = true
 		}
 		return v
 	}
@@ -129,24 +138,34 @@ func Load(getenv func(string) string) (Config, error) {
 	tiers := strings.Split(get("WEAKLINK_SCORING_TIERS"), ",")
 	months := strings.Split(get("WEAKLINK_SCORING_REASSESS_MONTHS"), ",")
 	if len(tiers) != 3 {
-		errs = append(errs, errors.New("WEAKLINK_SCORING_TIERS must be three numbers: critical,high,medium"))
+		malformed["WEAKLINK_SCORING_TIERS"] = true
 	}
 	for i := 0; i < len(tiers) && i < 3; i++ {
 		v, err := strconv.ParseFloat(strings.TrimSpace(tiers[i]), 64)
 		if err != nil {
-			errs = append(errs, errors.New("WEAKLINK_SCORING_TIERS must be three numbers: critical,high,medium"))
+			malformed["WEAKLINK_SCORING_TIERS"] = true
 		}
 		c.Scoring.Tiers[i] = v
 	}
+	if malformed["WEAKLINK_SCORING_TIERS"] {
+		errs = append(errs, errors.New("WEAKLINK_SCORING_TIERS must be three numbers: critical,high,medium"))
+	}
 	if len(months) != 4 {
-		errs = append(errs, errors.New("WEAKLINK_SCORING_REASSESS_MONTHS must be four whole numbers: critical,high,medium,low"))
+		malformed["WEAKLINK_SCORING_REASSESS_MONTHS"] = true
 	}
 	for i := 0; i < len(months) && i < 4; i++ {
 		v, err := strconv.Atoi(strings.TrimSpace(months[i]))
 		if err != nil || v < 1 {
-			errs = append(errs, errors.New("WEAKLINK_SCORING_REASSESS_MONTHS must be four whole numbers ≥ 1: critical,high,medium,low"))
+			malformed["WEAKLINK_SCORING_REASSESS_MONTHS"] = true
 		}
 		c.Scoring.ReassessMonths[i] = v
+	}
+	if malformed["WEAKLINK_SCORING_REASSESS_MONTHS"] {
+		errs = append(errs, errors.New("WEAKLINK_SCORING_REASSESS_MONTHS must be four whole numbers ≥ 1: critical,high,medium,low"))
+	}
+	errs = append(errs, c.Scoring.check(malformed)...)
+	if err := CheckAddr(c.Addr); err != nil {
+		errs = append(errs, fmt.Errorf("WEAKLINK_ADDR: %w", err))
 	}
 	if c.RateLimit > 0 && c.RateBurst < 1 {
 		errs = append(errs, errors.New("WEAKLINK_RATE_BURST must be at least 1 when rate limiting is on"))
@@ -182,4 +201,29 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("WEAKLINK_LOG_FORMAT must be json or text"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// CheckAddr reports whether addr is a listen address weaklink can try to bind:
+// host:port with a numeric port (0 to 65535), where the host is empty (every
+// interface), an IP address or a host name. It does not bind anything.
+func CheckAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not a listen address such as 127.0.0.1:8080 or :8080: %w", addr, err)
+	}
+	if n, err := strconv.ParseUint(port, 10, 16); err != nil || port == "" || n > 65535 {
+		return fmt.Errorf("%q: the port must be a number from 0 to 65535", addr)
+	}
+	if host == "" {
+		return nil
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return nil
+	}
+	for _, r := range host {
+		if !(r == '-' || r == '.' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return fmt.Errorf("%q: %q is neither an IP address nor a host name", addr, host)
+		}
+	}
+	return nil
 }

@@ -13,7 +13,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != ":8080" || c.DatabaseURL != "" || c.SQLitePath != "./weaklink.db" || c.TrustedProxies != nil ||
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "" || c.SQLitePath != "./weaklink.db" || c.TrustedProxies != nil ||
 		c.RateLimit != 50 || c.RateBurst != 200 || !c.AutoMigrate || c.ShutdownTimeout != 20*time.Second ||
 		c.MaxOpenConns != 8 || c.ConnMaxLifetime != 30*time.Minute {
 		t.Fatalf("defaults: %+v", c)
@@ -74,5 +74,89 @@ func TestScoringThresholds(t *testing.T) {
 		if _, err := Load(env(e)); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// Settings that each parse but contradict one another (or leave the range the
+// methodology accepts) are refused by Load, naming the variable.
+func TestContradictoryScoringRefused(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		want string // in the error; "" means accepted
+	}{
+		{"tiers ascending", map[string]string{"WEAKLINK_SCORING_TIERS": "20,40,60"}, "WEAKLINK_SCORING_TIERS must be strictly descending"},
+		{"tiers equal", map[string]string{"WEAKLINK_SCORING_TIERS": "60,40,40"}, "WEAKLINK_SCORING_TIERS must be strictly descending"},
+		{"tier above 100", map[string]string{"WEAKLINK_SCORING_TIERS": "160,40,20"}, "WEAKLINK_SCORING_TIERS must be three numbers between 0 and 100"},
+		{"tiers descending", map[string]string{"WEAKLINK_SCORING_TIERS": "61,40.5,20"}, ""},
+		{"months descending", map[string]string{"WEAKLINK_SCORING_REASSESS_MONTHS": "36,24,12,6"}, "WEAKLINK_SCORING_REASSESS_MONTHS must not decrease"},
+		{"months dip", map[string]string{"WEAKLINK_SCORING_REASSESS_MONTHS": "6,12,9,36"}, "WEAKLINK_SCORING_REASSESS_MONTHS must not decrease"},
+		{"months shared cadence", map[string]string{"WEAKLINK_SCORING_REASSESS_MONTHS": "6,12,12,12"}, ""},
+		{"months too long", map[string]string{"WEAKLINK_SCORING_REASSESS_MONTHS": "6,12,24,1201"}, "at most 1200 months"},
+		{"weak equals strong", map[string]string{"WEAKLINK_SCORING_WEAK_BELOW": "75"}, "WEAKLINK_SCORING_WEAK_BELOW (75) must be below WEAKLINK_SCORING_STRONG_FROM (75)"},
+		{"weak above strong", map[string]string{"WEAKLINK_SCORING_WEAK_BELOW": "60", "WEAKLINK_SCORING_STRONG_FROM": "55"}, "must be below WEAKLINK_SCORING_STRONG_FROM"},
+		{"weak just below strong", map[string]string{"WEAKLINK_SCORING_WEAK_BELOW": "74.9"}, ""},
+		{"share zero", map[string]string{"WEAKLINK_FLAGS_CONCENTRATION_SHARE": "0"}, "WEAKLINK_FLAGS_CONCENTRATION_SHARE must be more than 0 and less than 1"},
+		{"share one", map[string]string{"WEAKLINK_FLAGS_CONCENTRATION_SHARE": "1"}, "WEAKLINK_FLAGS_CONCENTRATION_SHARE"},
+		{"share negative", map[string]string{"WEAKLINK_FLAGS_CONCENTRATION_SHARE": "-0.2"}, "WEAKLINK_FLAGS_CONCENTRATION_SHARE"},
+		{"share inside", map[string]string{"WEAKLINK_FLAGS_CONCENTRATION_SHARE": "0.99"}, ""},
+		{"cap not a number", map[string]string{"WEAKLINK_SCORING_CRITICAL_CAP": "NaN"}, "WEAKLINK_SCORING_CRITICAL_CAP must be between 0 and 100"},
+		{"cert penalty doubled past 100", map[string]string{"WEAKLINK_SCORING_EXPIRED_CERT_PENALTY": "60"}, "WEAKLINK_SCORING_EXPIRED_CERT_PENALTY must be between 0 and 50"},
+		{"portfolio of none", map[string]string{"WEAKLINK_FLAGS_OUTLIER_MIN_PORTFOLIO": "0"}, "WEAKLINK_FLAGS_OUTLIER_MIN_PORTFOLIO must be between 1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(env(tc.env))
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("err = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// A variable that does not parse is reported once, not again as incoherent.
+func TestMalformedScoringReportedOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{"WEAKLINK_SCORING_TIERS": "60,forty,20", "WEAKLINK_SCORING_WEAK_BELOW": "weak"}))
+	if err == nil {
+		t.Fatal("accepted")
+	}
+	if n := strings.Count(err.Error(), "WEAKLINK_SCORING_TIERS"); n != 1 {
+		t.Errorf("WEAKLINK_SCORING_TIERS named %d times:\n%v", n, err)
+	}
+	if n := strings.Count(err.Error(), "WEAKLINK_SCORING_WEAK_BELOW"); n != 1 {
+		t.Errorf("WEAKLINK_SCORING_WEAK_BELOW named %d times:\n%v", n, err)
+	}
+}
+
+func TestListenAddress(t *testing.T) {
+	cases := []struct {
+		addr string
+		ok   bool
+	}{
+		{"127.0.0.1:8080", true},
+		{":8080", true},
+		{"[::1]:8080", true},
+		{"localhost:0", true},
+		{"weaklink-1.internal:443", true},
+		{"nonsense", false},
+		{"1.2.3.4:99999", false},
+		{"127.0.0.1:", false},
+		{":http", false},
+		{"exa mple:80", false},
+		{"127.0.0.1:8080:9", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.addr, func(t *testing.T) {
+			if err := CheckAddr(tc.addr); (err == nil) != tc.ok {
+				t.Fatalf("CheckAddr(%q) = %v", tc.addr, err)
+			}
+			_, err := Load(env(map[string]string{"WEAKLINK_ADDR": tc.addr}))
+			if tc.ok != (err == nil) || !tc.ok && !strings.Contains(err.Error(), "WEAKLINK_ADDR") {
+				t.Fatalf("Load with WEAKLINK_ADDR=%q: %v", tc.addr, err)
+			}
+		})
 	}
 }

@@ -169,6 +169,27 @@ func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx
 // Close releases the connection pool.
 func (s *Store) Close() error { return s.sqlDB.Close() }
 
+// MigrationTable is the table in which the migrations record the versions applied
+// (goose's default name).
+const MigrationTable = "goose_db_version"
+
+// Tables lists the database's tables (on PostgreSQL, those of the current schema)
+// and creates nothing, so that a caller can tell a database that was never migrated
+// from one that was before deciding whether it may migrate.
+func (s *Store) Tables(ctx context.Context) ([]string, error) {
+	names, err := s.db.WithContext(ctx).Migrator().GetTables()
+	if err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	out := names[:0]
+	for _, n := range names {
+		if !strings.HasPrefix(n, "sqlite_") { // SQLite's own bookkeeping
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
 // Tx is a transaction handle; every store method that reads or writes rows hangs off it.
 type Tx struct {
 	db      *gorm.DB

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -8,7 +8,7 @@ import (
 )
 
 func TestImportAndExportCommands(t *testing.T) {
-	c := newCLI(t)
+	c := newMigratedCLI(t)
 	dir := t.TempDir()
 	write := func(name, body string) string {
 		p := filepath.Join(dir, name)
@@ -51,8 +51,10 @@ func TestImportAndExportCommands(t *testing.T) {
 			t.Errorf("bad file: exit %d, stderr lacks %q:\n%s", code, want, errOut)
 		}
 	}
-	for _, args := range [][]string{{"import"}, {"import", write("x.txt", "")}, {"import", filepath.Join(dir, "missing.csv")},
-		{"export", "--format", "pdf"}, {"export", "extra"}} {
+	// Runtime failures exit 1; a missing FILE or a stray argument is a usage error
+	// (exit 2, TestUnknownFlagsAndStrayArgumentsExit2).
+	for _, args := range [][]string{{"import", write("x.txt", "")}, {"import", filepath.Join(dir, "missing.csv")},
+		{"export", "--format", "pdf"}} {
 		if code, _, _ := c.run(args...); code != 1 {
 			t.Errorf("%v: exit %d, want 1", args, code)
 		}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/weaklink/weaklink/api"
+	"github.com/weaklink/weaklink/internal/config"
+)
+
+// runServe runs `weaklink serve [--addr ADDR] [--no-migrate]` until ctx ends, then
+// lets in-flight requests finish for WEAKLINK_SHUTDOWN_TIMEOUT.
+func runServe(ctx context.Context, inv *invocation, args []string) error {
+	fs := newFlags("serve")
+	addr := ""
+	fs.Func("addr", "listen address, host:port (overrides WEAKLINK_ADDR)", func(s string) error {
+		addr = s
+		return config.CheckAddr(s) // a malformed address is a usage error, like a malformed WEAKLINK_ADDR
+	})
+	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (overrides WEAKLINK_AUTO_MIGRATE)")
+	if _, err := parse("serve", fs, args); err != nil {
+		return err
+	}
+	cfg, err := inv.config()
+	if err != nil {
+		return err
+	}
+	if addr != "" {
+		cfg.Addr = addr
+	}
+	if *noMigrate {
+		cfg.AutoMigrate = false
+	}
+	// Bind before anything else: a start that cannot listen changes nothing (no
+	// migration, no bootstrap key), and "listening" is only logged once it is true.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err // "bind: address already in use" rather than the whole "listen tcp …"
+		}
+		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	use := schemaBehindAllowed
+	if cfg.AutoMigrate {
+		use = schemaMigrate
+	}
+	a, err := inv.open(ctx, cfg, use)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if a.migrated > 0 {
+		a.log.Info("applied pending migrations", "count", a.migrated)
+	}
+	key, secret, err := a.svc.BootstrapAdminKey(ctx)
+	if err != nil {
+		return fmt.Errorf("bootstrap admin key: %w", err)
+	}
+	if secret != "" {
+		fmt.Fprintf(inv.stderr, "\nNo API key existed, so an admin key named %q (id %s) was created.\n"+
+			"Its secret is shown only this once — store it now, then create narrower keys with it:\n\n    %s\n\n",
+			key.Name, key.ID, secret)
+	}
+	handler, err := newHandler(inv, a)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 2 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: 64 << 10}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.log.Info("weaklink listening", "addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version())
+	if current, err := a.store.MigrationsCurrent(ctx); use == schemaBehindAllowed && err == nil && !current {
+		a.log.Warn("the database schema is behind: /readyz answers 503 until `weaklink migrate up` runs")
+	}
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// newHandler builds the HTTP layer on the register service: the one place the
+// command line wires api.
+func newHandler(inv *invocation, a *app) (http.Handler, error) {
+	return api.New(api.Config{TrustedProxies: a.cfg.TrustedProxies, RateLimit: a.cfg.RateLimit,
+		RateBurst: a.cfg.RateBurst, Spec: inv.prog.Spec, Logger: a.log},
+		api.NewServices(a.svc, a.reports, a.sheets, a.store))
+}

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServe runs serve until the returned stop is called, and returns the address
+// it logged as listening on. serve binds before it logs, so the address answers at
+// once: the only waiting is bounded polling for the log line.
+func startServe(t *testing.T, c *cli, args ...string) (addr string, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	c.env["WEAKLINK_LOG_LEVEL"], c.env["WEAKLINK_LOG_FORMAT"] = "info", "json"
+	ctx, cancel := context.WithCancel(context.Background())
+	stderr = &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- c.runWith(ctx, &bytes.Buffer{}, stderr, append([]string{"serve"}, args...)...) }()
+	stop = func() int { cancel(); return <-done }
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(stderr.String(), "\n") {
+			var rec struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "weaklink listening" {
+				return rec.Addr, stderr, stop
+			}
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d: %s", code, stderr.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("serve did not log that it listens:\n%s", stderr.String())
+	return "", nil, nil
+}
+
+// serve starts on SQLite with nothing configured, prints a bootstrap admin key once,
+// answers with it, and stops cleanly when its context ends (as on SIGTERM).
+func TestServeBootstrapsAndShutsDown(t *testing.T) {
+	c := newCLI(t)
+	c.env["WEAKLINK_ADDR"] = "127.0.0.1:0" // any free port; serve logs the one it bound
+	addr, errb, stop := startServe(t, c)
+	if !regexp.MustCompile(`^127\.0\.0\.1:[1-9][0-9]*$`).MatchString(addr) {
+		t.Fatalf("listening on %q, want the bound address", addr)
+	}
+	res, err := http.Get("http://" + addr + "/readyz") // no retry: bound before logged
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", res, err)
+	}
+	secret := regexp.MustCompile(`wl_[A-Za-z0-9_-]{43}`).FindString(errb.String())
+	if secret == "" || !strings.Contains(errb.String(), "shown only this once") {
+		t.Fatalf("no bootstrap key on stderr:\n%s", errb.String())
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/api-keys", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 200 {
+		t.Fatalf("bootstrap key rejected: %v %v", res, err)
+	}
+	if strings.Count(errb.String(), secret) != 1 {
+		t.Fatal("the secret appears in the logs")
+	}
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exit %d after shutdown: %s", code, errb.String())
+	}
+	// A second start finds the key and prints no new one.
+	addr, errb2, stop2 := startServe(t, c)
+	if _, err := http.Get("http://" + addr + "/healthz"); err != nil {
+		t.Fatal(err)
+	}
+	if code := stop2(); code != 0 {
+		t.Fatalf("second serve exit %d: %s", code, errb2.String())
+	}
+	if strings.Contains(errb2.String(), "wl_") {
+		t.Fatal("a second start printed another key")
+	}
+}
+
+// Thresholds that contradict each other stop serve before it listens: a
+// configuration error, exit 2, naming the variable.
+func TestServeRejectsIncoherentScoring(t *testing.T) {
+	c := newCLI(t)
+	c.env["WEAKLINK_SCORING_TIERS"] = "20,40,60" // critical below high
+	if code, _, errOut := c.run("serve"); code != 2 || !strings.Contains(errOut, "WEAKLINK_SCORING_TIERS must be strictly descending") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+// An address that does not parse is bad configuration or usage (exit 2); one that
+// parses but cannot be bound is a failure (exit 1) naming the address and the cause.
+// Either way nothing touches the database.
+func TestServeAddress(t *testing.T) {
+	held, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	inUse := held.Addr().String()
+	cases := []struct {
+		name string
+		env  string
+		args []string
+		code int
+		want []string
+	}{
+		{"variable does not parse", "nonsense", nil, 2, []string{"WEAKLINK_ADDR", `"nonsense" is not a listen address`}},
+		{"flag port out of range", "", []string{"--addr", "1.2.3.4:99999"}, 2, []string{"weaklink serve:", "-addr", "the port must be a number from 0 to 65535"}},
+		{"flag does not parse", "", []string{"--addr=nonsense"}, 2, []string{"weaklink serve:", "missing port in address"}},
+		{"address in use", inUse, nil, 1, []string{"error: serve: cannot listen on " + inUse + ": bind: address already in use"}},
+		{"bad variable, even with the flag", "nonsense", []string{"--addr", inUse}, 2, []string{"WEAKLINK_ADDR"}},
+		{"flag in use", "", []string{"--addr", inUse}, 1, []string{"cannot listen on " + inUse, "address already in use"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCLI(t)
+			if tc.env != "" {
+				c.env["WEAKLINK_ADDR"] = tc.env
+			}
+			code, _, errOut := c.run(append([]string{"serve"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d: %s", code, tc.code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errOut)
+				}
+			}
+			if _, err := os.Stat(c.env["WEAKLINK_SQLITE_PATH"]); err == nil {
+				t.Error("a start that could not listen created the database")
+			}
+		})
+	}
+}
