@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -76,15 +75,8 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 	f.ExpiresAt = &exp
 	var out Acceptance
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		sup, err := tx.GetSupplier(supplierID)
-		if errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		}
-		if err != nil {
+		if _, err := liveSupplierRow(tx, supplierID, "The supplier is archived; there is nothing to accept."); err != nil {
 			return err
-		}
-		if sup.ArchivedAt != nil {
-			return Errorf(CodeConflict, "The supplier is archived; there is nothing to accept.")
 		}
 		active, err := tx.ActiveAcceptances(supplierID, now)
 		if err != nil {

@@ -119,10 +119,7 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, supplierID stri
 	}
 	var out Assessment
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		sup, err := tx.GetSupplier(supplierID)
-		if errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		}
+		sup, err := supplierRow(tx, supplierID)
 		if err != nil {
 			return err
 		}

@@ -112,40 +112,32 @@ func (s *Service) PatchCategory(ctx context.Context, a Actor, key string, ifMatc
 	if !keyPattern.MatchString(key) {
 		return Category{}, categoryNotFound()
 	}
-	var out Category
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	load := func(tx *store.Tx) (Category, error) {
 		r, err := loadForChange(tx, func() (store.CategoryRow, error) { return tx.GetCategory(key) }, ifMatch,
 			changeable[store.CategoryRow]{what: "data category", notFound: categoryNotFound,
 				version: func(r store.CategoryRow) int { return r.Version }})
-		if err != nil {
-			return err
-		}
-		cur := categoryFromRow(r)
-		f, err := apply(cur)
-		if err != nil {
-			return err
-		}
+		return categoryFromRow(r), err
+	}
+	return patch(ctx, s, load, apply, func(tx *store.Tx, cur Category, f CategoryFields, now time.Time) (Category, error) {
 		fe := f.validate()
 		if cur.BuiltIn && (f.SpecialCategory != cur.SpecialCategory || f.CriminalOffence != cur.CriminalOffence) {
 			fe.add("special_category", "and criminal_offence are fixed for the shipped categories")
 		}
 		if err := fe.err(); err != nil {
-			return err
+			return cur, err
 		}
 		changes := Diff(Snapshot(cur.CategoryFields), Snapshot(f))
-		out = cur
 		if len(changes) == 0 {
-			return nil
+			return cur, nil
 		}
-		now := s.now()
+		out := cur
 		out.CategoryFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
 		row := categoryToRow(out)
 		if err := tx.UpdateCategory(&row, cur.Version); err != nil {
-			return staleOr(err, "data category")
+			return cur, staleOr(err, "data category")
 		}
-		return s.record(tx, a, ActionUpdate, ResourceCategory, cur.ID, changes, now)
+		return out, s.record(tx, a, ActionUpdate, ResourceCategory, cur.ID, changes, now)
 	})
-	return out, err
 }
 
 // DeleteCategory removes an unused, admin-added category.

@@ -3,6 +3,7 @@ package register
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/weaklink/weaklink/internal/store"
 )
@@ -47,12 +48,55 @@ func loadForChange[R any](tx *store.Tx, get func() (R, error), ifMatch func(int)
 	return r, nil
 }
 
+// patch runs a PATCH in one write transaction: load reads the current value for
+// change (not found, If-Match, archived: see loadForChange); apply computes the new
+// fields from it under the write lock (the HTTP layer's merge patch), so a patch
+// never works from a stale copy; save validates them and, when anything changed,
+// stores the next version with its audit event, and returns what the client sees.
+func patch[T, F any](ctx context.Context, s *Service, load func(*store.Tx) (T, error), apply func(T) (F, error),
+	save func(tx *store.Tx, cur T, f F, now time.Time) (T, error)) (T, error) {
+	var out T
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		cur, err := load(tx)
+		if err != nil {
+			return err
+		}
+		f, err := apply(cur)
+		if err != nil {
+			return err
+		}
+		out, err = save(tx, cur, f, s.now())
+		return err
+	})
+	return out, err
+}
+
 // ownerArchived is changeable.archived for rows that belong to a supplier.
 func ownerArchived[R any](supplierID func(R) string) func(*store.Tx, R) (bool, error) {
 	return func(tx *store.Tx, r R) (bool, error) {
 		sup, err := tx.GetSupplier(supplierID(r))
 		return sup.ArchivedAt != nil, err
 	}
+}
+
+// supplierRow reads a supplier, archived ones included, in the caller's transaction;
+// an unknown id is the supplier's CodeNotFound.
+func supplierRow(tx *store.Tx, id string) (store.SupplierRow, error) {
+	r, err := tx.GetSupplier(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return r, supplierNotFound()
+	}
+	return r, err
+}
+
+// liveSupplierRow is supplierRow for adding something to a supplier: an archived
+// supplier is CodeConflict, worded by archivedMessage.
+func liveSupplierRow(tx *store.Tx, id, archivedMessage string) (store.SupplierRow, error) {
+	r, err := supplierRow(tx, id)
+	if err == nil && r.ArchivedAt != nil {
+		err = Errorf(CodeConflict, "%s", archivedMessage)
+	}
+	return r, err
 }
 
 // listOfSupplier runs list after checking, in the same read transaction, that the
@@ -63,9 +107,7 @@ func (s *Service) listOfSupplier(ctx context.Context, supplierID string, list fu
 		return supplierNotFound()
 	}
 	return s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetSupplier(supplierID); errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		} else if err != nil {
+		if _, err := supplierRow(tx, supplierID); err != nil {
 			return err
 		}
 		return list(tx)

@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"sort"
 
 	"github.com/weaklink/weaklink/internal/store"
@@ -85,10 +84,7 @@ func (s *Service) DataFlows(ctx context.Context, supplierID string) (Flows, erro
 }
 
 func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
-	sup, err := tx.GetSupplier(supplierID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Flows{}, supplierNotFound()
-	}
+	sup, err := supplierRow(tx, supplierID)
 	if err != nil {
 		return Flows{}, err
 	}

@@ -204,15 +204,8 @@ func (s *Service) createHolding(tx *store.Tx, a Actor, supplierID string, f Hold
 	now := s.now()
 	f.Normalize()
 	fe := fieldErrors(f.Validate(now.Format(time.DateOnly)))
-	sup, err := tx.GetSupplier(supplierID)
-	if errors.Is(err, store.ErrNotFound) {
-		return Holding{}, supplierNotFound()
-	}
-	if err != nil {
+	if _, err := liveSupplierRow(tx, supplierID, "The supplier is archived; archived suppliers hold no data."); err != nil {
 		return Holding{}, err
-	}
-	if sup.ArchivedAt != nil {
-		return Holding{}, Errorf(CodeConflict, "The supplier is archived; archived suppliers hold no data.")
 	}
 	if err := s.checkCategories(tx, &fe, "category", []string{f.Category}); err != nil {
 		return Holding{}, err
@@ -276,38 +269,28 @@ func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch 
 	if !ValidID(id) {
 		return Holding{}, holdingNotFound()
 	}
-	var out Holding
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		cur, err := s.loadHoldingForChange(tx, id, ifMatch)
-		if err != nil {
-			return err
-		}
-		f, err := apply(cur)
-		if err != nil {
-			return err
-		}
-		now := s.now()
+	load := func(tx *store.Tx) (Holding, error) { return s.loadHoldingForChange(tx, id, ifMatch) }
+	return patch(ctx, s, load, apply, func(tx *store.Tx, cur Holding, f HoldingFields, now time.Time) (Holding, error) {
 		f.Normalize()
 		fe := fieldErrors(f.Validate(now.Format(time.DateOnly)))
 		if f.Category != cur.Category {
 			fe.add("category", "cannot be changed; delete this holding and create one for the other category")
 		}
 		if err := fe.err(); err != nil {
-			return err
+			return cur, err
 		}
 		changes := Diff(Snapshot(cur.HoldingFields), Snapshot(f))
-		out = cur
 		if len(changes) == 0 {
-			return nil
+			return cur, nil
 		}
+		out := cur
 		out.HoldingFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
 		row := holdingToRow(out)
 		if err := tx.UpdateHolding(&row, cur.Version); err != nil {
-			return staleOr(err, "data holding")
+			return cur, staleOr(err, "data holding")
 		}
-		return s.record(tx, a, ActionUpdate, ResourceHolding, id, changes, now)
+		return out, s.record(tx, a, ActionUpdate, ResourceHolding, id, changes, now)
 	})
-	return out, err
 }
 
 // DeleteHolding removes a holding; the audit trail keeps what it was.

@@ -165,47 +165,40 @@ func (s *Service) PatchIncident(ctx context.Context, a Actor, id string, ifMatch
 	if !ValidID(id) {
 		return Incident{}, incidentNotFound()
 	}
-	var out Incident
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	load := func(tx *store.Tx) (Incident, error) {
 		cur, err := s.loadIncident(tx, id)
-		if err != nil {
-			return err
+		if err == nil && ifMatch != nil && !ifMatch(cur.Version) {
+			err = stale("incident", cur.Version)
 		}
-		if ifMatch != nil && !ifMatch(cur.Version) {
-			return stale("incident", cur.Version)
-		}
-		f, err := apply(cur)
-		if err != nil {
-			return err
-		}
-		now := s.now()
+		return cur, err
+	}
+	return patch(ctx, s, load, apply, func(tx *store.Tx, cur Incident, f IncidentFields, now time.Time) (Incident, error) {
 		f.normalize()
 		fe := f.validate(now)
 		if f.SupplierID != cur.SupplierID {
 			fe.add("supplier_id", "cannot be changed; record a new incident at the other supplier")
 		}
 		if err := fe.err(); err != nil {
-			return err
+			return cur, err
 		}
 		if statusRank(f.Status) < statusRank(cur.Status) {
-			return Errorf(CodeConflict, "An incident's status only moves forward (open → contained → closed); it is %s.", cur.Status)
+			return cur, Errorf(CodeConflict, "An incident's status only moves forward (open → contained → closed); it is %s.", cur.Status)
 		}
 		changes := Diff(Snapshot(cur.IncidentFields), Snapshot(f))
-		out = cur
 		if len(changes) == 0 {
-			return nil
+			return cur, nil
 		}
+		out := cur
 		out.IncidentFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
 		if f.Status == "closed" && cur.ClosedAt == nil {
 			out.ClosedAt = &now
 		}
 		row := incidentToRow(out)
 		if err := tx.UpdateIncident(&row, cur.Version); err != nil {
-			return staleOr(err, "incident")
+			return cur, staleOr(err, "incident")
 		}
-		return s.record(tx, a, ActionUpdate, ResourceIncident, id, changes, now)
+		return out, s.record(tx, a, ActionUpdate, ResourceIncident, id, changes, now)
 	})
-	return out, err
 }
 
 func statusRank(s string) int {

@@ -85,10 +85,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 	}
 	var out Link
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		from, err := tx.GetSupplier(supplierID)
-		if errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		}
+		from, err := supplierRow(tx, supplierID)
 		if err != nil {
 			return err
 		}

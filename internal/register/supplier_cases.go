@@ -93,35 +93,24 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 	if !ValidID(id) {
 		return Supplier{}, supplierNotFound()
 	}
-	var out Supplier
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		cur, err := s.loadSupplierForChange(tx, id, ifMatch)
-		if err != nil {
-			return err
-		}
-		f, err := apply(cur)
-		if err != nil {
-			return err
-		}
-		now := s.now()
+	load := func(tx *store.Tx) (Supplier, error) { return s.loadSupplierForChange(tx, id, ifMatch) }
+	return patch(ctx, s, load, apply, func(tx *store.Tx, cur Supplier, f SupplierFields, now time.Time) (Supplier, error) {
 		f.Normalize()
 		if err := f.Validate(now.Format(time.DateOnly)); err != nil {
-			return err
+			return cur, err
 		}
 		changes := Diff(Snapshot(cur.SupplierFields), Snapshot(f))
 		if len(changes) == 0 {
-			out = cur // nothing changed: no new version, no audit event
-			return nil
+			return cur, nil // nothing changed: no new version, no audit event
 		}
-		out = cur
+		out := cur
 		out.SupplierFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
 		row := supplierToRow(out)
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
-			return supplierWriteError(err, f.Name)
+			return cur, supplierWriteError(err, f.Name)
 		}
-		return s.record(tx, a, ActionUpdate, ResourceSupplier, id, changes, now)
+		return out, s.record(tx, a, ActionUpdate, ResourceSupplier, id, changes, now)
 	})
-	return out, err
 }
 
 // ArchiveSupplier takes a supplier out of the live register; its history stays and
