@@ -238,7 +238,11 @@ func incidentLines(p register.Portfolio, incidents []store.IncidentRow) []report
 	for _, in := range incidents {
 		line := report.IncidentLine{ID: in.ID, SupplierID: in.SupplierID, Summary: in.Summary, Status: in.Status,
 			AwareAt: in.AwareAt.UTC(), RegulatorDeadline: in.AwareAt.UTC().Add(register.RegulatorDeadline),
-			RegulatorNotifiedAt: utcPtr(in.RegulatorNotifiedAt), Categories: []string{}, Subprocessors: []string{}}
+			Categories: []string{}, Subprocessors: []string{}}
+		if t := in.RegulatorNotifiedAt; t != nil {
+			u := t.UTC()
+			line.RegulatorNotifiedAt = &u
+		}
 		line.SupplierName = p.Suppliers[in.SupplierID].Name
 		r, live := reach[in.SupplierID]
 		if !live {
@@ -254,14 +258,6 @@ func incidentLines(p register.Portfolio, incidents []store.IncidentRow) []report
 		out = append(out, line)
 	}
 	return out
-}
-
-func utcPtr(t *time.Time) *time.Time {
-	if t == nil {
-		return nil
-	}
-	u := t.UTC()
-	return &u
 }
 
 // expiringSection lists contracts and certifications ending in the quarter after this one.
