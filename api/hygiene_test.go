@@ -42,7 +42,7 @@ func TestProblemAnswers(t *testing.T) {
 		{"unknown audit resource type", request{method: "GET", path: "/api/v1/audit-events?resource_type=invoice", role: register.RoleAdmin}, 400, "resource_type"},
 		{"unknown audit action", request{method: "GET", path: "/api/v1/audit-events?action=destroy", role: register.RoleAdmin}, 400, "action"},
 		{"audit actor that is not a UUID", request{method: "GET", path: "/api/v1/audit-events?actor_key_id=bob", role: register.RoleAdmin}, 400, "actor_key_id"},
-		{"cursor over 2048 characters", request{method: "GET", path: "/api/v1/suppliers?cursor=" + strings.Repeat("A", 2049), role: register.RoleViewer}, 400, "cursor"},
+		{"cursor over 4096 characters", request{method: "GET", path: "/api/v1/suppliers?cursor=" + strings.Repeat("A", 4097), role: register.RoleViewer}, 400, "cursor"},
 		{"malformed bearer", request{method: "GET", path: "/api/v1/suppliers", header: map[string]string{"Authorization": "Basic YWRtaW46YWRtaW4="}}, 401, ""},
 		{"unknown key", request{method: "GET", path: "/api/v1/suppliers", key: "wl_not-a-real-key"}, 401, ""},
 	}

@@ -208,7 +208,7 @@ func readmeSection(t *testing.T, readme, heading string) string {
 func TestContradictoryConfigurationExits2(t *testing.T) {
 	c := newCLI(t)
 	c.env["WEAKLINK_SCORING_WEAK_BELOW"] = "80" // above WEAKLINK_SCORING_STRONG_FROM (75)
-	cases := append([][]string{{"serve"}, {"migrate", "up"}, {"migrate", "status"}, {"migrate", "down"}}, commandsThatNeedACurrentSchema...)
+	cases := append([][]string{{"serve"}, {"migrate", "up"}, {"migrate", "status"}, {"migrate", "down"}}, commandsThatNeedACurrentSchema(t)...)
 	for _, args := range cases {
 		code, _, errOut := c.run(args...)
 		if code != 2 || !strings.Contains(errOut, "configuration: WEAKLINK_SCORING_WEAK_BELOW (80) must be below WEAKLINK_SCORING_STRONG_FROM (75)") {

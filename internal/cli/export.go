@@ -21,11 +21,10 @@ func runExport(ctx context.Context, inv *invocation, args []string) error {
 	if _, err := parse("export", fs, args); err != nil {
 		return err
 	}
-	a, err := inv.setup(ctx, schemaCurrent)
+	cfg, err := inv.config()
 	if err != nil {
 		return err
 	}
-	defer a.close()
 	format := sheetio.SheetCSV
 	switch {
 	case *formatFlag != "":
@@ -39,6 +38,11 @@ func runExport(ctx context.Context, inv *invocation, args []string) error {
 			format = f
 		}
 	}
+	a, err := inv.open(ctx, cfg, schemaCurrent)
+	if err != nil {
+		return err
+	}
+	defer a.close()
 	var buf bytes.Buffer
 	if err := a.sheets.ExportSheet(ctx, &buf, format); err != nil {
 		return err

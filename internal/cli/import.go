@@ -22,12 +22,13 @@ func runImport(ctx context.Context, inv *invocation, args []string) error {
 	if err != nil {
 		return err
 	}
-	path := pos[0]
-	a, err := inv.setup(ctx, schemaCurrent)
+	// The configuration, then the file, then the database: a wrong file is named as
+	// such whatever the state of the database.
+	cfg, err := inv.config()
 	if err != nil {
 		return err
 	}
-	defer a.close()
+	path := pos[0]
 	format, ok := sheetio.ParseSheetFormat(strings.TrimPrefix(filepath.Ext(path), "."))
 	if !ok {
 		return fmt.Errorf("import: %s: the file name must end in .csv or .xlsx", path)
@@ -37,6 +38,11 @@ func runImport(ctx context.Context, inv *invocation, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer file.Close()
+	a, err := inv.open(ctx, cfg, schemaCurrent)
+	if err != nil {
+		return err
+	}
+	defer a.close()
 	res, err := a.sheets.ImportSheet(ctx, register.SystemActor("import"), file, format, *dryRun)
 	var de *register.Error
 	if errors.As(err, &de) && de.Code == register.CodeInvalid {

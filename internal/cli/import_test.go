@@ -60,3 +60,26 @@ func TestImportAndExportCommands(t *testing.T) {
 		}
 	}
 }
+
+// A wrong file or format is named as such before the database is opened, so the
+// answer does not depend on the state of the database (here: there is none).
+func TestImportAndExportCheckTheirFileFirst(t *testing.T) {
+	c := newCLI(t) // no database at all
+	txt := filepath.Join(t.TempDir(), "x.txt")
+	if err := os.WriteFile(txt, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"import", txt}, "must end in .csv or .xlsx"},
+		{[]string{"import", filepath.Join(t.TempDir(), "missing.csv")}, "no such file"},
+		{[]string{"export", "--format", "pdf"}, "--format must be csv or xlsx"},
+	}
+	for _, tc := range cases {
+		if code, _, errOut := c.run(tc.args...); code != 1 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q, want it to mention %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}

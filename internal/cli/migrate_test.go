@@ -33,16 +33,23 @@ func TestMigrateCommands(t *testing.T) {
 	}
 }
 
-// commandsThatNeedACurrentSchema are the commands that never change the schema.
-var commandsThatNeedACurrentSchema = [][]string{
-	{"audit", "verify"},
-	{"apikey", "list"},
-	{"apikey", "create", "--role", "admin", "--name", "ops"},
-	{"apikey", "revoke", "0190b5a4-0000-7000-8000-000000000000"},
-	{"import", "suppliers.csv", "--dry-run"},
-	{"export"},
-	{"report", "generate"},
-	{"report", "render", "0190b5a4-0000-7000-8000-000000000000"},
+// commandsThatNeedACurrentSchema are the commands that never change the schema
+// (import with a file that exists: a missing file is reported before the database).
+func commandsThatNeedACurrentSchema(t *testing.T) [][]string {
+	csv := filepath.Join(t.TempDir(), "suppliers.csv")
+	if err := os.WriteFile(csv, []byte("supplier_name,criticality\nHarbour Print,low\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return [][]string{
+		{"audit", "verify"},
+		{"apikey", "list"},
+		{"apikey", "create", "--role", "admin", "--name", "ops"},
+		{"apikey", "revoke", "0190b5a4-0000-7000-8000-000000000000"},
+		{"import", csv, "--dry-run"},
+		{"export"},
+		{"report", "generate"},
+		{"report", "render", "0190b5a4-0000-7000-8000-000000000000"},
+	}
 }
 
 // Only migrate up creates a missing SQLite file; everything else says it is missing.
@@ -50,7 +57,7 @@ func TestCommandsOnAMissingSQLiteFile(t *testing.T) {
 	c := newCLI(t)
 	path := c.env["WEAKLINK_SQLITE_PATH"]
 	cases := append([][]string{{"migrate", "status"}, {"migrate", "down"}, {"serve", "--no-migrate", "--addr", "127.0.0.1:0"}},
-		commandsThatNeedACurrentSchema...)
+		commandsThatNeedACurrentSchema(t)...)
 	for _, args := range cases {
 		code, _, errOut := c.run(args...)
 		if code != 1 || !strings.Contains(errOut, "no database at "+path+": the SQLite file does not exist") ||
@@ -77,7 +84,7 @@ func TestCommandsOnASchemaBehind(t *testing.T) {
 	if code, _, errOut := c.run("migrate", "down"); code != 0 {
 		t.Fatal(errOut)
 	}
-	for _, args := range commandsThatNeedACurrentSchema {
+	for _, args := range commandsThatNeedACurrentSchema(t) {
 		code, _, errOut := c.run(args...)
 		if code != 1 || !strings.Contains(errOut, "the schema of "+path+" is behind this version of weaklink: run `weaklink migrate up` first") {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
@@ -94,7 +101,7 @@ func TestCommandsOnASchemaBehind(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = st.Close()
-	for _, args := range append(commandsThatNeedACurrentSchema, []string{"serve", "--no-migrate", "--addr", "127.0.0.1:0"}) {
+	for _, args := range append(commandsThatNeedACurrentSchema(t), []string{"serve", "--no-migrate", "--addr", "127.0.0.1:0"}) {
 		code, _, errOut := empty.run(args...)
 		if code != 1 || !strings.Contains(errOut, "has no weaklink schema (it was never migrated): run `weaklink migrate up` first") {
 			t.Errorf("never migrated, %v: exit %d, %s", args, code, errOut)

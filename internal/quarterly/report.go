@@ -1,9 +1,11 @@
 // Package quarterly assembles, stores and renders the quarterly risk report: an
 // immutable snapshot of the register read in one transaction, with the changes since
-// the previous stored quarter. It sits on top of the register and reads it only
-// through its portfolio read model (register.Portfolio), and audits what it does
-// through register.RecordAudit in its own transactions; the register never imports it.
-// The snapshot type and its renderers are internal/report's.
+// the previous stored quarter. It sits on top of the register: suppliers, their
+// risk and flags come only from the portfolio read model (register.Portfolio); the
+// quarter's own events (assessments submitted, incidents, the audit head) and the
+// stored reports it reads from the store in the same transaction; what it does is
+// audited through register.RecordAudit. The register never imports it. The snapshot
+// type and its renderers are internal/report's.
 package quarterly
 
 import (
@@ -32,8 +34,9 @@ const topWeakLinks = 10
 
 var quarterPattern = regexp.MustCompile(`^(\d{4})-Q([1-4])$`)
 
-// Service runs the quarterly report's use cases. Each is one transaction, except
-// rendering (see Render).
+// Service runs the quarterly report's use cases. Generation reads the snapshot in
+// one read transaction and stores it in one write transaction; rendering only reads
+// (RenderReport), and the download is recorded afterwards (RecordReportDownload).
 type Service struct {
 	reg *register.Service
 	st  *store.Store
@@ -303,10 +306,9 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 	snap := report.Snapshot{ID: s.reg.NewID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
 		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: now, GeneratedBy: a.Name,
 		Methodology: scoring.MethodologyVersion, AuditHeadSeq: head.Seq, AuditHeadHash: head.Hash}
-	today := now.Format(time.DateOnly)
 	buildSummaryAndLines(&snap, p)
 	snap.Exposure = exposureMatrix(p)
-	snap.Assessments = assessmentsSection(p, done, today)
+	snap.Assessments = assessmentsSection(p, done)
 	snap.Incidents = incidentLines(p, incidents)
 	snap.Expiring = expiringSection(p, end)
 	snap.Accepted = acceptedRisks(p)

@@ -255,3 +255,39 @@ func TestRenderingIsRecordedOnlyWhenDelivered(t *testing.T) {
 		}
 	})
 }
+
+// Reports stored at the same instant page newest quarter first, then by revision,
+// and a cursor carries its position through the round trip unchanged.
+func TestReportListPagesAtOneInstant(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		clock := testdb.NewClock(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+		svc := register.New(st, clock.Now)
+		rep := quarterly.New(svc, st)
+		ctx := context.Background()
+		for _, q := range []struct {
+			quarter    string
+			regenerate bool
+		}{{"2026-Q2", false}, {"2026-Q3", false}, {"2026-Q2", true}, {"2026-Q4", false}} {
+			if _, _, err := rep.GenerateReport(ctx, editor, q.quarter, q.regenerate); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var got []string
+		cur := ""
+		for i := 0; i < 10; i++ {
+			page, err := rep.ListReports(ctx, 0, cur, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Items {
+				got = append(got, fmt.Sprintf("%s r%d", r.Quarter, r.Revision))
+			}
+			if cur = page.NextCursor; cur == "" {
+				break
+			}
+		}
+		if want := "[2026-Q4 r1 2026-Q3 r1 2026-Q2 r2 2026-Q2 r1]"; fmt.Sprint(got) != want {
+			t.Fatalf("pages gave %v, want %s", got, want)
+		}
+	})
+}

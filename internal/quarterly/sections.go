@@ -13,7 +13,7 @@ import (
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// buildSummaryAndLines fills the Portfolio summary, the supplier lines (worst residual
+// buildSummaryAndLines fills the portfolio summary, the supplier lines (worst residual
 // first) and the top weakest links.
 func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 	sm := report.Summary{Suppliers: len(p.Order)}
@@ -106,7 +106,7 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 			continue
 		}
 		r := p.Risks[l.ID]
-		res := scoring.Residual(r.Inherent.Value, p.Flags[l.ID].EffectivePosture, scoringConfigOf(p)).Value
+		res := scoring.Residual(r.Inherent.Value, p.Flags[l.ID].EffectivePosture, p.Config).Value
 		weak = append(weak, ranked{l, res, worst, open})
 	}
 	sort.SliceStable(weak, func(i, j int) bool {
@@ -127,9 +127,6 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		snap.WeakLinks = append(snap.WeakLinks, w.line)
 	}
 }
-
-// scoringConfigOf returns the thresholds the Portfolio was computed with.
-func scoringConfigOf(p register.Portfolio) scoring.Config { return p.Config }
 
 func hasOpenFlag(l report.SupplierLine) bool {
 	for _, f := range l.Flags {
@@ -203,7 +200,7 @@ func exposureMatrix(p register.Portfolio) report.ExposureMatrix {
 	return m
 }
 
-func assessmentsSection(p register.Portfolio, done []store.AssessmentRow, today string) report.AssessmentsSection {
+func assessmentsSection(p register.Portfolio, done []store.AssessmentRow) report.AssessmentsSection {
 	sec := report.AssessmentsSection{Completed: []report.AssessmentLine{}, Overdue: []report.DueLine{}, NeverAssessed: []report.SupplierRef{}}
 	for _, a := range done {
 		sup, ok := p.Suppliers[a.SupplierID]
@@ -222,7 +219,6 @@ func assessmentsSection(p register.Portfolio, done []store.AssessmentRow, today 
 			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.Tier, DueOn: r.NextReassessment})
 		}
 	}
-	_ = today
 	return sec
 }
 

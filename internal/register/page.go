@@ -31,8 +31,9 @@ type cursor struct {
 	ID    string `json:"i,omitempty"`
 }
 
-// maxCursorLen bounds a cursor; one holding a 200-character name fits comfortably.
-const maxCursorLen = 2048
+// maxCursorLen bounds a cursor; one holding a 200-character name of four-byte
+// characters, in a descending order (each byte written as two hex digits), fits.
+const maxCursorLen = 4096
 
 func encodeCursor(c cursor) string {
 	var buf bytes.Buffer

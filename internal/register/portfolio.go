@@ -188,7 +188,7 @@ func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges [
 func (p Portfolio) FlagViews(id string) []FlagView {
 	var out []FlagView
 	for _, f := range p.Flags[id].Flags {
-		v := FlagView{Flag: f}
+		v := FlagView{Flag: Flag(f)}
 		if a, ok := p.Accepted[id][f.Code]; ok {
 			v.Accepted = &a
 		}

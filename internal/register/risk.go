@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/weaklink/weaklink/internal/scoring"
@@ -19,7 +18,7 @@ type Risk struct {
 	Assessment       *Assessment // the latest submitted or approved one; nil when never assessed
 	NextReassessment string      // YYYY-MM-DD; "" when never assessed (due now)
 	ReassessOverdue  bool
-	// Flags and EffectivePosture need the whole Portfolio; only SupplierRisk fills them.
+	// Flags and EffectivePosture need the whole portfolio; only SupplierRisk fills them.
 	Flags            []FlagView
 	EffectivePosture *float64
 }
@@ -117,10 +116,7 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 		r   Risk
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		row, err := tx.GetSupplier(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return supplierNotFound()
-		}
+		row, err := supplierRow(tx, id)
 		if err != nil {
 			return err
 		}

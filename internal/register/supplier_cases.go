@@ -313,15 +313,18 @@ func (s *Service) withRisk(sup Supplier, in riskInputs, today string) Supplier {
 	return sup
 }
 
-// complement reverses the byte order of s: complement(a) < complement(b) exactly when
-// b < a. The final 0xff keeps a prefix after the longer string it begins.
+// complement reverses the order of s: complement(a) < complement(b) exactly when
+// b < a (bytewise). Each byte becomes two lowercase hex digits of 0xff minus it, and
+// a final "zz" (after every hex pair) puts a prefix after the longer strings it
+// begins. The result is ASCII, so it survives a cursor's JSON round trip unchanged.
 func complement(s string) string {
-	b := make([]byte, len(s)+1)
+	const hexDigits = "0123456789abcdef"
+	b := make([]byte, 0, 2*len(s)+2)
 	for i := 0; i < len(s); i++ {
-		b[i] = 0xfe - s[i]
+		c := 0xff - s[i]
+		b = append(b, hexDigits[c>>4], hexDigits[c&0x0f])
 	}
-	b[len(s)] = 0xff
-	return string(b)
+	return string(append(b, 'z', 'z'))
 }
 
 // riskPosition is a supplier's place in a risk-ordered list as text that sorts the

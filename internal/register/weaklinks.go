@@ -11,9 +11,18 @@ import (
 	"github.com/weaklink/weaklink/internal/store"
 )
 
+// Flag is a reason a supplier is a weak link (PRODUCT.md §4): a code from the fixed
+// vocabulary, its severity (critical, high, medium, low) and a plain-English message
+// naming the evidence.
+type Flag struct {
+	Code     string
+	Severity string
+	Message  string
+}
+
 // FlagView is a raised flag with the acceptance that covers it, if any.
 type FlagView struct {
-	scoring.Flag
+	Flag
 	Accepted *Acceptance
 }
 
