@@ -117,6 +117,10 @@ func TestAuditKeyCheckedAtStart(t *testing.T) {
 			t.Fatal(errOut)
 		}
 		c.env["WEAKLINK_AUDIT_KEY"] = right
+		if code, out, _ := c.run("audit", "verify"); code != 0 || !strings.Contains(out, "intact: 1 events") ||
+			!strings.Contains(out, "no event hashed with hmac-sha256 yet") {
+			t.Fatalf("key set, nothing written since: exit %d, %s", code, out)
+		}
 		if code, _, errOut := c.run("apikey", "create", "--role", "viewer", "--name", "keyed"); code != 0 {
 			t.Fatal(errOut)
 		}
