@@ -24,14 +24,11 @@ const (
 	HashHMACSHA256 = "hmac-sha256"
 )
 
-// MinAuditKeyBytes is the shortest audit key accepted: 32 bytes, the output size of
-// SHA-256, as RFC 2104 section 3 recommends for HMAC keys.
-const MinAuditKeyBytes = 32
-
 // WithAuditKey sets the secret key that makes every new audit event's hash
 // HMAC-SHA-256 (RFC 2104) instead of plain SHA-256; nil or empty keeps SHA-256. The
-// key must be at least MinAuditKeyBytes long (the configuration checks it) and is
-// never logged or stored. Events already written keep their own algorithm. It
+// key should be at least 32 random bytes, the output size of SHA-256, as RFC 2104
+// section 3 recommends (config.MinAuditKeyBytes enforces it); it is never logged or
+// stored. Events already written keep their own algorithm. It
 // changes s in place and returns it.
 func (s *Service) WithAuditKey(key []byte) *Service {
 	s.auditKey = append([]byte(nil), key...)
