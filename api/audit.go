@@ -38,6 +38,8 @@ type auditEventJSON struct {
 	ClientIP     string                     `json:"client_ip"`
 	PrevHash     string                     `json:"prev_hash"`
 	Hash         string                     `json:"hash"`
+	// HashAlgorithm is "sha256" or "hmac-sha256" (keyed with WEAKLINK_AUDIT_KEY).
+	HashAlgorithm string `json:"hash_algorithm"`
 }
 
 func (h *auditHandlers) list(c *gin.Context) {
@@ -57,7 +59,7 @@ func toAuditEventJSON(e register.AuditEvent) auditEventJSON {
 	out := auditEventJSON{Seq: e.Seq, ID: e.ID, OccurredAt: e.OccurredAt,
 		Actor:  auditActorJSON{Name: e.ActorName},
 		Action: e.Action, ResourceType: e.ResourceType, ResourceID: e.ResourceID, Changes: e.Changes,
-		RequestID: e.RequestID, ClientIP: e.ClientIP, PrevHash: e.PrevHash, Hash: e.Hash}
+		RequestID: e.RequestID, ClientIP: e.ClientIP, PrevHash: e.PrevHash, Hash: e.Hash, HashAlgorithm: e.HashAlgorithm}
 	if e.ActorKeyID != "" {
 		id := e.ActorKeyID
 		out.Actor.KeyID = &id

@@ -12,6 +12,11 @@ import (
 // database, beside the hash chain that detects edits made by anyone who disables it.
 const AppendOnlyAuditVersion = 2
 
+// AuditHashAlgorithmVersion adds audit_events.hash_algorithm
+// (00008_audit_hash_algorithm.sql): from this version on an event may be hashed with
+// HMAC-SHA-256 under the audit key.
+const AuditHashAlgorithmVersion = 8
+
 // Go returns the Go migrations for a dialect ("postgres" or "sqlite"): the few
 // versions whose SQL cannot be written once for both databases.
 func Go(dialect string) []*goose.Migration {

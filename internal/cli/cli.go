@@ -44,6 +44,7 @@ type invocation struct {
 	prog           Program
 	getenv         func(string) string
 	stdout, stderr io.Writer
+	cmd            string // the top-level command being run ("serve", "audit", …)
 }
 
 // command runs one top-level command with the arguments after its name.
@@ -74,6 +75,7 @@ func (inv *invocation) dispatch(ctx context.Context, args []string) error {
 	if !ok {
 		return &usageError{msg: fmt.Sprintf("unknown command %q", args[0])}
 	}
+	inv.cmd = name
 	return run(ctx, inv, args[1:])
 }
 

@@ -30,7 +30,8 @@ var usage = []usageEntry{
 	{"export", "weaklink export [--format csv|xlsx] [-o FILE]", "write the register in the import layout\n(to stdout without -o)"},
 	{"report generate", "weaklink report generate [--quarter 2026-Q4] [--regenerate]", "store the quarterly report (the stored one if it exists)"},
 	{"report render", "weaklink report render ID [--format json|html|pdf|xlsx|csv] [-o FILE]", "write a stored report (JSON to stdout by default)"},
-	{"audit verify", "weaklink audit verify", "check the audit trail's hash chain"},
+	{"audit verify", "weaklink audit verify [--expect SEQ:HASH]", "check the audit trail's hash chain and that a\nhead recorded earlier is still in it"},
+	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},
 }

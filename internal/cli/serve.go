@@ -76,7 +76,8 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.log.Info("weaklink listening", "addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version())
+	a.log.Info("weaklink listening", "addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
+		"audit_hash", a.svc.AuditHashAlgorithm())
 	if current, err := a.store.MigrationsCurrent(ctx); use == schemaBehindAllowed && err == nil && !current {
 		a.log.Warn("the database schema is behind: /readyz answers 503 until `weaklink migrate up` runs")
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/sheetio"
 	"github.com/weaklink/weaklink/internal/store"
+	"github.com/weaklink/weaklink/migrations"
 )
 
 // schemaUse says what a command may do to the database and its schema. Only serve
@@ -89,9 +90,42 @@ func (inv *invocation) open(ctx context.Context, cfg config.Config, use schemaUs
 	if a.store, a.migrated, err = openStore(ctx, cfg, use); err != nil {
 		return nil, err
 	}
-	a.svc = register.New(a.store, nil).WithScoring(sc).WithFlags(fc)
+	a.svc = register.New(a.store, nil).WithScoring(sc).WithFlags(fc).WithAuditKey(cfg.AuditKey)
 	a.reports, a.sheets = quarterly.New(a.svc, a.store), sheetio.New(a.svc, a.store)
+	if err := inv.checkAuditKey(ctx, a, use); err != nil {
+		a.close()
+		return nil, err
+	}
 	return a, nil
+}
+
+// auditKeyUnchecked lists the commands that open the store without checking
+// WEAKLINK_AUDIT_KEY against the audit trail, because they never append to it:
+// migrate changes only the schema (a release job need not hold the secret), and
+// audit reads the chain, where verify reports a missing or wrong key itself (exit 1,
+// naming the event).
+var auditKeyUnchecked = map[string]bool{"migrate": true, "audit": true}
+
+// checkAuditKey refuses, before anything is appended, a WEAKLINK_AUDIT_KEY that does
+// not verify the newest event hashed with HMAC-SHA-256, or a missing one when such an
+// event exists: a *configError (exit 2), naming the variable, never the key. A schema
+// not yet migrated to record hash algorithms has no such event.
+func (inv *invocation) checkAuditKey(ctx context.Context, a *app, use schemaUse) error {
+	if auditKeyUnchecked[inv.cmd] || use == schemaAsIs {
+		return nil
+	}
+	if use == schemaBehindAllowed {
+		ok, err := a.store.MigrationApplied(ctx, migrations.AuditHashAlgorithmVersion)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	err := a.svc.CheckAuditKey(ctx)
+	var keyErr *register.AuditKeyError
+	if errors.As(err, &keyErr) {
+		return &configError{fmt.Errorf("WEAKLINK_AUDIT_KEY: %w", err)}
+	}
+	return err
 }
 
 // openStore opens the configured database and brings its schema to what use asks.

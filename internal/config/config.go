@@ -28,6 +28,9 @@ type Config struct {
 	LogLevel        string        // WEAKLINK_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // WEAKLINK_LOG_FORMAT: json or text
 	Scoring         Scoring       // WEAKLINK_SCORING_*: thresholds of the methodology
+	// AuditKey (WEAKLINK_AUDIT_KEY), when set, makes new audit events' hashes
+	// HMAC-SHA-256 under it; at least MinAuditKeyBytes. A secret: never printed.
+	AuditKey Secret
 }
 
 // Scoring holds the methodology's thresholds (docs/methodology.md explains each).
@@ -63,6 +66,7 @@ var Vars = []Var{
 	{"WEAKLINK_SHUTDOWN_TIMEOUT", "20s", "how long in-flight requests may run after SIGTERM"},
 	{"WEAKLINK_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"WEAKLINK_LOG_FORMAT", "json", "json or text"},
+	{"WEAKLINK_AUDIT_KEY", "", "secret: at least 32 bytes as hex or base64; new audit events get HMAC-SHA-256 hashes; never rotate or unset it"},
 	{"WEAKLINK_SCORING_CRITICAL_CAP", "40", "posture ceiling when a critical control fails"},
 	{"WEAKLINK_SCORING_EXPIRED_CERT_PENALTY", "10", "posture points lost per expired certification (at most twice)"},
 	{"WEAKLINK_SCORING_NO_DPA_PENALTY", "15", "posture points lost when personal data is held without a signed DPA"},
@@ -196,6 +200,9 @@ func Load(getenv func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, errors.New("WEAKLINK_LOG_LEVEL must be debug, info, warn or error"))
+	}
+	if c.AuditKey, err = parseAuditKey(get("WEAKLINK_AUDIT_KEY")); err != nil {
+		errs = append(errs, err)
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		errs = append(errs, errors.New("WEAKLINK_LOG_FORMAT must be json or text"))

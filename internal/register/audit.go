@@ -2,8 +2,6 @@ package register
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"reflect"
@@ -64,6 +62,8 @@ type AuditEvent struct {
 	ClientIP     string
 	PrevHash     string
 	Hash         string
+	// HashAlgorithm is how Hash was computed: HashSHA256 or HashHMACSHA256.
+	HashAlgorithm string
 }
 
 // GenesisHash is the prev_hash of the first event.
@@ -96,23 +96,8 @@ func (s *Service) record(tx *store.Tx, a Actor, action, resType, resID string, c
 	if a.KeyID != "" {
 		row.ActorKeyID = &a.KeyID
 	}
-	row.Hash = chainHash(row)
+	s.seal(&row)
 	return tx.AppendAudit(&row)
-}
-
-// chainHash is SHA-256 over a canonical JSON array of every field but the hash itself,
-// so editing any stored field, or the link to the previous event, breaks the chain.
-func chainHash(r store.AuditEventRow) string {
-	actor := ""
-	if r.ActorKeyID != nil {
-		actor = *r.ActorKeyID
-	}
-	canon, _ := json.Marshal([]any{
-		r.Seq, r.ID, r.OccurredAt.UTC().Format(time.RFC3339Nano), actor, r.ActorName, r.Action,
-		r.ResourceType, r.ResourceID, r.Changes, r.RequestID, r.ClientIP, r.PrevHash,
-	})
-	sum := sha256.Sum256(canon)
-	return hex.EncodeToString(sum[:])
 }
 
 // Diff lists the fields whose values differ between two snapshots.
@@ -208,69 +193,10 @@ func (s *Service) ListAudit(ctx context.Context, f AuditFilter) (Page[AuditEvent
 func auditFromRow(r store.AuditEventRow) AuditEvent {
 	e := AuditEvent{Seq: r.Seq, ID: r.ID, OccurredAt: r.OccurredAt.UTC(), ActorName: r.ActorName, Action: r.Action,
 		ResourceType: r.ResourceType, ResourceID: r.ResourceID, RequestID: r.RequestID, ClientIP: r.ClientIP,
-		PrevHash: r.PrevHash, Hash: r.Hash, Changes: map[string]Change{}}
+		PrevHash: r.PrevHash, Hash: r.Hash, HashAlgorithm: r.HashAlgorithm, Changes: map[string]Change{}}
 	if r.ActorKeyID != nil {
 		e.ActorKeyID = *r.ActorKeyID
 	}
 	_ = json.Unmarshal([]byte(r.Changes), &e.Changes)
 	return e
-}
-
-// ChainReport is the outcome of walking the audit chain.
-type ChainReport struct {
-	Events   int64
-	HeadSeq  int64
-	HeadHash string
-}
-
-// ChainBroken says where and how the audit chain fails verification.
-type ChainBroken struct {
-	Seq    int64
-	Reason string
-}
-
-func (e *ChainBroken) Error() string {
-	return fmt.Sprintf("audit chain broken at event %d: %s", e.Seq, e.Reason)
-}
-
-// VerifyAudit walks the whole chain in one snapshot: sequence numbers must be
-// contiguous from 1, each prev_hash must equal the previous event's hash, each hash
-// must match its content, and the head must name the last event. Any failure is a
-// *ChainBroken.
-func (s *Service) VerifyAudit(ctx context.Context) (ChainReport, error) {
-	var rep ChainReport
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		head, err := tx.AuditHead()
-		if err != nil {
-			return err
-		}
-		prevSeq, prevHash := int64(0), GenesisHash
-		for {
-			batch, err := tx.ScanAudit(prevSeq, 1000)
-			if err != nil {
-				return err
-			}
-			for _, r := range batch {
-				switch {
-				case r.Seq != prevSeq+1:
-					return &ChainBroken{Seq: prevSeq + 1, Reason: "event missing (deleted)"}
-				case r.PrevHash != prevHash:
-					return &ChainBroken{Seq: r.Seq, Reason: "does not link to the previous event"}
-				case chainHash(r) != r.Hash:
-					return &ChainBroken{Seq: r.Seq, Reason: "content does not match its hash (edited)"}
-				}
-				prevSeq, prevHash = r.Seq, r.Hash
-				rep.Events++
-			}
-			if len(batch) < 1000 {
-				break
-			}
-		}
-		if head.Seq != prevSeq || head.Hash != prevHash {
-			return &ChainBroken{Seq: prevSeq + 1, Reason: fmt.Sprintf("head names event %d but the chain ends at %d (events deleted from the end)", head.Seq, prevSeq)}
-		}
-		rep.HeadSeq, rep.HeadHash = head.Seq, head.Hash
-		return nil
-	})
-	return rep, err
 }

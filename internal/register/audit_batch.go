@@ -33,7 +33,7 @@ func (b *auditBatch) add(action, resType, resID string, changes map[string]Chang
 	if b.a.KeyID != "" {
 		row.ActorKeyID = &b.a.KeyID
 	}
-	row.Hash = chainHash(row)
+	b.s.seal(&row)
 	b.rows = append(b.rows, row)
 }
 

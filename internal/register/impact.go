@@ -3,7 +3,6 @@ package register
 import (
 	"context"
 	"fmt"
-	"math"
 	"strings"
 	"time"
 
@@ -102,24 +101,50 @@ func impactSummary(im Impact, now time.Time) string {
 		}
 		b.WriteString(". ")
 	}
-	deadline := im.RegulatorDeadline.Format("15:04 UTC on 2 January 2006")
-	switch {
-	case in.RegulatorNotifiedAt != nil:
+	if in.RegulatorNotifiedAt != nil {
 		fmt.Fprintf(&b, "The regulator was notified at %s.", in.RegulatorNotifiedAt.Format("15:04 UTC on 2 January 2006"))
-	case im.TimeLeft > 0:
-		fmt.Fprintf(&b, "If personal data is affected, the regulator must be notified by %s (%s from now).", deadline, hoursText(im.TimeLeft))
-	default:
-		fmt.Fprintf(&b, "The 72-hour deadline for notifying the regulator passed at %s (%s ago).", deadline, hoursText(-im.TimeLeft))
+	} else {
+		b.WriteString(regulatorDeadlineSentence(im.RegulatorDeadline, im.TimeLeft))
 	}
 	return b.String()
 }
 
-func hoursText(d time.Duration) string {
-	h := int(math.Ceil(d.Hours()))
-	if d < time.Hour {
-		return plural(int(math.Ceil(d.Minutes())), "minute", "minutes")
+// regulatorDeadlineSentence says when the GDPR Art. 33 notification falls due and how
+// long is left (left > 0), or when the deadline passed and how long ago (left ≤ 0).
+func regulatorDeadlineSentence(deadline time.Time, left time.Duration) string {
+	at := deadline.Format("15:04 UTC on 2 January 2006")
+	if left > 0 {
+		return fmt.Sprintf("If personal data is affected, the regulator must be notified by %s (%s).", at, timeLeftText(left))
 	}
-	return plural(h, "hour", "hours")
+	return fmt.Sprintf("The 72-hour deadline for notifying the regulator passed at %s (%s).", at, timeSinceText(-left))
+}
+
+// timeLeftText says how long is left before a deadline without ever overstating it:
+// whole hours rounded down ("1 hour from now" for 1 h 50 min, "71 hours from now"),
+// or "less than an hour from now" under an hour. left must be positive.
+func timeLeftText(left time.Duration) string {
+	if left < time.Hour {
+		return "less than an hour from now"
+	}
+	return plural(int(left/time.Hour), "hour", "hours") + " from now"
+}
+
+// timeSinceText says how long ago a deadline passed, rounded down: "less than an hour
+// ago", "N hours ago" under a day, else "D days and H hours ago", with H left out when
+// it is 0 ("2 days ago"). since is zero or positive.
+func timeSinceText(since time.Duration) string {
+	hours := int(since / time.Hour)
+	switch {
+	case hours < 1:
+		return "less than an hour ago"
+	case hours < 24:
+		return plural(hours, "hour", "hours") + " ago"
+	}
+	out := plural(hours/24, "day", "days")
+	if h := hours % 24; h > 0 {
+		out += " and " + plural(h, "hour", "hours")
+	}
+	return out + " ago"
 }
 
 func plural(n int, one, many string) string {

@@ -19,6 +19,8 @@ type Service struct {
 	clock   Clock
 	scoring scoring.Config
 	flagCfg scoring.FlagConfig
+	// auditKey, when set, makes new audit events' hashes HMAC-SHA-256 (audit_hash.go).
+	auditKey []byte
 	// rand is the entropy source for ids and secrets (crypto/rand by default).
 	rand func([]byte) (int, error)
 }

@@ -74,3 +74,17 @@ func (t *Tx) ScanAudit(afterSeq int64, limit int) ([]AuditEventRow, error) {
 	err := t.db.Where("seq > ?", afterSeq).Order("seq ASC").Limit(limit).Find(&rows).Error
 	return rows, translate("scan audit events", err)
 }
+
+// NewestAuditWithAlgorithm returns the newest event whose hash was computed with alg
+// ("sha256" or "hmac-sha256"), or ErrNotFound when there is none.
+func (t *Tx) NewestAuditWithAlgorithm(alg string) (AuditEventRow, error) {
+	var r AuditEventRow
+	err := t.db.Where("hash_algorithm = ?", alg).Order("seq DESC").Take(&r).Error
+	return r, translate("read newest audit event by algorithm", err)
+}
+
+// AuditEventAt returns the event with sequence number seq, or ErrNotFound.
+func (t *Tx) AuditEventAt(seq int64) (AuditEventRow, error) {
+	var r AuditEventRow
+	return r, translate("read audit event", t.db.Where("seq = ?", seq).Take(&r).Error)
+}

@@ -102,3 +102,18 @@ func (s *Store) MigrationsCurrent(ctx context.Context) (bool, error) {
 	}
 	return !pending, nil
 }
+
+// MigrationApplied reports whether the given version has been applied, for checks
+// that need one version's schema without requiring every later one.
+func (s *Store) MigrationApplied(ctx context.Context, version int64) (bool, error) {
+	states, err := s.MigrationStatus(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range states {
+		if m.Version == version {
+			return m.Applied, nil
+		}
+	}
+	return false, nil
+}

@@ -62,6 +62,8 @@ type AuditEventRow struct {
 	ClientIP     string `gorm:"column:client_ip"`
 	PrevHash     string
 	Hash         string
+	// HashAlgorithm is how Hash was computed: "sha256" or "hmac-sha256".
+	HashAlgorithm string
 }
 
 // TableName maps AuditEventRow to its table.
