@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"log/slog"
+	"math"
 	"net/http"
 	"time"
 
@@ -151,7 +152,7 @@ func (h *incidentHandlers) impact(c *gin.Context) {
 	out := impactJSON{Incident: toIncidentJSON(im.Incident), Summary: im.Summary, Records: fl.Records,
 		DataSubjects: fl.DataSubjects, SpecialCategory: fl.SpecialCategory, CriminalOffence: fl.CriminalOffence,
 		Categories: fl.Categories, Subprocessors: fl.Subprocessors, SupplierArchived: fl.Archived,
-		Regulator: regulatorJSON{Deadline: im.RegulatorDeadline, HoursLeft: roundHours(im.TimeLeft), Overdue: im.TimeLeft <= 0,
+		Regulator: regulatorJSON{Deadline: im.RegulatorDeadline, HoursLeft: hoursDown(im.TimeLeft), Overdue: im.TimeLeft <= 0,
 			NotifiedAt: im.Incident.RegulatorNotifiedAt},
 		SupplierNotice: supplierNoticeJSON{WindowHours: im.SupplierWindowHours, SupplierAwareAt: im.Incident.SupplierAwareAt,
 			WithinWindow: im.SupplierToldUsInTime}}
@@ -161,13 +162,30 @@ func (h *incidentHandlers) impact(c *gin.Context) {
 		out.Regulator.Overdue = false
 	}
 	if d := im.SupplierDelay; d != nil {
-		hrs := roundHours(*d)
+		hrs := hoursNearest(*d)
 		out.SupplierNotice.DelayHours = &hrs
 	}
 	writeJSON(c, http.StatusOK, out)
 }
 
-// roundHours expresses a duration in hours to two decimals.
-func roundHours(d time.Duration) float64 {
-	return float64((d+18*time.Second)/(36*time.Second)) / 100
+// hoursDown expresses a duration in hours to two decimals, rounded down (toward the
+// past), so that the time left before a deadline is never overstated: 59 m 46 s left
+// is 0.99, and 10 h past is -10.00, not -9.99.
+func hoursDown(d time.Duration) float64 {
+	return hundredths(math.Floor(float64(d) / float64(36*time.Second)))
+}
+
+// hoursNearest expresses a duration in hours to the nearest hundredth, halves away
+// from zero, the same for positive and negative durations.
+func hoursNearest(d time.Duration) float64 {
+	return hundredths(math.Round(float64(d) / float64(36*time.Second)))
+}
+
+// hundredths turns a whole number of hundredths into the figure, never -0 (which
+// JSON would write as "-0").
+func hundredths(n float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	return n / 100
 }
