@@ -3,8 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
 	"reflect"
 	"testing"
 )
@@ -87,18 +85,4 @@ func TestJSONRoundTrips(t *testing.T) {
 	if !reflect.DeepEqual(got, s) {
 		t.Errorf("round trip differs:\n got %+v\nwant %+v", got, s)
 	}
-}
-
-// tool finds a command the test needs. Missing, it skips the check on a
-// developer's machine but fails in CI, where the tools are installed on purpose.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not on PATH (install it for this check)", name)
-		}
-		t.Skipf("%s is not on PATH; skipping", name)
-	}
-	return p
 }
