@@ -102,7 +102,11 @@ func TestPDFTablesCutNothing(t *testing.T) {
 	s.WeakLinks[0].Flags = five
 	// Sibling: one unbreakable token far wider than the cell.
 	long := "evidence/" + strings.Repeat("0123456789abcdef", 12) + "/end"
-	s.WeakLinks[1].Flags = []FlagLine{{Code: "no_dpa", Severity: "medium", Message: "see " + long + " for details"}}
+	// Lines break only at spaces and hyphens: a key that fits a line is never split
+	// at its underscores, slashes or semicolons.
+	const key = "contact_details/archive;2026"
+	s.WeakLinks[1].Flags = []FlagLine{{Code: "no_dpa", Severity: "medium", Message: "see " + long + " for details"},
+		{Code: "retention_exceeded", Severity: "medium", Message: "holds data past its retention date under " + key}}
 	// A row taller than a whole page, of flags a line each (so that none is split
 	// by the page break, which pdftotext reads with the footer and header between).
 	var many []FlagLine
@@ -119,6 +123,9 @@ func TestPDFTablesCutNothing(t *testing.T) {
 	}
 	if !strings.Contains(tight, squeeze(long)) {
 		t.Errorf("the long token is cut: %q", long)
+	}
+	if !strings.Contains(flatten(text), key) {
+		t.Errorf("%q is split across lines", key)
 	}
 	for _, f := range many {
 		if !strings.Contains(tight, squeeze("[low] open_incident: "+f.Message)) {
