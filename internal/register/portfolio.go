@@ -10,8 +10,10 @@ import (
 )
 
 // Portfolio is the read model of the whole live register at one moment: every
-// supplier's risk and flags, computed from six bulk statements (suppliers, holdings,
-// latest assessments, supply-chain edges, acceptances) — never a query per supplier.
+// supplier's risk and flags, computed from a fixed number of bulk statements
+// (suppliers, holdings, latest assessments, supply-chain edges, acceptances, and the
+// question texts of failed critical controls when there are any) — never a query
+// per supplier.
 // Packages layered on the register (the quarterly report) read it; it is never
 // written back.
 type Portfolio struct {
@@ -56,6 +58,7 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	today := now.Format(time.DateOnly)
 	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
 	facts := map[string]*scoring.SupplierFacts{}
+	answered := map[string]string{} // supplier → questionnaire version of a failed critical control
 	for _, h := range hs {
 		in.holdings[h.SupplierID] = append(in.holdings[h.SupplierID], scoring.Holding{Category: h.CategoryKey,
 			Sensitivity: h.Sensitivity, Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
@@ -81,6 +84,9 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 			}
 			if a.Score != nil {
 				f.FailedCritical = a.Score.FailedCritical
+				if len(f.FailedCritical) > 0 {
+					answered[sup.ID] = a.QuestionnaireID
+				}
 			}
 		}
 		facts[sup.ID] = f
@@ -112,6 +118,9 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 			p.Accepted[a.SupplierID] = map[string]Acceptance{}
 		}
 		p.Accepted[a.SupplierID][a.FlagCode] = acceptanceFromRow(a)
+	}
+	if err := addQuestionTexts(tx, facts, answered); err != nil {
+		return p, err
 	}
 	s.addDownstream(facts, edges, hs)
 	pf := scoring.Portfolio{Today: today}

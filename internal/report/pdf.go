@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 )
@@ -12,11 +13,9 @@ import (
 const (
 	pdfMargin    = 15.0
 	pdfBottom    = 20.0 // space kept for the footer
-	pdfFont      = "Helvetica"
 	pdfTOCPage   = 2
 	pdfLineH     = 3.8 // table text line height at 8 pt
 	pdfCellPad   = 0.9
-	pdfMaxLines  = 12 // a table cell never grows past this many lines
 	pdfChartW    = 86.0
 	pdfChartGap  = 8.0
 	pdfPtPerMM   = 72 / 25.4
@@ -27,13 +26,12 @@ const (
 	pdfPagesAlias = "\x01nb\x01"
 )
 
-// pdfDoc is one PDF being written. Text goes through t, which turns UTF-8 into
-// the cp1252 bytes the core fonts use.
+// pdfDoc is one PDF being written. Text from the snapshot goes through t, which
+// spells out the characters the embedded fonts cannot draw.
 type pdfDoc struct {
 	f         *fpdf.Fpdf
 	s         Snapshot
-	tr        func(string) string
-	cp        map[rune]byte
+	cov       *pdfCoverage
 	landscape bool
 	sections  []pdfSection
 }
@@ -51,8 +49,12 @@ type pdfSection struct {
 // resource catalogues are sorted, no document ID is written, and compression is
 // deterministic.
 func renderPDF(s Snapshot) ([]byte, error) {
+	cov, err := pdfFontCoverage()
+	if err != nil {
+		return nil, err
+	}
 	f := fpdf.New("P", "mm", "A4", "")
-	d := &pdfDoc{f: f, s: s, tr: f.UnicodeTranslatorFromDescriptor(""), cp: map[rune]byte{}}
+	d := &pdfDoc{f: f, s: s, cov: cov}
 	at := s.AsOf.UTC()
 	f.SetCreationDate(at)
 	f.SetModificationDate(at)
@@ -66,6 +68,7 @@ func renderPDF(s Snapshot) ([]byte, error) {
 	f.SetCellMargin(1)
 	f.SetAutoPageBreak(true, pdfBottom)
 	f.AliasNbPages(pdfPagesAlias)
+	addPDFFonts(f)
 	f.SetFooterFunc(d.footer)
 
 	d.titlePage()
@@ -106,43 +109,9 @@ func renderPDF(s Snapshot) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// t turns text into cp1252 for the core fonts: characters it lacks become '?',
-// and control characters other than line breaks become spaces.
-func (d *pdfDoc) t(s string) string {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 0x80 || (c < 0x20 && c != '\n') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b = append(b, '\n')
-		case r < 0x20 || r == 0x7f:
-			b = append(b, ' ')
-		case r < 0x80:
-			b = append(b, byte(r))
-		default:
-			c, ok := d.cp[r]
-			if !ok {
-				// The translator writes '.' for a character cp1252 lacks.
-				c = '?'
-				if out := d.tr(string(r)); len(out) == 1 && out != "." {
-					c = out[0]
-				}
-				d.cp[r] = c
-			}
-			b = append(b, c)
-		}
-	}
-	return string(b)
-}
+// t turns text into what the PDF prints (pdfCoverage.printable): characters the
+// embedded fonts lack are spelled out as [U+XXXX].
+func (d *pdfDoc) t(s string) string { return d.cov.printable(s) }
 
 func (d *pdfDoc) newPage() {
 	if d.landscape {
@@ -166,7 +135,14 @@ func (d *pdfDoc) need(h float64) {
 	}
 }
 
-func (d *pdfDoc) font(style string, size float64) { d.f.SetFont(pdfFont, style, size) }
+// font selects the report's typeface in a style ("" or "B"; "I", for which no face
+// is embedded, prints in the regular one) and a size in points.
+func (d *pdfDoc) font(style string, size float64) {
+	if style != "B" {
+		style = ""
+	}
+	d.f.SetFont(pdfFont, style, size)
+}
 
 func (d *pdfDoc) colour(rgb [3]int) { d.f.SetTextColor(rgb[0], rgb[1], rgb[2]) }
 
@@ -194,13 +170,15 @@ func (d *pdfDoc) footer() {
 	f.CellFormat(30, 4, right, "", 0, "R", false, 0, "")
 }
 
-// fit shortens cp1252 text to a width in the current font, with an ellipsis.
+// fit shortens printable text to a width in the current font, with an ellipsis
+// in place of what it leaves out.
 func (d *pdfDoc) fit(s string, w float64) string {
 	if d.f.GetStringWidth(s) <= w {
 		return s
 	}
-	for len(s) > 0 && d.f.GetStringWidth(s+"\x85") > w {
-		s = s[:len(s)-1]
+	for len(s) > 0 && d.f.GetStringWidth(s+"…") > w {
+		_, n := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-n]
 	}
-	return s + "\x85"
+	return s + "…"
 }

@@ -24,113 +24,94 @@ func cols(spec ...any) []pcol {
 }
 
 // table draws rows under a header that is repeated on every page the table runs
-// onto. A row never splits across pages; long cells wrap (up to pdfMaxLines).
+// onto. Cells wrap (pdfDoc.wrap) and are never cut: a row that does not fit below
+// the previous one starts a new page, and a row taller than a whole page runs on
+// over as many pages as it needs, the header repeated above each part.
 func (d *pdfDoc) table(cs []pcol, rows [][]string, size float64) {
 	f := d.f
 	lh := pdfLineH * size / pdfTableFont
+	d.font("B", size)
+	titles := make([][]string, len(cs))
+	for i, c := range cs {
+		titles[i] = d.wrap(d.t(c.title), c.w)
+	}
+	headH := float64(maxLines(titles))*lh + 2*pdfCellPad
 	header := func() {
+		d.need(headH + lh + 2*pdfCellPad)
 		d.font("B", size)
 		d.colour(pdfInk)
-		lines := make([][][]byte, len(cs))
-		n := 1
-		for i, c := range cs {
-			lines[i] = d.wrap(d.t(c.title), c.w)
-			n = max(n, len(lines[i]))
-		}
-		h := float64(n)*lh + 2*pdfCellPad
-		d.need(h + lh + 2*pdfCellPad)
-		x, y := pdfMargin, f.GetY()
+		y := f.GetY()
 		f.SetFillColor(pdfShade[0], pdfShade[1], pdfShade[2])
-		f.Rect(x, y, sumWidths(cs), h, "F")
-		d.cells(cs, lines, x, y, lh)
-		f.SetY(y + h)
+		f.Rect(pdfMargin, y, sumWidths(cs), headH, "F")
+		d.cells(cs, titles, 0, maxLines(titles), pdfMargin, y, lh)
+		f.SetY(y + headH)
+		d.font("", size)
+	}
+	// room is how many lines fit between the current position and the footer.
+	room := func() int {
+		_, ph := f.GetPageSize()
+		return int((ph - pdfBottom - f.GetY() - 2*pdfCellPad) / lh)
 	}
 	header()
-	d.font("", size)
-	lines := make([][][]byte, len(cs))
+	lines := make([][]string, len(cs))
 	for _, row := range rows {
-		n := 1
 		for i, c := range cs {
 			v := ""
 			if i < len(row) {
 				v = row[i]
 			}
 			lines[i] = d.wrap(d.t(v), c.w)
-			if len(lines[i]) > pdfMaxLines {
-				lines[i] = append(lines[i][:pdfMaxLines-1:pdfMaxLines-1], []byte("\x85"))
+		}
+		n := maxLines(lines)
+		if n > room() {
+			// A row that fits on a page of its own starts on one; a longer row starts
+			// here unless barely a line of it would.
+			_, ph := f.GetPageSize()
+			fresh := int((ph - pdfBottom - pdfMargin - headH - 2*pdfCellPad) / lh)
+			if n <= fresh || room() < 3 {
+				d.newPage()
+				header()
 			}
-			n = max(n, len(lines[i]))
 		}
-		h := float64(n)*lh + 2*pdfCellPad
-		_, ph := f.GetPageSize()
-		if f.GetY()+h > ph-pdfBottom {
-			d.newPage()
-			header()
-			d.font("", size)
+		for from := 0; from < n; {
+			take := min(n-from, max(room(), 1))
+			d.colour(pdfInk)
+			y := f.GetY()
+			d.cells(cs, lines, from, take, pdfMargin, y, lh)
+			f.SetDrawColor(pdfRule[0], pdfRule[1], pdfRule[2])
+			f.SetLineWidth(0.15)
+			h := float64(take)*lh + 2*pdfCellPad
+			f.Line(pdfMargin, y+h, pdfMargin+sumWidths(cs), y+h)
+			f.SetY(y + h)
+			if from += take; from < n {
+				d.newPage()
+				header()
+			}
 		}
-		d.colour(pdfInk)
-		y := f.GetY()
-		d.cells(cs, lines, pdfMargin, y, lh)
-		f.SetDrawColor(pdfRule[0], pdfRule[1], pdfRule[2])
-		f.SetLineWidth(0.15)
-		f.Line(pdfMargin, y+h, pdfMargin+sumWidths(cs), y+h)
-		f.SetY(y + h)
 	}
 	f.Ln(3)
 }
 
-// wrap splits cp1252 text into lines that fit a cell of width w in the current
-// font: at line breaks, then after spaces, underscores, hyphens, slashes and
-// semicolons, and inside a word only when the word alone is too wide.
-func (d *pdfDoc) wrap(s string, w float64) [][]byte {
-	f := d.f
-	room := w - 2*f.GetCellMargin()
-	var out [][]byte
-	for _, para := range strings.Split(s, "\n") {
-		if f.GetStringWidth(para) <= room {
-			out = append(out, []byte(para))
-			continue
-		}
-		line := ""
-		for len(para) > 0 {
-			i := strings.IndexAny(para, " _-/;")
-			tok := para
-			if i >= 0 {
-				tok = para[:i+1]
-			}
-			para = para[len(tok):]
-			switch {
-			case f.GetStringWidth(strings.TrimRight(line+tok, " ")) <= room:
-				line += tok
-			case f.GetStringWidth(strings.TrimRight(tok, " ")) <= room:
-				out = append(out, []byte(strings.TrimRight(line, " ")))
-				line = tok
-			default: // a word wider than the cell: break it where it must
-				for _, c := range []byte(tok) {
-					if line != "" && f.GetStringWidth(line+string(c)) > room {
-						out = append(out, []byte(strings.TrimRight(line, " ")))
-						line = ""
-					}
-					line += string(c)
-				}
-			}
-		}
-		out = append(out, []byte(strings.TrimRight(line, " ")))
+// maxLines is the number of lines of the tallest cell of a row, at least one.
+func maxLines(cells [][]string) int {
+	n := 1
+	for _, c := range cells {
+		n = max(n, len(c))
 	}
-	return out
+	return n
 }
 
-// cells writes the wrapped lines of one table row.
-func (d *pdfDoc) cells(cs []pcol, lines [][][]byte, x, y, lh float64) {
+// cells writes lines from to from+n of each cell of a table row.
+func (d *pdfDoc) cells(cs []pcol, lines [][]string, from, n int, x, y, lh float64) {
 	f := d.f
 	for i, c := range cs {
 		align := "L"
 		if c.right {
 			align = "R"
 		}
-		for j, l := range lines[i] {
-			f.SetXY(x, y+pdfCellPad+float64(j)*lh)
-			f.CellFormat(c.w, lh, string(l), "", 0, align, false, 0, "")
+		for j := from; j < min(from+n, len(lines[i])); j++ {
+			f.SetXY(x, y+pdfCellPad+float64(j-from)*lh)
+			f.CellFormat(c.w, lh, lines[i][j], "", 0, align, false, 0, "")
 		}
 		x += c.w
 	}

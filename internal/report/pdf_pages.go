@@ -42,7 +42,7 @@ func (d *pdfDoc) titlePage() {
 		d.font("", 10)
 		d.colour(pdfInk)
 		if r[0] == "Audit head hash" || r[0] == "Report" {
-			f.SetFont("Courier", "", 8.5)
+			d.font("", 8.5)
 		}
 		f.MultiCell(0, 6, d.t(r[1]), "", "L", false)
 	}
@@ -107,8 +107,9 @@ func (d *pdfDoc) about() {
 		"If that entry no longer has that hash, the history behind this report has been changed.", s.AuditHeadSeq, s.AuditHeadHash))
 	d.para("The register keeps the stored report and the SHA-256 of each of its renderings: rendering it again with the same " +
 		"renderer gives the same file, byte for byte.")
-	d.para("This PDF prints text in the Windows-1252 character set; a character outside it (in some names) is shown as '?'. " +
-		"The HTML, XLSX, CSV and JSON renderings show every character.")
+	d.para("This PDF prints text in DejaVu Sans, which covers Latin, Greek and Cyrillic among other scripts. A character " +
+		"the font lacks (an emoji, Chinese or Japanese script) is shown as its Unicode code point, for example [U+1F947]; " +
+		"the HTML, XLSX, CSV and JSON renderings show every character as stored.")
 }
 
 // contents fills in the table of contents on its reserved page, then returns to
@@ -119,7 +120,7 @@ func (d *pdfDoc) contents() {
 	f.SetPage(pdfTOCPage)
 	// Font and colours are set afresh: each page's content stream starts with its
 	// own state, and fpdf skips setting a font it thinks is current.
-	f.SetFont("Courier", "", 1)
+	d.font("", 1)
 	f.SetY(pdfMargin)
 	d.font("B", 16)
 	d.colour(pdfBlue)

@@ -22,7 +22,7 @@ func (d *pdfDoc) summary() {
 	// The notes under the figures wrap inside their boxes, which all grow to the
 	// tallest so that no note is cut short.
 	d.font("", 7.5)
-	notes := make([][][]byte, len(figures))
+	notes := make([][]string, len(figures))
 	lines := 1
 	for i, fig := range figures {
 		notes[i] = d.wrap(d.t(fig[2]), w-2)
@@ -49,7 +49,7 @@ func (d *pdfDoc) summary() {
 		d.colour(pdfGrey)
 		for j, l := range notes[i] {
 			f.SetXY(x+1, y+15+float64(j)*noteH)
-			f.CellFormat(w-2, noteH, string(l), "", 0, "L", false, 0, "")
+			f.CellFormat(w-2, noteH, l, "", 0, "L", false, 0, "")
 		}
 	}
 	f.SetXY(pdfMargin, y+boxH+4)
@@ -123,8 +123,8 @@ func (d *pdfDoc) weakLinks() {
 		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), optNumOr(l.EffectivePosture, "unassessed"),
 			num(l.Residual), grouped(l.Records), strings.Join(flags, "\n")})
 	}
-	d.table(cols("Rank>", 10.0, "Supplier", 34.0, "Tier", 14.0, "Inherent>", 14.0, "Posture>", 18.0, "Residual>", 14.0,
-		"Records>", 18.0, "Flags", 58.0), body, pdfTableFont)
+	d.table(cols("Rank>", 10.0, "Supplier", 32.0, "Tier", 14.0, "Inherent>", 16.0, "Posture>", 19.0, "Residual>", 16.0,
+		"Records>", 18.0, "Flags", 55.0), body, pdfTableFont)
 }
 
 func (d *pdfDoc) exposure() {
@@ -230,8 +230,8 @@ func (d *pdfDoc) incidents() {
 		body = append(body, []string{in.SupplierName, in.Summary, in.Status, pdfTime(in.AwareAt), pdfTime(in.RegulatorDeadline),
 			notified, grouped(in.Records), yesNo(in.SpecialCategory), data})
 	}
-	d.table(cols("Supplier", 24.0, "Summary", 35.0, "Status", 15.0, "Aware at", 17.0, "Regulator deadline", 17.0,
-		"Regulator notified", 17.0, "Records>", 15.0, "Special category", 15.0, "Categories and subprocessors", 25.0), body, pdfTableFont)
+	d.table(cols("Supplier", 24.0, "Summary", 30.0, "Status", 16.0, "Aware at", 18.0, "Regulator deadline", 18.0,
+		"Regulator notified", 18.0, "Records>", 15.0, "Special category", 16.0, "Categories and subprocessors", 25.0), body, 7.5)
 }
 
 func (d *pdfDoc) expiring() {
@@ -264,7 +264,7 @@ func (d *pdfDoc) accepted() {
 	for _, r := range d.s.Accepted {
 		body = append(body, []string{r.Name, r.Flag, r.Reason, day(r.ExpiresAt)})
 	}
-	d.table(cols("Supplier", 45.0, "Flag", 40.0, "Reason", 70.0, "Expires", 25.0), body, pdfTableFont)
+	d.table(cols("Supplier", 45.0, "Flag", 44.0, "Reason", 66.0, "Expires", 25.0), body, pdfTableFont)
 }
 
 func (d *pdfDoc) changes() {
@@ -336,7 +336,7 @@ func (d *pdfDoc) appendix() {
 			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records), strings.Join(l.Categories, listSep),
 			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.NextReassessment)}
 	}
-	d.table(cols("Supplier", 40.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent>", 14.0,
-		"Posture>", 14.0, "Effective>", 14.0, "Residual>", 14.0, "Records>", 17.0, "Categories", 29.0, "Flags", 32.0,
-		"Last assessed", 16.0, "Next due", 16.0), body, 7.5)
+	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent>", 14.0,
+		"Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 32.0, "Flags", 37.0,
+		"Last assessed", 17.0, "Next due", 17.0), body, 7)
 }

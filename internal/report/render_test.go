@@ -3,10 +3,13 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"os/exec"
+	"html"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/weaklink/weaklink/internal/scoring"
+	"github.com/xuri/excelize/v2"
 )
 
 func TestRenderIsDeterministic(t *testing.T) {
@@ -89,16 +92,43 @@ func TestJSONRoundTrips(t *testing.T) {
 	}
 }
 
-// tool finds a command the test needs. Missing, it skips the check on a
-// developer's machine but fails in CI, where the tools are installed on purpose.
-func tool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not on PATH (install it for this check)", name)
-		}
-		t.Skipf("%s is not on PATH; skipping", name)
+// TestFlagMessageSameInEveryFormat: a flag message naming a question (cut with an
+// ellipsis by the methodology) prints word for word in every format that shows
+// messages; none of them cuts it further. (The CSV lists flag codes only.)
+func TestFlagMessageSameInEveryFormat(t *testing.T) {
+	text := "Do you keep at least one recent copy of your backups offline or immutable, so that ransomware, " +
+		"or an attacker holding administrator rights, cannot encrypt, alter or delete it? Attach evidence."
+	msg := "the latest assessment failed a critical control, so its score is capped at 40: " +
+		scoring.QuestionLabel(text, "offline_backups")
+	if !strings.Contains(msg, "holding… (offline_backups)") {
+		t.Fatalf("the label is not cut as the methodology says: %q", msg)
 	}
-	return p
+	s := testSnapshot()
+	s.WeakLinks[0].Flags = append(s.WeakLinks[0].Flags, FlagLine{Code: "critical_control_failed", Severity: "critical", Message: msg})
+	for _, format := range []string{"json", "html", "xlsx", "pdf"} {
+		b, err := Render(s, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ok bool
+		switch format {
+		case "json":
+			ok = bytes.Contains(b, []byte(msg))
+		case "html":
+			ok = bytes.Contains(b, []byte(html.EscapeString(msg)))
+		case "xlsx":
+			book, err := excelize.OpenReader(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := book.GetRows("Weakest links")
+			ok = len(rows) > 1 && strings.Contains(rows[1][len(rows[1])-1], msg)
+			book.Close()
+		case "pdf":
+			ok = strings.Contains(squeeze(pdfText(t, tool(t, "pdftotext"), b)), squeeze(msg))
+		}
+		if !ok {
+			t.Errorf("the %s rendering does not show the message %q whole", format, msg)
+		}
+	}
 }

@@ -88,18 +88,23 @@ func raiseTrailsPortfolio(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 		fmtPosture(*s.Posture), st.n, fmtHF(st.median-h), fmtHF(st.median), fmtHF(st.q1), fmtNum(st.iqrMultiple), fmtHF(st.q3-st.q1))}, true
 }
 
-// raiseCriticalControlFailed: the latest assessment failed at least one critical control.
+// raiseCriticalControlFailed: the latest assessment failed at least one critical
+// control. The message names each as QuestionLabel does, in question order.
 func raiseCriticalControlFailed(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 	if len(s.FailedCritical) == 0 {
 		return Flag{}, false
 	}
-	noun := "control"
-	if len(s.FailedCritical) > 1 {
-		noun = "controls"
+	what := "a critical control"
+	if n := len(s.FailedCritical); n > 1 {
+		what = fmt.Sprintf("%d critical controls", n)
+	}
+	labels := make([]string, len(s.FailedCritical))
+	for i, key := range s.FailedCritical {
+		labels[i] = QuestionLabel(s.QuestionTexts[key], key)
 	}
 	return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
-		"the latest assessment failed the critical %s %s (the assessment score is capped at %s)",
-		noun, strings.Join(s.FailedCritical, ", "), fmtNum(v.cfg.CriticalCap))}, true
+		"the latest assessment failed %s, so its score is capped at %s: %s",
+		what, fmtNum(v.cfg.CriticalCap), strings.Join(labels, "; "))}, true
 }
 
 // raiseSpecialCategoryExposure: special-category or criminal-offence data held without a

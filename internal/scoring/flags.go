@@ -140,16 +140,17 @@ type Downstream struct {
 // SupplierFacts is everything the flag rules need to know about one supplier.
 type SupplierFacts struct {
 	ID, Name       string
-	Status         string          // onboarding, active, offboarding or exited
-	Criticality    string          // low, medium, high or critical
-	Tier           string          // the residual-risk tier
-	Posture        *float64        // after date adjustments (PostureAt); nil = never assessed
-	LastAssessed   string          // YYYY-MM-DD of the latest submitted or approved assessment; "" never
-	FailedCritical []string        // question keys (or texts) failed in the latest assessment
-	Certifications []Certification // every certification on record
-	DPASigned      bool            // a data processing agreement (GDPR Art. 28) is signed
-	Holdings       []HoldingFacts  // what it holds directly
-	Downstream     []Downstream    // every sub-processor its data reaches (any depth), with one path each
+	Status         string            // onboarding, active, offboarding or exited
+	Criticality    string            // low, medium, high or critical
+	Tier           string            // the residual-risk tier
+	Posture        *float64          // after date adjustments (PostureAt); nil = never assessed
+	LastAssessed   string            // YYYY-MM-DD of the latest submitted or approved assessment; "" never
+	FailedCritical []string          // keys of the critical questions the latest assessment failed
+	QuestionTexts  map[string]string // question key → its text in the questionnaire version answered, for messages
+	Certifications []Certification   // every certification on record
+	DPASigned      bool              // a data processing agreement (GDPR Art. 28) is signed
+	Holdings       []HoldingFacts    // what it holds directly
+	Downstream     []Downstream      // every sub-processor its data reaches (any depth), with one path each
 }
 
 // Portfolio is the register the flags are raised against: live suppliers and today's date.

@@ -12,6 +12,10 @@ import (
 // flagToday is the day every hand-built portfolio is flagged on.
 const flagToday = "2026-11-02"
 
+// baselineBackups is the text of the baseline questionnaire's offline_backups question.
+const baselineBackups = "Do you keep at least one recent copy of your backups offline or immutable, so that ransomware, " +
+	"or an attacker holding administrator rights, cannot encrypt, alter or delete it?"
+
 // cleanSupplier raises no flag on its own: active, strong, assessed recently, certified,
 // DPA signed, contact details kept in the UK within their retention date.
 func cleanSupplier(id, name string) SupplierFacts {
@@ -135,8 +139,18 @@ func flagCases() []flagCase {
 		{name: "trails_portfolio: fewer than 5 assessed", code: FlagTrailsPortfolio, supplier: "s4", p: trailsPortfolio("active", 85, 88, 90, 30)},
 
 		{name: "critical_control_failed: offline backups", code: FlagCriticalControlFailed, supplier: "qm", fire: true, severity: SeverityCritical, example: true,
-			p:       one(with(qm, pos(40), func(s *SupplierFacts) { s.FailedCritical = []string{"offline_backups"} })),
-			message: []string{"critical control offline_backups", "capped at 40"}},
+			p: one(with(qm, pos(40), func(s *SupplierFacts) {
+				s.FailedCritical = []string{"offline_backups"}
+				s.QuestionTexts = map[string]string{"offline_backups": baselineBackups, "mfa_remote_and_admin": "Is MFA enforced?"}
+			})),
+			message: []string{"failed a critical control, so its score is capped at 40: ",
+				": Do you keep at least one recent copy of your backups offline or immutable, so that ransomware, or an attacker holding… (offline_backups)"}},
+		{name: "critical_control_failed: two, one text unknown", code: FlagCriticalControlFailed, supplier: "qm", fire: true, severity: SeverityCritical,
+			p: one(with(qm, pos(40), func(s *SupplierFacts) {
+				s.FailedCritical = []string{"mfa_remote_and_admin", "offline_backups"}
+				s.QuestionTexts = map[string]string{"mfa_remote_and_admin": "Is MFA enforced? Name any exceptions."}
+			})),
+			message: []string{"failed 2 critical controls, so its score is capped at 40: Is MFA enforced?… (mfa_remote_and_admin); offline_backups"}},
 		{name: "critical_control_failed: none failed", code: FlagCriticalControlFailed, supplier: "qm", p: one(qm)},
 
 		{name: "special_category_exposure: neither weak nor strong", code: FlagSpecialCategoryExposure, supplier: "qm", fire: true, severity: SeverityHigh, example: true,

@@ -14,6 +14,17 @@ func (t *Tx) GetQuestionnaire(id string) (QuestionnaireRow, error) {
 	return r, translate("get questionnaire", t.db.Where("id = ?", id).Take(&r).Error)
 }
 
+// QuestionnaireQuestions returns the id and questions (JSON) of the given
+// questionnaire versions, in one statement; none for no ids.
+func (t *Tx) QuestionnaireQuestions(ids []string) ([]QuestionnaireRow, error) {
+	var rows []QuestionnaireRow
+	if len(ids) == 0 {
+		return rows, nil
+	}
+	err := t.db.Select("id", "questions").Where("id IN ?", ids).Order("id").Find(&rows).Error
+	return rows, translate("questionnaire questions", err)
+}
+
 // InsertQuestionnaire stores a new questionnaire version.
 func (t *Tx) InsertQuestionnaire(r *QuestionnaireRow) error {
 	return translate("insert questionnaire", t.db.Create(r).Error)
