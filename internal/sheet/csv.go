@@ -3,7 +3,7 @@ package sheet
 import (
 	"bufio"
 	"bytes"
-		"errors"
+	"errors"
 	"fmt"
 	"io"
 	"strings"

@@ -75,9 +75,9 @@ func TestCSVWriterKeepsCellBytes(t *testing.T) {
 
 func TestCSVSyntaxErrors(t *testing.T) {
 	cases := map[string]string{
-		"supplier_name\n\"A\"B\n":        `sheet: row 2: is not valid CSV (line 2, column 3: extraneous or missing " in quoted-field)`,
-		"supplier_name\nA\"B\n":          `sheet: row 2: is not valid CSV (line 2, column 2: bare " in non-quoted-field)`,
-		"supplier_name\n\"one\ntwo":      `sheet: row 2: is not valid CSV (line 3, column 4: extraneous or missing " in quoted-field)`,
+		"supplier_name\n\"A\"B\n":           `sheet: row 2: is not valid CSV (line 2, column 3: extraneous or missing " in quoted-field)`,
+		"supplier_name\nA\"B\n":             `sheet: row 2: is not valid CSV (line 2, column 2: bare " in non-quoted-field)`,
+		"supplier_name\n\"one\ntwo":         `sheet: row 2: is not valid CSV (line 3, column 4: extraneous or missing " in quoted-field)`,
 		"supplier_name\n\"a\r\nb\"\n\"C\"x": `sheet: row 3: is not valid CSV (line 4, column 3: extraneous or missing " in quoted-field)`,
 	}
 	for in, want := range cases {
