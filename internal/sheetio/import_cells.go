@@ -21,6 +21,9 @@ var (
 	firstHolding = sheet.Index("category")
 )
 
+// columnSet says which columns of sheet.Columns a file has.
+type columnSet interface{ Has(i int) bool }
+
 // cellErr is a problem with one cell, before validation.
 type cellErr struct {
 	field   string // within the row: the column, or an element such as certifications[1]
@@ -29,7 +32,7 @@ type cellErr struct {
 
 // parseSupplierCells reads the supplier columns the sheet has into fields;
 // columns it lacks stay zero (overlaySupplier then leaves them alone).
-func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields, []cellErr) {
+func parseSupplierCells(t columnSet, cells []string) (register.SupplierFields, []cellErr) {
 	var f register.SupplierFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
@@ -54,9 +57,12 @@ func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields,
 		cells[sheet.Index("security_contact")], cells[sheet.Index("notes")]
 	if v, ok := get("breach_notification_hours"); ok && v != "" {
 		n, ok := parseWhole(v)
-		if !ok || n < math.MinInt32 || n > math.MaxInt32 {
+		switch {
+		case ambiguousWhole(v):
+			errs = append(errs, cellErr{"breach_notification_hours", ambiguousNumber})
+		case !ok || n < math.MinInt32 || n > math.MaxInt32:
 			errs = append(errs, cellErr{"breach_notification_hours", "must be a whole number of hours, such as 24"})
-		} else {
+		default:
 			h := int(n)
 			f.BreachNotificationHours = &h
 		}
@@ -77,7 +83,7 @@ func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields,
 }
 
 // hasHolding reports whether a row fills in any data holding column.
-func hasHolding(t sheet.Table, cells []string) bool {
+func hasHolding(t columnSet, cells []string) bool {
 	for i := firstHolding; i < len(sheet.Columns); i++ {
 		if t.Has(i) && strings.TrimSpace(cells[i]) != "" {
 			return true
@@ -87,7 +93,7 @@ func hasHolding(t sheet.Table, cells []string) bool {
 }
 
 // parseHoldingCells reads the holding columns the sheet has into fields.
-func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, []cellErr) {
+func parseHoldingCells(t columnSet, cells []string) (register.HoldingFields, []cellErr) {
 	var f register.HoldingFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
@@ -107,9 +113,12 @@ func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, [
 		f.DataSubjects = splitList(v)
 	}
 	if v, ok := get("record_count"); ok && v != "" {
-		if n, ok := parseWhole(v); ok {
+		switch n, ok := parseWhole(v); {
+		case ambiguousWhole(v):
+			errs = append(errs, cellErr{"record_count", ambiguousNumber})
+		case ok:
 			f.RecordCount = &n
-		} else {
+		default:
 			errs = append(errs, cellErr{"record_count", "must be a whole number of records, such as 600000"})
 		}
 	}
@@ -124,7 +133,7 @@ func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, [
 }
 
 // overlaySupplier copies the columns the sheet has from src onto dst.
-func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, t sheet.Table) {
+func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, t columnSet) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -146,7 +155,7 @@ func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, 
 }
 
 // overlayHolding copies the holding columns the sheet has from src onto dst.
-func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t sheet.Table) {
+func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t columnSet) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -163,16 +172,33 @@ func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t s
 	set("held_since", func() { dst.HeldSince = src.HeldSince })
 }
 
-var thousands = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
+var (
+	commaGroups = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
+	dotGroups   = regexp.MustCompile(`^[0-9]{1,3}(\.[0-9]{3}){2,}$`)
+	dotOrGroup  = regexp.MustCompile(`^[0-9]{1,3}\.[0-9]{3}$`)
+	decimal     = regexp.MustCompile(`^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+)
 
 // parseWhole reads a whole number as people and spreadsheet programs write it:
-// 600000, 600,000, 600000.0 or 6E5.
+// 600000, 600,000 or 1.000.000 (thousands separators), 600000.0 or 6E5. A value
+// has one meaning or is refused: 600.000 is six hundred thousand where the point
+// groups thousands and six hundred where it marks decimals, so a point followed
+// by one group of three digits is refused (ambiguousWhole says so), as is
+// anything that is not a whole number (1.5, 0x1p4, NaN).
 func parseWhole(s string) (int64, bool) {
-	if thousands.MatchString(s) {
+	switch {
+	case ambiguousWhole(s):
+		return 0, false
+	case commaGroups.MatchString(s):
 		s = strings.ReplaceAll(s, ",", "")
+	case dotGroups.MatchString(s):
+		s = strings.ReplaceAll(s, ".", "")
 	}
 	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return n, true
+	}
+	if !decimal.MatchString(s) {
+		return 0, false
 	}
 	x, err := strconv.ParseFloat(s, 64)
 	if err != nil || x != math.Trunc(x) || math.Abs(x) > 1e15 {
@@ -181,8 +207,21 @@ func parseWhole(s string) (int64, bool) {
 	return int64(x), true
 }
 
-// splitList splits a cell at semicolons not escaped with a backslash, unescapes
-// \; and \\, trims each item and drops empty ones.
+// ambiguousWhole reports a number written with one point and three digits after
+// it (600.000, 1.500), which parseWhole refuses.
+func ambiguousWhole(s string) bool { return dotOrGroup.MatchString(s) }
+
+// ambiguousNumber is the message for a number parseWhole calls ambiguous.
+const ambiguousNumber = "is ambiguous: a point followed by three digits groups thousands in some countries and marks decimals in others; " +
+	"write the number without separators, such as 600000"
+
+// List cells. Items are separated by semicolons or commas, the way people write
+// lists; a backslash escapes a separator or a backslash inside an item (\; \,
+// \\), and is kept as written before any other character.
+const listSeparators = ";,"
+
+// splitList splits a cell at unescaped semicolons and commas, unescapes \; \, and
+// \\, trims each item and drops empty ones.
 func splitList(s string) []string {
 	var out []string
 	var b strings.Builder
@@ -194,10 +233,10 @@ func splitList(s string) []string {
 	}
 	for i := 0; i < len(s); i++ {
 		switch {
-		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == ';' || s[i+1] == '\\'):
+		case s[i] == '\\' && i+1 < len(s) && (strings.IndexByte(listSeparators, s[i+1]) >= 0 || s[i+1] == '\\'):
 			i++
 			b.WriteByte(s[i])
-		case s[i] == ';':
+		case strings.IndexByte(listSeparators, s[i]) >= 0:
 			flush()
 		default:
 			b.WriteByte(s[i])
@@ -207,12 +246,14 @@ func splitList(s string) []string {
 	return out
 }
 
-// joinList is the inverse of splitList.
+// listEscaper escapes what splitList unescapes.
+var listEscaper = strings.NewReplacer(`\`, `\\`, `;`, `\;`, `,`, `\,`)
+
+// joinList is the inverse of splitList: items joined with "; ", each escaped.
 func joinList(items []string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `;`, `\;`)
 	out := make([]string, len(items))
 	for i, v := range items {
-		out[i] = esc.Replace(v)
+		out[i] = listEscaper.Replace(v)
 	}
 	return strings.Join(out, "; ")
 }
