@@ -123,4 +123,3 @@ func formatCertifications(certs []register.Certification) string {
 	}
 	return joinList(items)
 }
-
