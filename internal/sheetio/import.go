@@ -101,12 +101,10 @@ func (s *Service) importRows(ctx context.Context, a register.Actor, t rows, dryR
 // importGroup is one supplier of the sheet. Only what the checks need is kept per
 // supplier, never its rows, so that memory does not grow with the file's text.
 type importGroup struct {
-	key    string // the name, lower case
-	first  int    // the supplier's first row, 0 until the check reaches it
-	cells  []uint64
-	cur    *register.Supplier // the live supplier of that name, if any
-	action string             // register.ActionCreate, register.ActionUpdate or "" when unchanged
-	id     string             // the supplier's id once written
+	first int                // the supplier's first row, 0 until the check reaches it
+	cells cellHashes         // the first row's supplier cells, hashed
+	cur   *register.Supplier // the live supplier of that name, if any
+	id    string             // the supplier's id once written
 }
 
 // importRow is one row while it is checked or written.
@@ -193,7 +191,7 @@ func (p *importPlan) collectNames() error {
 		key := strings.ToLower(name)
 		if p.groups[key] == nil {
 			key = strings.Clone(key) // not the row's text, which would stay in memory with it
-			p.groups[key] = &importGroup{key: key}
+			p.groups[key] = &importGroup{}
 			p.keys = append(p.keys, key)
 		}
 		return nil

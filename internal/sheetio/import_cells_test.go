@@ -93,3 +93,13 @@ func TestColumnDescriptionsNameEveryValue(t *testing.T) {
 		t.Errorf("%d fields, %d columns: a field has no column", len(sup)+len(hold), len(sheet.Columns))
 	}
 }
+
+// The supplier columns come first in the layout, as many as the import's hashes
+// of a row's supplier cells hold.
+func TestSupplierColumnsComeFirst(t *testing.T) {
+	for i, c := range sheet.Columns {
+		if (i < supplierColumns) != (c.Group == sheet.SupplierColumn) {
+			t.Fatalf("column %d (%s): the first %d columns must be the supplier's", i, c.Name, supplierColumns)
+		}
+	}
+}

@@ -58,7 +58,7 @@ func (p *importPlan) check() error {
 	p.errs, p.more, p.seen = nil, 0, map[groupCategory]int{}
 	p.res.Suppliers, p.res.Holdings = ImportCounts{}, ImportCounts{}
 	for _, g := range p.groups {
-		g.first, g.cells, g.action, g.id = 0, nil, "", ""
+		g.first, g.id = 0, ""
 	}
 	today := p.now.Format(time.DateOnly)
 	return p.t.Each(func(r sheet.Row) error {
@@ -133,11 +133,18 @@ func (p *importPlan) visit(r sheet.Row, today string, w *bulkWriter) {
 
 var cellSeed = maphash.MakeSeed()
 
+// supplierColumns is the number of supplier columns, which come first in
+// sheet.Columns (a test keeps it equal to the position of category).
+const supplierColumns = 13
+
+// cellHashes are a row's supplier cells, hashed.
+type cellHashes [supplierColumns]uint64
+
 // fingerprint hashes each supplier column the sheet has as an export would write
 // it, so that later rows of the supplier can be compared with its first.
-func fingerprint(t rows, sup register.SupplierFields) []uint64 {
+func fingerprint(t rows, sup register.SupplierFields) cellHashes {
 	cells := exportCells(register.Supplier{SupplierFields: sup}, nil)
-	out := make([]uint64, firstHolding)
+	var out cellHashes
 	for i := range out {
 		if t.Has(i) {
 			out[i] = maphash.String(cellSeed, cells[i])
@@ -181,12 +188,11 @@ func (p *importPlan) supplier(g *importGroup, row *importRow, sup register.Suppl
 		return
 	}
 	if g.cur == nil {
-		g.action = register.ActionCreate
 		p.count(&p.res.Suppliers.Created, w)
 		if w != nil {
 			g.id = p.s.reg.NewID()
 			out := register.Supplier{SupplierFields: f, ID: g.id, Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
-			w.add(register.BulkChange{Action: g.action, Supplier: &out, Changes: register.Diff(nil, register.Snapshot(f))})
+			w.add(register.BulkChange{Action: register.ActionCreate, Supplier: &out, Changes: register.Diff(nil, register.Snapshot(f))})
 		}
 		return
 	}
@@ -196,12 +202,11 @@ func (p *importPlan) supplier(g *importGroup, row *importRow, sup register.Suppl
 		p.count(&p.res.Suppliers.Unchanged, w)
 		return
 	}
-	g.action = register.ActionUpdate
 	p.count(&p.res.Suppliers.Updated, w)
 	if w != nil {
 		out := *g.cur
 		out.SupplierFields, out.Version, out.UpdatedAt = f, g.cur.Version+1, p.now
-		w.add(register.BulkChange{Action: g.action, Supplier: &out, Changes: change})
+		w.add(register.BulkChange{Action: register.ActionUpdate, Supplier: &out, Changes: change})
 	}
 }
 
