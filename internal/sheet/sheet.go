@@ -1,10 +1,13 @@
 // Package sheet reads and writes the spreadsheet layout of the supplier register:
 // one row per supplier and data category it holds, as CSV or XLSX. It owns the
-// column table (which also documents the layout), header matching, and formula
-// neutralisation; it knows nothing of the database and does no I/O beyond the
-// io.Reader and io.Writer it is given (except that excelize spills an XLSX data
-// sheet of more than 16 MiB to a temporary file while writing it, and removes it).
-// Cells are plain strings: the register parses and validates them.
+// column table (which also documents the layout), header matching, formula
+// neutralisation, and the limits that keep reading a file within bounded memory
+// whatever it holds. It knows nothing of the database. Besides the io.Reader and
+// io.Writer it is given, it uses temporary files, each removed when done: the rows
+// of a spooled file (SpoolRows), a workbook that does not arrive as a file, the
+// worksheets excelize keeps on disk while reading, and an XLSX data sheet of more
+// than 16 MiB that excelize spills while writing. Cells are plain strings: the
+// register parses and validates them.
 package sheet
 
 import (
