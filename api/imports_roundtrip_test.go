@@ -180,4 +180,3 @@ func withDataRows(t *testing.T, xlsx []byte, rows string) []byte {
 	}
 	return out.Bytes()
 }
-
