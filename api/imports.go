@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -61,17 +62,12 @@ func (h *importHandlers) importSheet(c *gin.Context) {
 	if !ok {
 		return
 	}
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, MaxImportBody))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Imports are limited to %d bytes (32 MiB); split the file.", MaxImportBody))
-			return
-		}
-		writeProblem(c, http.StatusBadRequest, "The request body could not be read.")
+	body, ok := spoolImportBody(c, h.log)
+	if !ok {
 		return
 	}
-	res, err := h.svc.ImportSheet(c.Request.Context(), actor(c), bytes.NewReader(raw), f, dryRun)
+	defer body.close()
+	res, err := h.svc.ImportSheet(c.Request.Context(), actor(c), body.file, f, dryRun)
 	if err != nil {
 		writeError(c, h.log, err)
 		return
@@ -79,6 +75,51 @@ func (h *importHandlers) importSheet(c *gin.Context) {
 	writeJSON(c, http.StatusOK, importResultJSON{DryRun: res.DryRun, Rows: res.Rows,
 		Suppliers:    importCountsJSON(res.Suppliers),
 		DataHoldings: importCountsJSON(res.Holdings)})
+}
+
+// importBody is an import's body in a temporary file, removed by close.
+type importBody struct{ file *os.File }
+
+func (b importBody) close() {
+	_ = b.file.Close()
+	_ = os.Remove(b.file.Name())
+}
+
+// spoolImportBody copies the body to a temporary file, so that however large the
+// upload, the process holds one buffer of it: a declared length over
+// MaxImportBody is refused before anything is read, and a body that turns out
+// longer is refused as soon as it passes the limit (413 either way). It answers
+// the failures itself.
+func spoolImportBody(c *gin.Context, log *slog.Logger) (importBody, bool) {
+	tooLarge := func() {
+		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("Imports are limited to %d bytes (32 MiB); split the file.", MaxImportBody))
+	}
+	if c.Request.ContentLength > MaxImportBody {
+		tooLarge()
+		return importBody{}, false
+	}
+	file, err := os.CreateTemp("", "weaklink-import-*")
+	if err != nil {
+		writeError(c, log, fmt.Errorf("spool import body: %w", err))
+		return importBody{}, false
+	}
+	b := importBody{file: file}
+	_, err = io.Copy(file, http.MaxBytesReader(c.Writer, c.Request.Body, MaxImportBody))
+	if err == nil {
+		_, err = file.Seek(0, io.SeekStart)
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		b.close()
+		tooLarge()
+		return importBody{}, false
+	case err != nil:
+		b.close()
+		writeProblem(c, http.StatusBadRequest, "The request body could not be read.")
+		return importBody{}, false
+	}
+	return b, true
 }
 
 // importFormat reads the body's format from its Content-Type, answering 415 itself.

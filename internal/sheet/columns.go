@@ -8,7 +8,7 @@ const (
 	Text   Kind = iota // free text or a code
 	Number             // a whole number: a number cell in XLSX
 	Date               // YYYY-MM-DD; an XLSX date cell is read as one
-	List               // values separated by semicolons
+	List               // values separated by semicolons or commas
 )
 
 // Group says whether a column describes the supplier or one of its data holdings.
@@ -68,9 +68,9 @@ var Columns = []Column{
 		Description: "When the data processing agreement (GDPR Art. 28) was signed, YYYY-MM-DD; not in the future. Empty when none is signed.",
 		Example:     "2024-02-01"},
 	{Name: "certifications", Kind: List, width: 30,
-		Description: "Certifications separated by semicolons, each scheme:expiry or scheme:reference:expiry with the expiry as YYYY-MM-DD. " +
+		Description: "Certifications separated by semicolons or commas, each scheme:expiry or scheme:reference:expiry with the expiry as YYYY-MM-DD. " +
 			"Schemes: iso27001, soc2, cyber_essentials, cyber_essentials_plus, or another lower-case key. " +
-			`Write \; for a semicolon and \\ for a backslash inside a reference.`,
+			`Write \; for a semicolon, \, for a comma and \\ for a backslash inside a reference.`,
 		Example: "iso27001:2027-06-30; soc2:SOC-2291:2027-01-31"},
 	{Name: "notes", Kind: Text, width: 24,
 		Description: "Free text, at most 4000 characters.",
@@ -80,16 +80,16 @@ var Columns = []Column{
 			"Leave this and the columns after it empty for a supplier that holds no personal data.",
 		Example: "political_opinions"},
 	{Name: "data_subjects", Group: HoldingColumn, Kind: List, Required: "with a category", width: 20,
-		Description: "Whom the data is about, separated by semicolons, such as members; supporters.",
+		Description: `Whom the data is about, separated by semicolons or commas, such as members; supporters. Write \; or \, for a semicolon or comma inside one.`,
 		Example:     "members; supporters"},
 	{Name: "record_count", Group: HoldingColumn, Kind: Number, Required: "with a category", width: 12,
-		Description: "Approximately how many records: a whole number, 0 or more.",
+		Description: "Approximately how many records: a whole number, 0 or more, such as 600000 or 600,000 (600.000 is refused: it means 600 in some countries).",
 		Example:     "600000"},
 	{Name: "purpose", Group: HoldingColumn, Kind: Text, width: 24,
 		Description: "Why the supplier holds the data, at most 1000 characters.",
 		Example:     "membership administration"},
 	{Name: "locations", Group: HoldingColumn, Kind: List, width: 12,
-		Description: "Countries where the data is stored or processed: ISO 3166-1 alpha-2 codes separated by semicolons, such as GB; US.",
+		Description: "Countries where the data is stored or processed: ISO 3166-1 alpha-2 codes separated by semicolons or commas, such as GB; US.",
 		Example:     "GB; US"},
 	{Name: "transfer_mechanism", Group: HoldingColumn, Kind: Text, width: 14,
 		Description: "The safeguard for locations outside the UK/EEA: adequacy, idta, uk_addendum, scc, bcr or derogation.",
@@ -111,6 +111,6 @@ var Notes = []string{
 	"The first row names the columns, in any order and any case. Leave a column out to keep what the register has; an empty cell in a column that is there clears the value.",
 	"Rows of the same supplier repeat its supplier columns exactly. Suppliers are matched by name (ignoring case) among live suppliers, data holdings by supplier and category; an import creates and updates, and never deletes or archives.",
 	"Importing is all or nothing: every row is checked first, and if any row has a problem nothing changes and every problem is reported with its row and column.",
-	"Lists are separated by semicolons; dates are YYYY-MM-DD. Cells are stored as text and never run as formulas: an export starts a cell beginning with = + - @ or an apostrophe with an extra apostrophe, which the import removes.",
+	"Lists are separated by semicolons or commas (a backslash before either keeps it inside an item); dates are YYYY-MM-DD. Cells are stored as text and never run as formulas: an export starts a cell beginning with = + - @ or an apostrophe with an extra apostrophe, which the import removes.",
 	"CSV files are UTF-8 (with or without a byte-order mark), separated by commas or semicolons. In an XLSX workbook the sheet named Suppliers is read, or else the first sheet.",
 }

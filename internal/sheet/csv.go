@@ -3,43 +3,57 @@ package sheet
 import (
 	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
 // bom is the UTF-8 byte-order mark: Excel writes it and needs it to read UTF-8.
 var bom = []byte{0xEF, 0xBB, 0xBF}
 
-// Read parses a CSV or XLSX file. A file it can read but not accept (no header,
-// unknown or missing columns, values outside named columns, too many rows, not
-// UTF-8) is Problems; a file that is not of the format at all is another error.
+// Read parses a whole CSV or XLSX file into memory (see Scan for what it checks).
+// Imports use SpoolRows instead, which keeps the rows on disk.
 func Read(r io.Reader, f Format) (Table, error) {
-	var (
-		t   Table
-		err error
-	)
+	var t Table
+	present, err := Scan(r, f, func(row Row) error {
+		t.Rows = append(t.Rows, row)
+		return nil
+	})
+	if err != nil {
+		return Table{}, err
+	}
+	t.Present = present
+	return t, nil
+}
+
+// Scan reads a CSV or XLSX file row by row: the first non-blank row is the header,
+// and fn receives every non-blank data row after it, in order (Row.Cells in
+// Columns order); it returns which columns the file has. A file it can read but
+// not accept (no header, unknown or missing columns, values outside named columns,
+// a NUL character in a cell, more than MaxRows data rows, not UTF-8, a CSV row
+// longer than MaxCSVRecord, a workbook too large once decompressed) is Problems,
+// each with its row and column; a file that is not of the format at all is
+// another error (ErrNotXLSX); an error from fn ends the scan and is returned.
+// Memory stays bounded by one row (and, for XLSX, what ReadXLSX documents),
+// whatever the file's size.
+func Scan(r io.Reader, f Format, fn func(Row) error) ([]bool, error) {
+	c := collector{emit: fn}
+	var err error
 	switch f {
 	case CSV:
-		t, err = readCSV(r)
+		err = readCSV(r, &c)
 	case XLSX:
-		t, err = readXLSX(r)
+		err = readXLSX(r, &c)
 	default:
-		return Table{}, fmt.Errorf("sheet: unknown format %q", f)
+		return nil, fmt.Errorf("sheet: unknown format %q", f)
 	}
-	// NUL characters are dropped: no field of the register can hold them (PostgreSQL
-	// text cannot), and a spreadsheet cell never means one.
-	for _, row := range t.Rows {
-		for i, c := range row.Cells {
-			if strings.IndexByte(c, 0) >= 0 {
-				row.Cells[i] = strings.ReplaceAll(c, "\x00", "")
-			}
-		}
+	if err != nil {
+		return nil, err
 	}
-	return t, err
+	return c.result()
 }
 
 // Write writes a header row and rows (cells in Columns order) as CSV or XLSX.
@@ -55,51 +69,42 @@ func Write(w io.Writer, f Format, rows [][]string) error {
 	return fmt.Errorf("sheet: unknown format %q", f)
 }
 
-func readCSV(r io.Reader) (Table, error) {
+func readCSV(r io.Reader, c *collector) error {
 	br := bufio.NewReader(r)
 	if head, err := br.Peek(3); err == nil && bytes.Equal(head, bom) {
 		_, _ = br.Discard(3)
 	}
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	cr.Comma = sniffComma(br)
-	var c collector
-	// The CSV reader skips blank lines, which a spreadsheet program shows as rows;
-	// number counts them back in, and counts a record with line breaks inside
-	// quotes as one row.
-	number, endLine := 0, 0
-	for {
-		rec, err := cr.Read()
+	cr := newCSVReader(br, sniffComma(br))
+	// Every record is a spreadsheet row, a blank line included, and a record with
+	// line breaks inside quotes is one row.
+	for number := 1; ; number++ {
+		rec, _, err := cr.read()
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return Table{}, Problems{{Row: number + pe.StartLine - endLine,
-				Message: fmt.Sprintf("is not valid CSV (line %d, column %d: %v)", pe.Line, pe.Column, pe.Err)}}
+		var se *csvSyntaxError
+		switch {
+		case errors.As(err, &se):
+			return Problems{{Row: number, Message: fmt.Sprintf("is not valid CSV (%v)", se)}}
+		case errors.Is(err, errCSVRecordTooLong):
+			return Problems{{Row: number, Message: fmt.Sprintf("is longer than %d bytes, more than any row of the layout can hold", MaxCSVRecord)}}
+		case err != nil:
+			return fmt.Errorf("read csv: %w", err)
 		}
-		if err != nil {
-			return Table{}, fmt.Errorf("read csv: %w", err)
-		}
-		start, _ := cr.FieldPos(0)
-		last, _ := cr.FieldPos(len(rec) - 1)
-		number += start - endLine
-		endLine = last + strings.Count(rec[len(rec)-1], "\n")
 		for _, v := range rec {
 			if !utf8.ValidString(v) {
-				return Table{}, Problems{{Row: number, Message: "is not UTF-8 text: save the file as CSV UTF-8"}}
+				return Problems{{Row: number, Message: "is not UTF-8 text: save the file as CSV UTF-8"}}
 			}
 		}
 		if err := c.add(number, rec); err != nil {
-			return Table{}, err
+			return err
 		}
 	}
-	return c.result()
 }
 
 // sniffComma picks the separator from the header line: spreadsheet programs in
 // many locales save "CSV" with semicolons, and header names contain neither.
-func sniffComma(br *bufio.Reader) rune {
+func sniffComma(br *bufio.Reader) byte {
 	line, _ := br.Peek(4096)
 	if i := bytes.IndexAny(line, "\r\n"); i >= 0 {
 		line = line[:i]
@@ -110,16 +115,17 @@ func sniffComma(br *bufio.Reader) rune {
 	return ','
 }
 
+// writeCSV writes RFC 4180 records ending in "\r\n". Unlike encoding/csv's
+// writer, it copies every byte of a field, so that "\r\n", a lone "\r" and "\n"
+// inside a cell read back unchanged.
 func writeCSV(w io.Writer, rows [][]string) error {
 	bw := bufio.NewWriter(w)
 	_, _ = bw.Write(bom)
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
 	names := make([]string, len(Columns))
 	for i, c := range Columns {
 		names[i] = c.Name
 	}
-	_ = cw.Write(names)
+	writeCSVRecord(bw, names)
 	out := make([]string, len(Columns))
 	for _, row := range rows {
 		for i := range out {
@@ -128,13 +134,39 @@ func writeCSV(w io.Writer, rows [][]string) error {
 				out[i] = Escape(row[i])
 			}
 		}
-		if err := cw.Write(out); err != nil {
-			return fmt.Errorf("write csv: %w", err)
-		}
+		writeCSVRecord(bw, out)
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write csv: %w", err)
 	}
-	return bw.Flush()
+	return nil
+}
+
+func writeCSVRecord(bw *bufio.Writer, fields []string) {
+	for i, f := range fields {
+		if i > 0 {
+			_ = bw.WriteByte(',')
+		}
+		if !csvNeedsQuotes(f) {
+			_, _ = bw.WriteString(f)
+			continue
+		}
+		_ = bw.WriteByte('"')
+		_, _ = bw.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		_ = bw.WriteByte('"')
+	}
+	_, _ = bw.WriteString("\r\n")
+}
+
+// csvNeedsQuotes quotes what encoding/csv quotes: a field with a separator, a
+// quote or a line break, or that starts with a space.
+func csvNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
 }

@@ -1,10 +1,13 @@
 // Package sheet reads and writes the spreadsheet layout of the supplier register:
 // one row per supplier and data category it holds, as CSV or XLSX. It owns the
-// column table (which also documents the layout), header matching, and formula
-// neutralisation; it knows nothing of the database and does no I/O beyond the
-// io.Reader and io.Writer it is given (except that excelize spills an XLSX data
-// sheet of more than 16 MiB to a temporary file while writing it, and removes it).
-// Cells are plain strings: the register parses and validates them.
+// column table (which also documents the layout), header matching, formula
+// neutralisation, and the limits that keep reading a file within bounded memory
+// whatever it holds. It knows nothing of the database. Besides the io.Reader and
+// io.Writer it is given, it uses temporary files, each removed when done: the rows
+// of a spooled file (SpoolRows), a workbook that does not arrive as a file, the
+// worksheets excelize keeps on disk while reading, and an XLSX data sheet of more
+// than 16 MiB that excelize spills while writing. Cells are plain strings: the
+// register parses and validates them.
 package sheet
 
 import (
@@ -50,10 +53,6 @@ func (f Format) MediaType() string {
 // larger registers are imported in several files.
 const MaxRows = 100_000
 
-// maxUnzipped bounds an XLSX workbook's decompressed size (zip bombs); a variable
-// so that a test can lower it.
-var maxUnzipped int64 = 256 << 20
-
 // Index returns the position of a column in Columns, or -1.
 func Index(name string) int {
 	for i, c := range Columns {
@@ -79,6 +78,19 @@ type Table struct {
 
 // Has reports whether the file has the column at position i of Columns.
 func (t Table) Has(i int) bool { return i >= 0 && i < len(t.Present) && t.Present[i] }
+
+// Len is the number of data rows.
+func (t Table) Len() int { return len(t.Rows) }
+
+// Each calls fn with every data row in order, stopping at its first error.
+func (t Table) Each(fn func(Row) error) error {
+	for _, r := range t.Rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // Problem is one thing wrong with a file: Row is the 1-based spreadsheet row (0
 // for the file as a whole), Column the column's name (or "column C" when it has
@@ -174,11 +186,17 @@ func header(cells []string, row int) (pos []int, present []bool, err error) {
 	return pos, present, nil
 }
 
-// collector turns the raw rows of a file into a Table.
+// MaxProblems bounds the problems one file reports: a file with more is mostly
+// wrong, and the list would only cost memory.
+const MaxProblems = 1000
+
+// collector matches the header and hands on the data rows of a file.
 type collector struct {
-	pos   []int // nil until the header has been read
-	table Table
-	probs Problems
+	pos     []int // nil until the header has been read
+	present []bool
+	rows    int // data rows so far
+	emit    func(Row) error
+	probs   Problems
 }
 
 // add takes one raw row (cells as stored, before Unescape). Blank rows are skipped;
@@ -199,35 +217,52 @@ func (c *collector) add(number int, cells []string) error {
 		if err != nil {
 			return err
 		}
-		c.pos, c.table.Present = pos, present
+		c.pos, c.present = pos, present
 		return nil
 	}
-	if len(c.table.Rows) >= MaxRows {
+	if c.rows >= MaxRows {
 		return Problems{{Message: fmt.Sprintf("has more than %d data rows; split it into several files", MaxRows)}}
 	}
+	c.rows++
 	row := Row{Number: number, Cells: make([]string, len(Columns))}
 	for i, v := range cells {
 		if i >= len(c.pos) || c.pos[i] < 0 {
 			if strings.TrimSpace(v) != "" {
-				c.probs = append(c.probs, Problem{Row: number, Column: "column " + columnLetter(i),
+				c.problem(Problem{Row: number, Column: "column " + columnLetter(i),
 					Message: "has a value but no column name in the header"})
 			}
 			continue
 		}
+		// No field of the register can hold a NUL (PostgreSQL text cannot), and the
+		// JSON API refuses it: a cell with one is refused, never silently changed.
+		if strings.IndexByte(v, 0) >= 0 {
+			c.problem(Problem{Row: number, Column: Columns[c.pos[i]].Name, Message: "must not contain NUL characters"})
+		}
 		row.Cells[c.pos[i]] = Unescape(v)
 	}
-	c.table.Rows = append(c.table.Rows, row)
-	return nil
-}
-
-func (c *collector) result() (Table, error) {
-	if c.pos == nil {
-		return Table{}, Problems{{Message: "has no header row: the first row must name the columns (see the template)"}}
+	if len(c.probs) >= MaxProblems {
+		return c.probs
 	}
 	if len(c.probs) > 0 {
-		return Table{}, c.probs
+		return nil // the file is rejected: later rows are only checked
 	}
-	return c.table, nil
+	return c.emit(row)
+}
+
+func (c *collector) problem(p Problem) {
+	if len(c.probs) < MaxProblems {
+		c.probs = append(c.probs, p)
+	}
+}
+
+func (c *collector) result() ([]bool, error) {
+	if c.pos == nil {
+		return nil, Problems{{Message: "has no header row: the first row must name the columns (see the template)"}}
+	}
+	if len(c.probs) > 0 {
+		return nil, c.probs
+	}
+	return c.present, nil
 }
 
 // columnLetter names a 0-based column as a spreadsheet does: A … Z, AA, AB, ….

@@ -1,13 +1,9 @@
 package sheet
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -21,82 +17,6 @@ const (
 // docTime is the fixed creation and modification time written into every
 // workbook, so that the same rows give byte-identical files.
 const docTime = "2026-01-01T00:00:00Z"
-
-// ErrNotXLSX is returned by Read for a body that is not an XLSX workbook.
-var ErrNotXLSX = errors.New("sheet: not an XLSX workbook")
-
-func readXLSX(r io.Reader) (Table, error) {
-	// Everything stays in memory (no temporary files), up to a bound on the
-	// decompressed size.
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxUnzipped})
-	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return Table{}, Problems{{Message: fmt.Sprintf("is larger than %d MiB once decompressed; split it into several files", maxUnzipped>>20)}}
-		}
-		return Table{}, ErrNotXLSX
-	}
-	defer f.Close()
-	name := ""
-	for _, s := range f.GetSheetList() {
-		if strings.EqualFold(s, DataSheet) {
-			name = s
-			break
-		}
-	}
-	if name == "" {
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
-			return Table{}, ErrNotXLSX
-		}
-		name = sheets[0]
-	}
-	props, _ := f.GetWorkbookProps()
-	date1904 := props.Date1904 != nil && *props.Date1904
-
-	rows, err := f.Rows(name)
-	if err != nil {
-		return Table{}, ErrNotXLSX
-	}
-	defer rows.Close()
-	var c collector
-	for number := 1; rows.Next(); number++ {
-		// Raw values: the text or number stored in the cell, never a formula, never
-		// evaluated, and without number formats applied.
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return Table{}, ErrNotXLSX
-		}
-		if c.pos != nil {
-			dateCells(cells, c.pos, date1904)
-		}
-		if err := c.add(number, cells); err != nil {
-			return Table{}, err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return Table{}, ErrNotXLSX
-	}
-	return c.result()
-}
-
-// dateCells turns date serial numbers in date columns into YYYY-MM-DD: a date typed
-// into a spreadsheet is stored as the number of days since 1900 (or 1904).
-func dateCells(cells []string, pos []int, date1904 bool) {
-	for i, v := range cells {
-		if i >= len(pos) || pos[i] < 0 || Columns[pos[i]].Kind != Date {
-			continue
-		}
-		serial, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-		// 1 is 1900-01-01 and 2958465 is 9999-12-31; other numbers are left for
-		// validation to reject.
-		if err != nil || serial < 1 || serial > 2958465 || math.IsNaN(serial) {
-			continue
-		}
-		if t, err := excelize.ExcelDateToTime(serial, date1904); err == nil {
-			cells[i] = t.Format(time.DateOnly)
-		}
-	}
-}
 
 func writeXLSX(w io.Writer, rows [][]string) error {
 	f := excelize.NewFile()

@@ -3,8 +3,8 @@ package sheetio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
-	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,35 +32,54 @@ type ImportResult struct {
 var errDryRun = errors.New("dry run")
 
 // ImportSheet reads a CSV or XLSX file and imports it (see ImportRegister). A file
-// that cannot be read is register.CodeInvalid, like a row that breaks a rule.
+// that cannot be read is register.CodeInvalid, like a row that breaks a rule. The
+// rows are kept in a temporary file while the import reads them, so memory stays
+// bounded whatever the file's size (sheet.SpoolRows).
 func (s *Service) ImportSheet(ctx context.Context, a register.Actor, r io.Reader, f sheet.Format, dryRun bool) (ImportResult, error) {
-	t, err := sheet.Read(r, f)
+	spool, err := sheet.SpoolRows(r, f)
 	if err != nil {
 		return ImportResult{}, sheetError(err)
 	}
-	return s.ImportRegister(ctx, a, t, dryRun)
+	defer spool.Close()
+	return s.importRows(ctx, a, spool, dryRun)
 }
 
 // ImportRegister applies a spreadsheet of suppliers and their data holdings, all or
 // nothing. Every row is parsed and validated by the rules of the API first; if any
-// breaks one, the answer is register.CodeInvalid with every problem (row, column, message)
-// and nothing is written. Otherwise one transaction creates suppliers whose name
+// breaks one, the answer is register.CodeInvalid with every problem (row, column,
+// message; at most sheet.MaxProblems of them, then one saying how many more) and
+// nothing is written. Otherwise one transaction creates suppliers whose name
 // (ignoring case) no live supplier has, updates those whose columns differ, and
 // creates or updates each row's holding (matched by supplier and category), with
-// an audit event per change. Columns the sheet lacks keep their stored values; an
-// import never deletes or archives. With dryRun nothing is written either way. t is
-// a table as sheet.Read returns it (every row has a cell per sheet.Columns entry).
+// an audit event per change, in the order of the sheet. Columns the sheet lacks
+// keep their stored values; an import never deletes or archives. With dryRun
+// nothing is written either way. t is a table as sheet.Read returns it.
 func (s *Service) ImportRegister(ctx context.Context, a register.Actor, t sheet.Table, dryRun bool) (ImportResult, error) {
-	p := &importPlan{s: s, a: a, t: t, now: s.reg.Now(), res: ImportResult{DryRun: dryRun, Rows: len(t.Rows)}}
-	p.parse()
+	return s.importRows(ctx, a, t, dryRun)
+}
+
+// rows is what an import reads: a sheet.Table in memory or a sheet.Spool on disk,
+// read once for the supplier names, once to check every row and once to write.
+type rows interface {
+	Has(i int) bool
+	Len() int
+	Each(fn func(sheet.Row) error) error
+}
+
+func (s *Service) importRows(ctx context.Context, a register.Actor, t rows, dryRun bool) (ImportResult, error) {
+	p := &importPlan{s: s, a: a, t: t, now: s.reg.Now(), res: ImportResult{DryRun: dryRun, Rows: t.Len()}}
+	if err := p.collectNames(); err != nil {
+		return ImportResult{}, err
+	}
 	run := func(tx *store.Tx) error {
-		if err := p.match(tx); err != nil {
+		if err := p.load(tx); err != nil {
+			return err
+		}
+		if err := p.check(); err != nil {
 			return err
 		}
 		if len(p.errs) > 0 {
-			sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Row < p.errs[j].Row })
-			return &register.Error{Code: register.CodeInvalid, Fields: p.errs,
-				Message: "The import was rejected and nothing was changed: correct the rows listed in errors and send the whole file again."}
+			return p.rejection()
 		}
 		if dryRun {
 			return errDryRun
@@ -79,36 +98,39 @@ func (s *Service) ImportRegister(ctx context.Context, a register.Actor, t sheet.
 	return p.res, nil
 }
 
-// importGroup is one supplier of the sheet: its rows and what becomes of it.
+// importGroup is one supplier of the sheet. Only what the checks need is kept per
+// supplier, never its rows, so that memory does not grow with the file's text.
 type importGroup struct {
-	key    string
-	rows   []*importRow
-	cur    *register.Supplier // the live supplier of that name, if any
-	action string             // register.ActionCreate, register.ActionUpdate or "" when unchanged
-	out    register.Supplier
-	change map[string]register.Change
+	first int                // the supplier's first row, 0 until the check reaches it
+	cells cellHashes         // the first row's supplier cells, hashed
+	cur   *register.Supplier // the live supplier of that name, if any
+	id    string             // the supplier's id once written
 }
 
-// importRow is one row of the sheet, parsed.
+// importRow is one row while it is checked or written.
 type importRow struct {
-	number  int
-	sup     register.SupplierFields // as the row has it, normalised
-	holding *register.HoldingFields // nil when the row names no data holding
-	cur     *register.Holding
-	action  string
-	out     register.Holding
-	change  map[string]register.Change
-	bad     map[string]bool // columns with a cell that could not be parsed
+	number int
+	bad    map[string]bool // columns with a cell that could not be parsed
 }
 
 type importPlan struct {
-	s      *Service
-	a      register.Actor
-	t      sheet.Table
-	now    time.Time
-	groups []*importGroup
-	errs   []register.FieldError
-	res    ImportResult
+	s        *Service
+	a        register.Actor
+	t        rows
+	now      time.Time
+	groups   map[string]*importGroup
+	keys     []string // group keys in sheet order
+	known    map[string]bool
+	holdings map[[2]string]register.Holding // live holdings by supplier id and category
+	seen     map[groupCategory]int          // first row of each supplier and category
+	errs     []register.FieldError
+	more     int // problems beyond sheet.MaxProblems
+	res      ImportResult
+}
+
+type groupCategory struct {
+	g        *importGroup
+	category string
 }
 
 // fail records a problem at a row; field is the column or an element of it, in the
@@ -123,6 +145,10 @@ func (p *importPlan) fail(row *importRow, field, message string) {
 		column = column[:i]
 	}
 	if row.bad[column] {
+		return
+	}
+	if len(p.errs) >= sheet.MaxProblems {
+		p.more++
 		return
 	}
 	p.errs = append(p.errs, register.FieldError{Field: "rows[" + strconv.Itoa(row.number) + "]." + field, Message: message,
@@ -142,71 +168,34 @@ func (p *importPlan) failParse(row *importRow, e cellErr) {
 	row.bad[column] = true
 }
 
-// parse reads every row, groups rows by supplier and checks that rows of one
-// supplier agree on its columns. It needs no database.
-func (p *importPlan) parse() {
-	byKey := map[string]*importGroup{}
-	seen := map[[2]string]int{} // (supplier key, category) → first row
-	for _, r := range p.t.Rows {
-		row := &importRow{number: r.Number}
-		sup, errs := parseSupplierCells(p.t, r.Cells)
-		for _, e := range errs {
-			p.failParse(row, e)
-		}
-		sup.Normalize()
-		row.sup = sup
-		if hasHolding(p.t, r.Cells) {
-			h, errs := parseHoldingCells(p.t, r.Cells)
-			for _, e := range errs {
-				p.failParse(row, e)
-			}
-			row.holding = &h
-			if h.Category == "" {
-				p.fail(row, "category", "is required when other data holding columns are filled in")
-			}
-		}
-		if sup.Name == "" {
-			p.fail(row, "name", "is required")
-			continue
-		}
-		key := strings.ToLower(sup.Name)
-		g := byKey[key]
-		if g == nil {
-			g = &importGroup{key: key}
-			byKey[key] = g
-			p.groups = append(p.groups, g)
-		} else {
-			p.agree(g.rows[0], row)
-		}
-		g.rows = append(g.rows, row)
-		if row.holding != nil && row.holding.Category != "" {
-			k := [2]string{key, row.holding.Category}
-			if first, dup := seen[k]; dup {
-				p.fail(row, "category", "repeats row "+strconv.Itoa(first)+": a supplier holds each category once, so give it one row per category")
-			} else {
-				seen[k] = r.Number
-			}
-		}
+// rejection is the error listing every problem found.
+func (p *importPlan) rejection() error {
+	sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Row < p.errs[j].Row })
+	if p.more > 0 {
+		p.errs = append(p.errs, register.FieldError{Field: "body",
+			Message: fmt.Sprintf("has %d more problems not listed here; correct those listed and import the file again", p.more)})
 	}
+	return &register.Error{Code: register.CodeInvalid, Fields: p.errs,
+		Message: "The import was rejected and nothing was changed: correct the rows listed in errors and send the whole file again."}
 }
 
-// agree reports each supplier column in which row differs from the supplier's first row.
-func (p *importPlan) agree(first, row *importRow) {
-	a, b := register.Snapshot(first.sup), register.Snapshot(row.sup)
-	for i, c := range p.t.Present {
-		col := sheet.Columns[i]
-		if !c || col.Group != sheet.SupplierColumn {
-			continue
+// collectNames reads the supplier names, the one thing the register must be asked
+// about before rows can be checked. It needs no database.
+func (p *importPlan) collectNames() error {
+	p.groups = map[string]*importGroup{}
+	return p.t.Each(func(r sheet.Row) error {
+		name := strings.TrimSpace(r.Cells[colName])
+		if name == "" {
+			return nil
 		}
-		field := col.Name
-		if i == colName {
-			field = "name"
+		key := strings.ToLower(name)
+		if p.groups[key] == nil {
+			key = strings.Clone(key) // not the row's text, which would stay in memory with it
+			p.groups[key] = &importGroup{}
+			p.keys = append(p.keys, key)
 		}
-		if !reflect.DeepEqual(a[field], b[field]) {
-			p.fail(row, field, "differs from row "+strconv.Itoa(first.number)+
-				", the supplier's first row: every row of a supplier repeats its supplier columns exactly")
-		}
-	}
+		return nil
+	})
 }
 
 // sheetError turns a file that cannot be read into a validation error.

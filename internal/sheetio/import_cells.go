@@ -2,7 +2,6 @@ package sheetio
 
 import (
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -21,6 +20,9 @@ var (
 	firstHolding = sheet.Index("category")
 )
 
+// columnSet says which columns of sheet.Columns a file has.
+type columnSet interface{ Has(i int) bool }
+
 // cellErr is a problem with one cell, before validation.
 type cellErr struct {
 	field   string // within the row: the column, or an element such as certifications[1]
@@ -29,7 +31,7 @@ type cellErr struct {
 
 // parseSupplierCells reads the supplier columns the sheet has into fields;
 // columns it lacks stay zero (overlaySupplier then leaves them alone).
-func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields, []cellErr) {
+func parseSupplierCells(t columnSet, cells []string) (register.SupplierFields, []cellErr) {
 	var f register.SupplierFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
@@ -54,9 +56,12 @@ func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields,
 		cells[sheet.Index("security_contact")], cells[sheet.Index("notes")]
 	if v, ok := get("breach_notification_hours"); ok && v != "" {
 		n, ok := parseWhole(v)
-		if !ok || n < math.MinInt32 || n > math.MaxInt32 {
+		switch {
+		case ambiguousWhole(v):
+			errs = append(errs, cellErr{"breach_notification_hours", ambiguousNumber})
+		case !ok || n < math.MinInt32 || n > math.MaxInt32:
 			errs = append(errs, cellErr{"breach_notification_hours", "must be a whole number of hours, such as 24"})
-		} else {
+		default:
 			h := int(n)
 			f.BreachNotificationHours = &h
 		}
@@ -77,7 +82,7 @@ func parseSupplierCells(t sheet.Table, cells []string) (register.SupplierFields,
 }
 
 // hasHolding reports whether a row fills in any data holding column.
-func hasHolding(t sheet.Table, cells []string) bool {
+func hasHolding(t columnSet, cells []string) bool {
 	for i := firstHolding; i < len(sheet.Columns); i++ {
 		if t.Has(i) && strings.TrimSpace(cells[i]) != "" {
 			return true
@@ -87,7 +92,7 @@ func hasHolding(t sheet.Table, cells []string) bool {
 }
 
 // parseHoldingCells reads the holding columns the sheet has into fields.
-func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, []cellErr) {
+func parseHoldingCells(t columnSet, cells []string) (register.HoldingFields, []cellErr) {
 	var f register.HoldingFields
 	var errs []cellErr
 	get := func(col string) (string, bool) {
@@ -107,9 +112,12 @@ func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, [
 		f.DataSubjects = splitList(v)
 	}
 	if v, ok := get("record_count"); ok && v != "" {
-		if n, ok := parseWhole(v); ok {
+		switch n, ok := parseWhole(v); {
+		case ambiguousWhole(v):
+			errs = append(errs, cellErr{"record_count", ambiguousNumber})
+		case ok:
 			f.RecordCount = &n
-		} else {
+		default:
 			errs = append(errs, cellErr{"record_count", "must be a whole number of records, such as 600000"})
 		}
 	}
@@ -124,7 +132,7 @@ func parseHoldingCells(t sheet.Table, cells []string) (register.HoldingFields, [
 }
 
 // overlaySupplier copies the columns the sheet has from src onto dst.
-func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, t sheet.Table) {
+func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, t columnSet) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -146,7 +154,7 @@ func overlaySupplier(dst *register.SupplierFields, src register.SupplierFields, 
 }
 
 // overlayHolding copies the holding columns the sheet has from src onto dst.
-func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t sheet.Table) {
+func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t columnSet) {
 	set := func(col string, apply func()) {
 		if t.Has(sheet.Index(col)) {
 			apply()
@@ -161,85 +169,6 @@ func overlayHolding(dst *register.HoldingFields, src register.HoldingFields, t s
 	set("retention_period", func() { dst.RetentionPeriod = src.RetentionPeriod })
 	set("retention_until", func() { dst.RetentionUntil = src.RetentionUntil })
 	set("held_since", func() { dst.HeldSince = src.HeldSince })
-}
-
-var thousands = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
-
-// parseWhole reads a whole number as people and spreadsheet programs write it:
-// 600000, 600,000, 600000.0 or 6E5.
-func parseWhole(s string) (int64, bool) {
-	if thousands.MatchString(s) {
-		s = strings.ReplaceAll(s, ",", "")
-	}
-	if n, err := strconv.ParseInt(s, 10, 64); err == nil {
-		return n, true
-	}
-	x, err := strconv.ParseFloat(s, 64)
-	if err != nil || x != math.Trunc(x) || math.Abs(x) > 1e15 {
-		return 0, false
-	}
-	return int64(x), true
-}
-
-// splitList splits a cell at semicolons not escaped with a backslash, unescapes
-// \; and \\, trims each item and drops empty ones.
-func splitList(s string) []string {
-	var out []string
-	var b strings.Builder
-	flush := func() {
-		if v := strings.TrimSpace(b.String()); v != "" {
-			out = append(out, v)
-		}
-		b.Reset()
-	}
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '\\' && i+1 < len(s) && (s[i+1] == ';' || s[i+1] == '\\'):
-			i++
-			b.WriteByte(s[i])
-		case s[i] == ';':
-			flush()
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	flush()
-	return out
-}
-
-// joinList is the inverse of splitList.
-func joinList(items []string) string {
-	esc := strings.NewReplacer(`\`, `\\`, `;`, `\;`)
-	out := make([]string, len(items))
-	for i, v := range items {
-		out[i] = esc.Replace(v)
-	}
-	return strings.Join(out, "; ")
-}
-
-// parseCertification reads scheme:expiry or scheme:reference:expiry. Schemes and
-// dates have no colons, so a reference may contain them.
-func parseCertification(item string) (register.Certification, bool) {
-	first, last := strings.IndexByte(item, ':'), strings.LastIndexByte(item, ':')
-	if first < 0 {
-		return register.Certification{}, false
-	}
-	c := register.Certification{Scheme: strings.ToLower(strings.TrimSpace(item[:first])), ExpiresAt: strings.TrimSpace(item[last+1:])}
-	if first != last {
-		c.Reference = strings.TrimSpace(item[first+1 : last])
-	}
-	return c, true
-}
-
-func formatCertifications(certs []register.Certification) string {
-	items := make([]string, len(certs))
-	for i, c := range certs {
-		items[i] = c.Scheme + ":" + c.ExpiresAt
-		if c.Reference != "" {
-			items[i] = c.Scheme + ":" + c.Reference + ":" + c.ExpiresAt
-		}
-	}
-	return joinList(items)
 }
 
 // exportCells writes a supplier and one of its holdings (or none) as a row.

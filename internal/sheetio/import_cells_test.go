@@ -93,3 +93,62 @@ func TestColumnDescriptionsNameEveryValue(t *testing.T) {
 		t.Errorf("%d fields, %d columns: a field has no column", len(sup)+len(hold), len(sheet.Columns))
 	}
 }
+
+// The supplier columns come first in the layout, as many as the import's hashes
+// of a row's supplier cells hold.
+func TestSupplierColumnsComeFirst(t *testing.T) {
+	for i, c := range sheet.Columns {
+		if (i < supplierColumns) != (c.Group == sheet.SupplierColumn) {
+			t.Fatalf("column %d (%s): the first %d columns must be the supplier's", i, c.Name, supplierColumns)
+		}
+	}
+}
+
+// A number cell has one meaning or is refused: a point followed by one group of
+// three digits is a thousands separator in some countries and a decimal point in
+// others (600.000 was stored as 600); other ways of writing numbers that are not
+// plain whole numbers are refused too.
+func TestParseWholeRefusesAmbiguousNumbers(t *testing.T) {
+	for in, want := range map[string]int64{"1.000.000": 1000000, "600.0": 600, "600.00": 600, "1234.000": 1234, "+5": 5, "1e3": 1000} {
+		if got, ok := parseWhole(in); !ok || got != want || ambiguousWhole(in) {
+			t.Errorf("parseWhole(%q) = %d, %v; want %d", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"600.000", "1.500", "6.000"} {
+		if got, ok := parseWhole(in); ok || !ambiguousWhole(in) {
+			t.Errorf("parseWhole(%q) = %d, %v; want it refused as ambiguous", in, got, ok)
+		}
+	}
+	for _, in := range []string{"0x1p4", "1_000", "1.000,5", "1,000.5", "1.000.00", "Infinity"} {
+		if got, ok := parseWhole(in); ok {
+			t.Errorf("parseWhole(%q) = %d, want a failure", in, got)
+		}
+	}
+}
+
+// List cells split at semicolons and commas; a backslash escapes either, or itself.
+func TestListCellSeparators(t *testing.T) {
+	cases := map[string][]string{
+		"members, supporters":       {"members", "supporters"},
+		"members; supporters,staff": {"members", "supporters", "staff"},
+		`past\, present\; future`:   {"past, present; future"},
+		`C:\\temp, C:\dir`:          {`C:\temp`, `C:\dir`},
+		`trailing\`:                 {`trailing\`},
+		" , ;; ":                    nil,
+		`a\\, b`:                    {`a\`, "b"},
+		"Société Générale, 日本; Ελλάδα": {"Société Générale", "日本", "Ελλάδα"},
+	}
+	for in, want := range cases {
+		if got := splitList(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitList(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, items := range [][]string{{"a,b", "c;d", `e\f`, `g\`, `\,`}, {"one"}} {
+		if got := splitList(joinList(items)); !reflect.DeepEqual(got, items) {
+			t.Errorf("splitList(joinList(%q)) = %q", items, got)
+		}
+	}
+	if got := joinList([]string{"a,b", "c;d", `e\f`}); got != `a\,b; c\;d; e\\f` {
+		t.Errorf("joinList = %q", got)
+	}
+}

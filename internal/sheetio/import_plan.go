@@ -2,103 +2,228 @@ package sheetio
 
 import (
 	"errors"
+	"hash/maphash"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheet"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// match loads the live suppliers the sheet names and their holdings, merges each
-// row over what is stored, validates the result and decides what to write. It runs
-// a fixed number of statements, however many rows there are.
-func (p *importPlan) match(tx *store.Tx) error {
+// writeBatch is how many changes go to the register's bulk write at once: enough
+// for few statements, few enough that a large file's changes are never all in
+// memory together.
+const writeBatch = 2000
+
+// load reads the catalogue, the live suppliers the sheet names and their holdings,
+// in a fixed number of statements however many rows there are.
+func (p *importPlan) load(tx *store.Tx) error {
 	reg := p.s.reg
 	known, err := reg.CategoryKeys(tx)
 	if err != nil {
 		return err
 	}
-	keys := make([]string, len(p.groups))
-	for i, g := range p.groups {
-		keys[i] = g.key
-	}
-	sups, err := reg.SuppliersByNameKey(tx, keys)
+	sups, err := reg.SuppliersByNameKey(tx, p.keys)
 	if err != nil {
 		return err
 	}
-	byKey := make(map[string]register.Supplier, len(sups))
 	ids := make([]string, 0, len(sups))
+	for _, g := range p.groups {
+		g.cur = nil
+	}
 	for _, sup := range sups {
-		byKey[strings.ToLower(sup.Name)] = sup
-		ids = append(ids, sup.ID)
+		if g := p.groups[strings.ToLower(sup.Name)]; g != nil {
+			g.cur = &sup
+			ids = append(ids, sup.ID)
+		}
 	}
 	hs, err := reg.HoldingsOfSuppliers(tx, ids)
 	if err != nil {
 		return err
 	}
-	holdings := make(map[[2]string]register.Holding, len(hs))
+	p.known = known
+	p.holdings = make(map[[2]string]register.Holding, len(hs))
 	for _, h := range hs {
-		holdings[[2]string{h.SupplierID, h.Category}] = h
-	}
-	today := p.now.Format(time.DateOnly)
-	for _, g := range p.groups {
-		p.matchSupplier(g, byKey, today)
-		for _, row := range g.rows {
-			if row.holding != nil && row.holding.Category != "" {
-				p.matchHolding(g, row, holdings, known, today)
-			}
-		}
+		p.holdings[[2]string{h.SupplierID, h.Category}] = h
 	}
 	return nil
 }
 
-func (p *importPlan) matchSupplier(g *importGroup, byKey map[string]register.Supplier, today string) {
-	first := g.rows[0]
-	var f register.SupplierFields
-	if cur, ok := byKey[g.key]; ok {
-		g.cur = &cur
-		f = cur.SupplierFields
+// check reads every row, merges it over what is stored, validates the result and
+// counts what would change; problems go to p.errs. It keeps a few words per
+// supplier and per (supplier, category), never the rows themselves.
+func (p *importPlan) check() error {
+	p.errs, p.more, p.seen = nil, 0, map[groupCategory]int{}
+	p.res.Suppliers, p.res.Holdings = ImportCounts{}, ImportCounts{}
+	for _, g := range p.groups {
+		g.first, g.id = 0, ""
 	}
-	overlaySupplier(&f, first.sup, p.t)
+	today := p.now.Format(time.DateOnly)
+	return p.t.Each(func(r sheet.Row) error {
+		p.visit(r, today, nil)
+		return nil
+	})
+}
+
+// write reads the rows a last time and applies them, in sheet order (a supplier
+// before its holdings), each change with its audit event, through the register's
+// bulk write in batches of writeBatch.
+func (p *importPlan) write(tx *store.Tx) error {
+	for _, g := range p.groups {
+		g.first = 0
+	}
+	w := &bulkWriter{p: p, tx: tx}
+	today := p.now.Format(time.DateOnly)
+	err := p.t.Each(func(r sheet.Row) error {
+		p.visit(r, today, w)
+		return w.err
+	})
+	if err != nil {
+		return err
+	}
+	return w.flush()
+}
+
+// visit parses, checks and (with w) writes one row.
+func (p *importPlan) visit(r sheet.Row, today string, w *bulkWriter) {
+	row := &importRow{number: r.Number}
+	sup, errs := parseSupplierCells(p.t, r.Cells)
+	for _, e := range errs {
+		p.failParse(row, e)
+	}
+	sup.Normalize()
+	var h *register.HoldingFields
+	if hasHolding(p.t, r.Cells) {
+		hf, errs := parseHoldingCells(p.t, r.Cells)
+		for _, e := range errs {
+			p.failParse(row, e)
+		}
+		h = &hf
+		if hf.Category == "" {
+			p.fail(row, "category", "is required when other data holding columns are filled in")
+		}
+	}
+	if sup.Name == "" {
+		p.fail(row, "name", "is required")
+		return
+	}
+	g := p.groups[strings.ToLower(sup.Name)]
+	if g.first == 0 {
+		g.first, g.cells = row.number, fingerprint(p.t, sup)
+		p.supplier(g, row, sup, today, w)
+	} else if w == nil {
+		p.agree(g, row, sup)
+	}
+	if h == nil || h.Category == "" {
+		return
+	}
+	if w == nil {
+		k := groupCategory{g, h.Category}
+		if first, dup := p.seen[k]; dup {
+			p.fail(row, "category", "repeats row "+strconv.Itoa(first)+": a supplier holds each category once, so give it one row per category")
+		} else {
+			k.category = strings.Clone(k.category)
+			p.seen[k] = row.number
+		}
+	}
+	p.holding(g, row, *h, today, w)
+}
+
+var cellSeed = maphash.MakeSeed()
+
+// supplierColumns is the number of supplier columns, which come first in
+// sheet.Columns (a test keeps it equal to the position of category).
+const supplierColumns = 13
+
+// cellHashes are a row's supplier cells, hashed.
+type cellHashes [supplierColumns]uint64
+
+// fingerprint hashes each supplier column the sheet has as an export would write
+// it, so that later rows of the supplier can be compared with its first.
+func fingerprint(t rows, sup register.SupplierFields) cellHashes {
+	cells := exportCells(register.Supplier{SupplierFields: sup}, nil)
+	var out cellHashes
+	for i := range out {
+		if t.Has(i) {
+			out[i] = maphash.String(cellSeed, cells[i])
+		}
+	}
+	return out
+}
+
+// agree reports each supplier column in which row differs from the supplier's first row.
+func (p *importPlan) agree(g *importGroup, row *importRow, sup register.SupplierFields) {
+	cells := fingerprint(p.t, sup)
+	for i, c := range cells {
+		if c == g.cells[i] {
+			continue
+		}
+		field := sheet.Columns[i].Name
+		if i == colName {
+			field = "name"
+		}
+		p.fail(row, field, "differs from row "+strconv.Itoa(g.first)+
+			", the supplier's first row: every row of a supplier repeats its supplier columns exactly")
+	}
+}
+
+// supplier merges a supplier's first row over the stored supplier, validates it
+// and decides what becomes of it; with w it writes that.
+func (p *importPlan) supplier(g *importGroup, row *importRow, sup register.SupplierFields, today string, w *bulkWriter) {
+	var f register.SupplierFields
+	if g.cur != nil {
+		f = g.cur.SupplierFields
+	}
+	overlaySupplier(&f, sup, p.t)
 	f.Normalize()
 	if err := f.Validate(today); err != nil {
 		var de *register.Error
 		if errors.As(err, &de) {
 			for _, fe := range de.Fields {
-				p.fail(first, fe.Field, fe.Message)
+				p.fail(row, fe.Field, fe.Message)
 			}
 		}
 		return
 	}
-	switch {
-	case g.cur == nil:
-		g.action, g.change = register.ActionCreate, register.Diff(nil, register.Snapshot(f))
-		g.out = register.Supplier{SupplierFields: f, ID: p.s.reg.NewID(), Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
-		p.res.Suppliers.Created++
-	default:
-		g.out = *g.cur
-		if g.change = register.Diff(register.Snapshot(g.cur.SupplierFields), register.Snapshot(f)); len(g.change) == 0 {
-			p.res.Suppliers.Unchanged++
-			return
+	if g.cur == nil {
+		p.count(&p.res.Suppliers.Created, w)
+		if w != nil {
+			g.id = p.s.reg.NewID()
+			out := register.Supplier{SupplierFields: f, ID: g.id, Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
+			w.add(register.BulkChange{Action: register.ActionCreate, Supplier: &out, Changes: register.Diff(nil, register.Snapshot(f))})
 		}
-		g.action = register.ActionUpdate
-		g.out.SupplierFields, g.out.Version, g.out.UpdatedAt = f, g.cur.Version+1, p.now
-		p.res.Suppliers.Updated++
+		return
+	}
+	g.id = g.cur.ID
+	change := register.Diff(register.Snapshot(g.cur.SupplierFields), register.Snapshot(f))
+	if len(change) == 0 {
+		p.count(&p.res.Suppliers.Unchanged, w)
+		return
+	}
+	p.count(&p.res.Suppliers.Updated, w)
+	if w != nil {
+		out := *g.cur
+		out.SupplierFields, out.Version, out.UpdatedAt = f, g.cur.Version+1, p.now
+		w.add(register.BulkChange{Action: register.ActionUpdate, Supplier: &out, Changes: change})
 	}
 }
 
-func (p *importPlan) matchHolding(g *importGroup, row *importRow, holdings map[[2]string]register.Holding, known map[string]bool, today string) {
+// holding merges a row's holding over the stored one, validates it and decides
+// what becomes of it; with w it writes that.
+func (p *importPlan) holding(g *importGroup, row *importRow, h register.HoldingFields, today string, w *bulkWriter) {
 	var f register.HoldingFields
+	var cur *register.Holding
 	if g.cur != nil {
-		if cur, ok := holdings[[2]string{g.cur.ID, row.holding.Category}]; ok {
-			row.cur = &cur
-			f = cur.HoldingFields
+		if c, ok := p.holdings[[2]string{g.cur.ID, h.Category}]; ok {
+			cur, f = &c, c.HoldingFields
 		}
 	}
-	overlayHolding(&f, *row.holding, p.t)
+	overlayHolding(&f, h, p.t)
 	f.Normalize()
 	fe := f.Validate(today)
-	if register.ValidKey(f.Category) && !known[f.Category] {
+	if register.ValidKey(f.Category) && !p.known[f.Category] {
 		fe = append(fe, register.FieldError{Field: "category", Message: "is not a data category in the catalogue (see GET /api/v1/data-categories)"})
 	}
 	for _, e := range fe {
@@ -107,37 +232,56 @@ func (p *importPlan) matchHolding(g *importGroup, row *importRow, holdings map[[
 	if len(fe) > 0 {
 		return
 	}
-	switch {
-	case row.cur == nil:
-		row.action, row.change = register.ActionCreate, register.Diff(nil, register.Snapshot(f))
-		row.change["supplier_id"] = register.Change{After: g.out.ID}
-		row.out = register.Holding{HoldingFields: f, ID: p.s.reg.NewID(), SupplierID: g.out.ID, Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
-		p.res.Holdings.Created++
-	default:
-		row.out = *row.cur
-		if row.change = register.Diff(register.Snapshot(row.cur.HoldingFields), register.Snapshot(f)); len(row.change) == 0 {
-			p.res.Holdings.Unchanged++
-			return
+	if cur == nil {
+		p.count(&p.res.Holdings.Created, w)
+		if w != nil {
+			change := register.Diff(nil, register.Snapshot(f))
+			change["supplier_id"] = register.Change{After: g.id}
+			out := register.Holding{HoldingFields: f, ID: p.s.reg.NewID(), SupplierID: g.id, Version: 1, CreatedAt: p.now, UpdatedAt: p.now}
+			w.add(register.BulkChange{Action: register.ActionCreate, Holding: &out, Changes: change})
 		}
-		row.action = register.ActionUpdate
-		row.out.HoldingFields, row.out.Version, row.out.UpdatedAt = f, row.cur.Version+1, p.now
-		p.res.Holdings.Updated++
+		return
+	}
+	change := register.Diff(register.Snapshot(cur.HoldingFields), register.Snapshot(f))
+	if len(change) == 0 {
+		p.count(&p.res.Holdings.Unchanged, w)
+		return
+	}
+	p.count(&p.res.Holdings.Updated, w)
+	if w != nil {
+		out := *cur
+		out.HoldingFields, out.Version, out.UpdatedAt = f, cur.Version+1, p.now
+		w.add(register.BulkChange{Action: register.ActionUpdate, Holding: &out, Changes: change})
 	}
 }
 
-// write applies the plan: suppliers and holdings in sheet order (a supplier first,
-// then its holdings), each with its audit event, through the register's bulk write.
-func (p *importPlan) write(tx *store.Tx) error {
-	var changes []register.BulkChange
-	for _, g := range p.groups {
-		if g.action != "" {
-			changes = append(changes, register.BulkChange{Action: g.action, Supplier: &g.out, Changes: g.change})
-		}
-		for _, r := range g.rows {
-			if r.action != "" {
-				changes = append(changes, register.BulkChange{Action: r.action, Holding: &r.out, Changes: r.change})
-			}
-		}
+// count adds one to a result count during the check (the write only repeats it).
+func (p *importPlan) count(n *int, w *bulkWriter) {
+	if w == nil {
+		*n++
 	}
-	return p.s.reg.ApplyBulk(tx, p.a, changes, p.now)
+}
+
+// bulkWriter hands changes to the register's bulk write in batches.
+type bulkWriter struct {
+	p     *importPlan
+	tx    *store.Tx
+	batch []register.BulkChange
+	err   error
+}
+
+func (w *bulkWriter) add(c register.BulkChange) {
+	w.batch = append(w.batch, c)
+	if len(w.batch) >= writeBatch {
+		w.err = w.flush()
+	}
+}
+
+func (w *bulkWriter) flush() error {
+	if w.err != nil || len(w.batch) == 0 {
+		return w.err
+	}
+	err := w.p.s.reg.ApplyBulk(w.tx, w.p.a, w.batch, w.p.now)
+	w.batch = nil
+	return err
 }

@@ -387,3 +387,25 @@ func BenchmarkImport10000Rows(b *testing.B) {
 		})
 	}
 }
+
+// A file with more problems than sheet.MaxProblems lists that many and says how
+// many more there are; a number written ambiguously is one of them.
+func TestImportProblemsAreCapped(t *testing.T) {
+	svc, _ := newService(t, testdb.Open(t, store.SQLite))
+	var b strings.Builder
+	b.WriteString("supplier_name,criticality,category,data_subjects,record_count\n")
+	for i := 0; i < 700; i++ {
+		fmt.Fprintf(&b, "S%d,severe,health,patients,600.000\n", i)
+	}
+	_, err := importCSV(t, svc, b.String(), true)
+	var de *register.Error
+	if !errors.As(err, &de) || len(de.Fields) != 1001 {
+		t.Fatalf("err %v", err)
+	}
+	if f := de.Fields[0]; f.Field != "rows[2].record_count" || !strings.HasPrefix(f.Message, "is ambiguous") {
+		t.Errorf("first problem %+v", f)
+	}
+	if last := de.Fields[1000]; last.Field != "body" || last.Message != "has 400 more problems not listed here; correct those listed and import the file again" {
+		t.Errorf("last problem %+v", last)
+	}
+}
