@@ -160,3 +160,15 @@ func TestEscapedBackslashBeforeU0000IsText(t *testing.T) {
 		}
 	})
 }
+
+// Query parameters are text as strictly as bodies: invalid UTF-8 is refused, not
+// searched for and silently matched with nothing.
+func TestQueryParametersMustBeUTF8(t *testing.T) {
+	h := newHarness(t, testdb.Open(t, store.SQLite))
+	for _, p := range []string{"/api/v1/suppliers?q=caf%E9", "/api/v1/audit-events?resource_type=%FF"} {
+		got := h.do(request{method: "GET", path: p, role: register.RoleAdmin}).status(400).fieldErrors()
+		if len(got) == 0 || !strings.Contains(strings.Join(got, ";"), ": must be valid UTF-8 text") {
+			t.Errorf("%s: errors %q", p, got)
+		}
+	}
+}
