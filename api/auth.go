@@ -38,6 +38,9 @@ func authenticate(auth Authenticator, failures *rateLimiter, log *slog.Logger) g
 			return
 		}
 		a, err := auth.Authenticate(c.Request.Context(), strings.TrimSpace(secret))
+		if err == nil || register.ErrorCode(err) == register.CodeUnauthenticated {
+			databaseAnswered(c) // the key was looked up
+		}
 		if err != nil {
 			if register.ErrorCode(err) == register.CodeUnauthenticated {
 				fail()

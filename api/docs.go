@@ -36,7 +36,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;tex
 <h2>Problems</h2>
 <p>Every error is <code>application/problem+json</code> (RFC 9457) with <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code>, <code>request_id</code> and, for validation failures, <code>errors</code> listing each field and what is wrong with it.</p>
 <dl>
-<dt id="problem-invalid">400 invalid</dt><dd>The request breaks a rule; <code>errors</code> names each field.</dd>
+<dt id="problem-invalid">400 invalid</dt><dd>The request breaks a rule; <code>errors</code> names each field by the JSON path the client sent, such as <code>certifications[0].expires_at</code>.</dd>
 <dt id="problem-unauthenticated">401 unauthenticated</dt><dd>The API key is missing, unknown, expired or revoked.</dd>
 <dt id="problem-forbidden">403 forbidden</dt><dd>The key's role does not allow this.</dd>
 <dt id="problem-not-found">404 not found</dt><dd>No such resource or route.</dd>
@@ -47,7 +47,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;tex
 <dt id="problem-unsupported-media-type">415 unsupported media type</dt><dd>Send JSON (or a JSON merge patch for PATCH).</dd>
 <dt id="problem-rate-limited">429 too many requests</dt><dd>The key's request budget is spent; wait Retry-After seconds.</dd>
 <dt id="problem-internal">500 internal</dt><dd>Logged on the server; quote the request id.</dd>
-<dt id="problem-unavailable">503 unavailable</dt><dd>The database is unreachable or migrations are pending.</dd>
+<dt id="problem-unavailable">503 unavailable</dt><dd>The database cannot be reached at the moment; nothing was changed. Send the request again after the <code>Retry-After</code> seconds. For <code>/readyz</code>, also: migrations are pending.</dd>
 </dl></body></html>`))
 
 type docsOp struct {

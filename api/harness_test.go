@@ -85,6 +85,7 @@ type options struct {
 	rateLimit      float64
 	rateBurst      int
 	trustedProxies []string
+	logs           slog.Handler // receives the service's logs; testLog when nil
 }
 
 func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness {
@@ -96,8 +97,11 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 	_, router, spec := loadContract(t)
 	clock := testdb.NewClock(t0)
 	svc := register.New(st, clock.Now)
+	if o.logs == nil {
+		o.logs = slog.NewTextHandler(testLog, nil)
+	}
 	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
-		Spec: spec, Logger: slog.New(slog.NewTextHandler(testLog, nil)), Clock: clock.Now},
+		Spec: spec, Logger: slog.New(o.logs), Clock: clock.Now},
 		api.NewServices(svc, quarterly.New(svc, st), sheetio.New(svc, st), st))
 	if err != nil {
 		t.Fatal(err)

@@ -30,14 +30,16 @@ func (h *healthHandlers) live(c *gin.Context) {
 }
 
 // ready answers 200 only when the database answers and no migration is pending.
+// An unreachable database is the 503 with Retry-After of every route, reported to
+// the outage log like theirs.
 func (h *healthHandlers) ready(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	if err := h.db.Ping(ctx); err != nil {
-		h.log.WarnContext(ctx, "readiness: database unreachable", "error", err)
-		writeProblem(c, http.StatusServiceUnavailable, "The database is not reachable.")
+		unavailable(c, err, "The database is not reachable.")
 		return
 	}
+	databaseAnswered(c)
 	current, err := h.db.MigrationsCurrent(ctx)
 	if err != nil {
 		h.log.WarnContext(ctx, "readiness: migration check failed", "error", err)

@@ -32,7 +32,7 @@ func TestProblemAnswers(t *testing.T) {
 		{"limit zero", request{method: "GET", path: "/api/v1/suppliers?limit=0", role: register.RoleViewer}, 400, "limit"},
 		{"limit empty", request{method: "GET", path: "/api/v1/suppliers?limit=", role: register.RoleViewer}, 400, "limit"},
 		{"NUL in a query value", request{method: "GET", path: "/api/v1/suppliers?q=a%00b", role: register.RoleViewer}, 400, "q"},
-		{"NUL in a JSON string", request{method: "POST", path: "/api/v1/suppliers", role: register.RoleEditor, body: `{"name": "a\u0000b", "criticality": "low"}`}, 400, "body"},
+		{"NUL in a JSON string", request{method: "POST", path: "/api/v1/suppliers", role: register.RoleEditor, body: `{"name": "a\u0000b", "criticality": "low"}`}, 400, "name"},
 		{"unknown sort", request{method: "GET", path: "/api/v1/suppliers?sort=colour", role: register.RoleViewer}, 400, "sort"},
 		{"unknown filter value", request{method: "GET", path: "/api/v1/suppliers?criticality=severe", role: register.RoleViewer}, 400, "criticality"},
 		{"unknown query parameter", request{method: "GET", path: "/api/v1/suppliers?colour=red", role: register.RoleViewer}, 400, "colour"},

@@ -56,9 +56,12 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
-// observe records metrics and writes one structured log line per request.
-// The route label is the template (never the raw path), so cardinality stays bounded.
-func observe(m *metrics, log *slog.Logger) gin.HandlerFunc {
+// observe records metrics and writes one structured log line per request, and
+// hands what the request learnt about the database to the outage log. The route
+// label is the template (never the raw path), so cardinality stays bounded. A 5xx
+// is logged at ERROR except 503, which the outage log already reports; a request
+// whose client hung up is status 499 at INFO.
+func observe(m *metrics, log *slog.Logger, out *outage) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
@@ -75,8 +78,9 @@ func observe(m *metrics, log *slog.Logger) gin.HandlerFunc {
 		if a, ok := actorOf(c); ok {
 			attrs = append(attrs, "key_id", a.KeyID)
 		}
+		out.observe(c)
 		level := slog.LevelInfo
-		if status >= 500 {
+		if status >= 500 && status != http.StatusServiceUnavailable {
 			level = slog.LevelError
 		}
 		log.Log(c.Request.Context(), level, "http request", attrs...)

@@ -30,6 +30,7 @@ var statusByCode = map[register.Code]int{
 	register.CodePreconditionFailed: http.StatusPreconditionFailed,
 	register.CodeUnauthenticated:    http.StatusUnauthorized,
 	register.CodeForbidden:          http.StatusForbidden,
+	register.CodeUnavailable:        http.StatusServiceUnavailable,
 }
 
 // problemTypes name each kind of problem; they resolve to sections of the API reference.
@@ -63,11 +64,25 @@ func writeProblem(c *gin.Context, status int, detail string, fields ...register.
 }
 
 // writeError answers with the problem for err. Domain errors carry client-safe
-// messages; anything else is logged with the request id and hidden behind a generic 500.
+// messages; a database that cannot be reached is a 503 with Retry-After, reported
+// to the outage log; a failure after the client hung up (its request context is
+// done) is recorded as a client-closed request (499) and logged with the request,
+// at info level; anything else is logged with the request id and hidden behind a
+// generic 500.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	var de *register.Error
-	if errors.As(err, &de) {
+	if !errors.As(err, &de) && c.Request.Context().Err() != nil {
+		log.DebugContext(c.Request.Context(), "request abandoned by its client", "request_id", c.GetString(ctxRequestID),
+			"route", c.FullPath(), "error", err)
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
+	if de, ok := register.AsError(err); ok {
 		if status, ok := statusByCode[de.Code]; ok {
+			if de.Code == register.CodeUnavailable {
+				unavailable(c, err, de.Message)
+				return
+			}
 			writeProblem(c, status, de.Message, de.Fields...)
 			return
 		}

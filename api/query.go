@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/weaklink/weaklink/internal/register"
 )
@@ -17,7 +18,8 @@ type query struct {
 }
 
 // newQuery rejects parameters outside allowed, so a misspelt filter is a 400 rather
-// than a silently unfiltered list.
+// than a silently unfiltered list, and values that are not text (NUL, invalid UTF-8),
+// as the JSON bodies do.
 func newQuery(values url.Values, allowed ...string) *query {
 	q := &query{values: values}
 	ok := map[string]bool{}
@@ -33,6 +35,9 @@ func newQuery(values url.Values, allowed ...string) *query {
 		for _, v := range values[k] {
 			if strings.IndexByte(v, 0) >= 0 {
 				q.fail(k, "must not contain NUL characters")
+			}
+			if !utf8.ValidString(v) {
+				q.fail(k, "must be valid UTF-8 text (percent-encode its UTF-8 bytes)")
 			}
 		}
 		if !ok[k] {

@@ -175,7 +175,8 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	e.Use(requestID(), observe(newMetrics(reg), cfg.Logger), recovery(cfg.Logger), securityHeaders)
+	out := &outage{log: cfg.Logger, now: cfg.Clock}
+	e.Use(requestID(), observe(newMetrics(reg), cfg.Logger, out), recovery(cfg.Logger), securityHeaders)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "No such route.") })
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "This route does not support "+c.Request.Method+".")

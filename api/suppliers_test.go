@@ -170,7 +170,7 @@ func TestSupplierValidationErrorsAreFieldLevel(t *testing.T) {
 			{"wrong type", map[string]any{"name": "x", "criticality": "low", "breach_notification_hours": "a day"},
 				"breach_notification_hours: must be a whole number"},
 			{"unknown nested field", map[string]any{"name": "x", "criticality": "low", "certifications": []any{map[string]any{"scheme": "soc2", "expires_at": "2027-01-01", "auditor": "y"}}},
-				"auditor: is not a known field"},
+				"certifications[0].auditor: is not a known field"},
 			{"bad values", map[string]any{"name": "x", "criticality": "extreme", "country": "UK", "contract_start": "01/02/2024"},
 				"criticality: must be one of low, medium, high, critical;country: must be an ISO 3166-1 alpha-2 country code such as GB;contract_start: must be a date as YYYY-MM-DD"},
 			{"not an object", []any{1, 2}, "body: must be a JSON object"},

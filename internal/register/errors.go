@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/weaklink/weaklink/internal/store"
 )
 
 // Code classifies a domain error; the HTTP edge maps each code to one status.
@@ -21,6 +23,7 @@ const (
 	CodePreconditionFailed Code = "precondition_failed" // If-Match names a version that is no longer current
 	CodeUnauthenticated    Code = "unauthenticated"     // no usable credentials
 	CodeForbidden          Code = "forbidden"           // authenticated but not allowed
+	CodeUnavailable        Code = "unavailable"         // the database cannot be reached now; retry later
 )
 
 // FieldError names one invalid field (JSON name or query parameter) and why. Errors
@@ -60,10 +63,28 @@ func Invalid(fields ...FieldError) *Error {
 	return &Error{Code: CodeInvalid, Message: "The request is not valid.", Fields: fields}
 }
 
-// ErrorCode returns the code of a domain error, or "" for anything else.
-func ErrorCode(err error) Code {
-	var e *Error
+// errUnavailable is what a client is told while the database cannot be reached.
+var errUnavailable = &Error{Code: CodeUnavailable,
+	Message: "The database cannot be reached at the moment; retry after the number of seconds in Retry-After."}
+
+// AsError returns the domain error err is or wraps. An error that wraps
+// store.ErrUnavailable (a database that refuses or drops connections, or a pool
+// with no connection free in time), from any use case of the register or of the
+// packages layered on it, is a CodeUnavailable error. ok is false for anything
+// else: an unexpected error.
+func AsError(err error) (e *Error, ok bool) {
 	if errors.As(err, &e) {
+		return e, true
+	}
+	if errors.Is(err, store.ErrUnavailable) {
+		return errUnavailable, true
+	}
+	return nil, false
+}
+
+// ErrorCode returns the code of a domain error (see AsError), or "" for anything else.
+func ErrorCode(err error) Code {
+	if e, ok := AsError(err); ok {
 		return e.Code
 	}
 	return ""

@@ -29,6 +29,7 @@ const (
 )
 
 // Errors returned by store methods; callers translate them into domain errors.
+// ErrUnavailable (unavailable.go) is wrapped into errors rather than returned bare.
 var (
 	ErrNotFound  = errors.New("store: not found")
 	ErrDuplicate = errors.New("store: duplicate")
@@ -46,9 +47,16 @@ type Options struct {
 	ConnMaxLifetime time.Duration
 	// BusyTimeout is how long an SQLite writer waits for the lock before failing.
 	BusyTimeout time.Duration
+	// AcquireTimeout bounds the wait for a pooled connection; DefaultAcquireTimeout
+	// when zero. Past it the operation fails with ErrUnavailable.
+	AcquireTimeout time.Duration
 	// Statements, when set, counts every SQL statement the store runs (for tests and
 	// benchmarks that prove a request runs a constant number of queries).
 	Statements *atomic.Int64
+	// AfterStatement, when set, is called after each SQL statement with the
+	// statement's context and table ("" when gorm names none), for tests that must
+	// act at an exact point of a transaction.
+	AfterStatement func(ctx context.Context, table string)
 }
 
 // Store is an open database with its dialect.
@@ -91,8 +99,8 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	if o.Statements != nil {
-		if err := countStatements(db, o.Statements); err != nil {
+	if o.Statements != nil || o.AfterStatement != nil {
+		if err := watchStatements(db, o); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
@@ -109,6 +117,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	if o.ConnMaxLifetime > 0 {
 		sqlDB.SetConnMaxLifetime(o.ConnMaxLifetime)
 	}
+	if o.AcquireTimeout <= 0 {
+		o.AcquireTimeout = DefaultAcquireTimeout
+	}
+	p := &pool{db: sqlDB, timeout: o.AcquireTimeout}
+	db.ConnPool, db.Statement.ConnPool = p, p
 	s := &Store{db: db, sqlDB: sqlDB, dialect: dialect, opts: o}
 	if err := s.Ping(ctx); err != nil {
 		_ = sqlDB.Close()
@@ -117,9 +130,17 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 	return s, nil
 }
 
-// countStatements registers callbacks that count each statement gorm executes.
-func countStatements(db *gorm.DB, n *atomic.Int64) error {
-	inc := func(*gorm.DB) { n.Add(1) }
+// watchStatements registers callbacks that count each statement gorm executes and
+// call Options.AfterStatement.
+func watchStatements(db *gorm.DB, o Options) error {
+	inc := func(g *gorm.DB) {
+		if o.Statements != nil {
+			o.Statements.Add(1)
+		}
+		if o.AfterStatement != nil {
+			o.AfterStatement(g.Statement.Context, g.Statement.Table)
+		}
+	}
 	cb := db.Callback()
 	for _, err := range []error{
 		cb.Create().After("gorm:create").Register("weaklink:count", inc),
@@ -163,8 +184,9 @@ func (s *Store) Location() (databaseURL, sqlitePath string) {
 	return s.opts.DatabaseURL, s.opts.SQLitePath
 }
 
-// Ping checks that the database answers.
-func (s *Store) Ping(ctx context.Context) error { return s.sqlDB.PingContext(ctx) }
+// Ping checks that the database answers; a database that cannot be reached is
+// ErrUnavailable.
+func (s *Store) Ping(ctx context.Context) error { return classify(s.sqlDB.PingContext(ctx)) }
 
 // Close releases the connection pool.
 func (s *Store) Close() error { return s.sqlDB.Close() }
@@ -197,19 +219,21 @@ type Tx struct {
 }
 
 // Write runs fn in one read-write transaction. On PostgreSQL it first takes the
-// transaction-scoped advisory lock that serialises writers (see writeLockKey).
+// transaction-scoped advisory lock that serialises writers (see writeLockKey). An
+// error meaning the database cannot be reached wraps ErrUnavailable.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
-	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+	return classify(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		if s.dialect == Postgres {
 			if err := g.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
 				return fmt.Errorf("write lock: %w", err)
 			}
 		}
 		return fn(&Tx{db: g, dialect: s.dialect})
-	})
+	}))
 }
 
-// Read runs fn in one transaction that sees a single consistent snapshot.
+// Read runs fn in one transaction that sees a single consistent snapshot. An error
+// meaning the database cannot be reached wraps ErrUnavailable.
 func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	// Read-only makes the SQLite driver begin a deferred transaction (a WAL
 	// snapshot that does not queue behind writers); PostgreSQL needs repeatable read.
@@ -217,9 +241,9 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	return s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
+	return classify(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&Tx{db: g, dialect: s.dialect})
-	}, opts)
+	}, opts))
 }
 
 // NoTx returns a handle for single statements that need no transaction.
@@ -237,7 +261,7 @@ func translate(op string, err error) error {
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return ErrDuplicate
 	default:
-		return fmt.Errorf("%s: %w", op, err)
+		return fmt.Errorf("%s: %w", op, classify(err))
 	}
 }
 

@@ -50,12 +50,19 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 // OpenCounting is Open with every SQL statement counted in n (after migrating).
 func OpenCounting(t testing.TB, d store.Dialect, n *atomic.Int64) *store.Store {
 	t.Helper()
-	st := open(t, d, n)
+	return OpenWith(t, d, func(o *store.Options) { o.Statements = n })
+}
+
+// OpenWith is Open with the store's options adjusted by set (after the test
+// defaults; the statement counter, if any, is reset after migrating).
+func OpenWith(t testing.TB, d store.Dialect, set func(*store.Options)) *store.Store {
+	t.Helper()
+	st, opts := open(t, d, set)
 	if _, err := st.MigrateUp(context.Background()); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
-	if n != nil {
-		n.Store(0)
+	if opts.Statements != nil {
+		opts.Statements.Store(0)
 	}
 	return st
 }
@@ -63,23 +70,27 @@ func OpenCounting(t testing.TB, d store.Dialect, n *atomic.Int64) *store.Store {
 // OpenUnmigrated returns a fresh, empty store of the given dialect.
 func OpenUnmigrated(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
-	return open(t, d, nil)
+	st, _ := open(t, d, nil)
+	return st
 }
 
-func open(t testing.TB, d store.Dialect, n *atomic.Int64) *store.Store {
+func open(t testing.TB, d store.Dialect, set func(*store.Options)) (*store.Store, store.Options) {
 	t.Helper()
-	opts := store.Options{MaxOpenConns: 8, Statements: n}
+	opts := store.Options{MaxOpenConns: 8}
 	if d == store.Postgres {
 		opts.DatabaseURL = Schema(t)
 	} else {
 		opts.SQLitePath = filepath.Join(t.TempDir(), "test.db")
+	}
+	if set != nil {
+		set(&opts)
 	}
 	st, err := store.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("open %s: %v", d, err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	return st
+	return st, opts
 }
 
 // Schema creates a fresh schema in the test database and returns a URL whose
