@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,11 @@ import (
 var csvHeader = []string{"name", "status", "criticality", "country", "tier", "inherent", "posture",
 	"effective_posture", "residual", "records", "categories", "flags", "last_assessed", "next_reassessment"}
 
+// csvNoteColumn is the last column: the report's note about when it was taken
+// (timingNote), on every row, so that a file passed on without the rest of the
+// report still says it; empty for a report taken during its quarter.
+const csvNoteColumn = "report_note"
+
 // renderCSV writes Snapshot.Suppliers as UTF-8 CSV with a byte-order mark (which
 // spreadsheet programs need to read UTF-8), CRLF line ends, and every cell
 // neutralised against formulas.
@@ -21,10 +27,13 @@ func renderCSV(s Snapshot) ([]byte, error) {
 	b.Write([]byte{0xEF, 0xBB, 0xBF})
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
-	_ = w.Write(csvHeader)
-	row := make([]string, len(csvHeader))
+	header := append(slices.Clip(csvHeader), csvNoteColumn)
+	_ = w.Write(header)
+	note, _ := timingNote(s)
+	row := make([]string, len(header))
 	for _, l := range s.Suppliers {
 		copy(row, supplierCells(l))
+		row[len(row)-1] = note
 		for i, v := range row {
 			row[i] = sheet.Escape(v)
 		}

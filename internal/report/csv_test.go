@@ -23,7 +23,7 @@ func TestCSV(t *testing.T) {
 	if len(rows) != len(s.Suppliers)+1 {
 		t.Fatalf("%d rows, want a header and %d suppliers", len(rows), len(s.Suppliers))
 	}
-	if got := strings.Join(rows[0], ","); got != "name,status,criticality,country,tier,inherent,posture,effective_posture,residual,records,categories,flags,last_assessed,next_reassessment" {
+	if got := strings.Join(rows[0], ","); got != "name,status,criticality,country,tier,inherent,posture,effective_posture,residual,records,categories,flags,last_assessed,next_reassessment,report_note" {
 		t.Errorf("header %q", got)
 	}
 	byName := map[string][]string{}
@@ -35,7 +35,7 @@ func TestCSV(t *testing.T) {
 	}
 	q := byName["Quayside Mail"]
 	want := []string{"Quayside Mail", "active", "high", "GB", "critical", "82.5", "38.25", "38.25", "77.41", "600000",
-		"political_opinions; contact_details", "special_category_exposure; weak_posture; concentration (accepted)", "2026-10-14", "2027-04-14"}
+		"political_opinions; contact_details", "special_category_exposure; weak_posture; concentration (accepted)", "2026-10-14", "2027-04-14", ""}
 	if strings.Join(q, "|") != strings.Join(want, "|") {
 		t.Errorf("Quayside row\n got %q\nwant %q", q, want)
 	}

@@ -51,6 +51,11 @@ type htmlView struct {
 	Charts   []chart
 	Exposure []exposureChunk
 	Cats     map[string]string
+	// Timing is the note on when the snapshot was taken ("" for none) and
+	// whether it is a warning; NoComparison says why there are no changes.
+	Timing        string
+	TimingWarning bool
+	NoComparison  string
 }
 
 // countTable is one distribution of the portfolio summary.
@@ -118,7 +123,8 @@ func sectionID(title string) string {
 
 func renderHTML(s Snapshot) ([]byte, error) {
 	v := htmlView{S: s, Renderer: RendererVersion, Sections: sectionTitles, CSS: template.CSS(chartCSS()),
-		Charts: reportCharts(s), Exposure: exposureChunks(s.Exposure), Cats: categoryNames(s)}
+		Charts: reportCharts(s), Exposure: exposureChunks(s.Exposure), Cats: categoryNames(s), NoComparison: noComparison(s)}
+	v.Timing, v.TimingWarning = timingNote(s)
 	var b bytes.Buffer
 	b.Grow(4096 + 600*len(s.Suppliers))
 	if err := htmlPage.Execute(&b, v); err != nil {

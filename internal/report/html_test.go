@@ -60,6 +60,7 @@ func TestHTML(t *testing.T) {
 func TestHTMLEmptySectionsSaySo(t *testing.T) {
 	s := testSnapshot()
 	s.Incidents, s.Accepted, s.Changes, s.Trend = nil, nil, nil, nil
+	s.NoComparison = "No report of 2026-Q3 is stored: nothing to compare with."
 	s.Expiring.Contracts, s.Expiring.Certifications = nil, nil
 	b, err := Render(s, "html")
 	if err != nil {
@@ -67,7 +68,7 @@ func TestHTMLEmptySectionsSaySo(t *testing.T) {
 	}
 	for _, want := range []string{"No incidents were reported this quarter.", "No contract expires next quarter.",
 		"No certification expires next quarter.", "No risks were accepted when the report was generated.",
-		"This is the first stored report", "No stored quarters to compare yet."} {
+		"No report of 2026-Q3 is stored: nothing to compare with.", "No stored quarters to compare yet."} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -24,6 +24,7 @@ func (d *pdfDoc) titlePage() {
 	d.font("", 12)
 	f.CellFormat(0, 7, d.t(fmt.Sprintf("%s to %s · revision %d", s.QuarterStart, s.QuarterEnd, s.Revision)), "", 1, "L", false, 0, "")
 	f.Ln(20)
+	d.timing()
 	rows := [][2]string{
 		{"Quarter", s.Quarter},
 		{"Revision", strconv.Itoa(s.Revision)},
@@ -46,6 +47,24 @@ func (d *pdfDoc) titlePage() {
 		}
 		f.MultiCell(0, 6, d.t(r[1]), "", "L", false)
 	}
+}
+
+// timing prints the note on when the snapshot was taken, if any: a warning in
+// bold red for a mislabelled report.
+func (d *pdfDoc) timing() {
+	note, warning := timingNote(d.s)
+	if note == "" {
+		return
+	}
+	if warning {
+		d.font("B", 11)
+		d.f.SetTextColor(0xb3, 0x26, 0x1e)
+	} else {
+		d.font("", 11)
+		d.colour(pdfInk)
+	}
+	d.f.MultiCell(0, 6, d.t(note), "", "L", false)
+	d.f.Ln(6)
 }
 
 // heading starts a section: a bookmark, a link target for the contents, a title.
@@ -103,6 +122,9 @@ func (d *pdfDoc) about() {
 	d.para(fmt.Sprintf("This report is a snapshot of the supplier register taken at %s (UTC) for %s, revision %d. "+
 		"Scores and flags follow methodology %s; this file was drawn by renderer %s.",
 		stamp(s.AsOf), s.Quarter, s.Revision, s.Methodology, RendererVersion))
+	if note, _ := timingNote(s); note != "" {
+		d.para(note)
+	}
 	d.para(fmt.Sprintf("When the snapshot was taken the audit trail ended at entry %d with hash %s. "+
 		"If that entry no longer has that hash, the history behind this report has been changed.", s.AuditHeadSeq, s.AuditHeadHash))
 	d.para("The register keeps the stored report and the SHA-256 of each of its renderings: rendering it again with the same " +

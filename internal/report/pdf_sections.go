@@ -270,7 +270,7 @@ func (d *pdfDoc) accepted() {
 func (d *pdfDoc) changes() {
 	c := d.s.Changes
 	if c == nil {
-		d.empty("This is the first stored report, so there is no previous report to compare with.")
+		d.empty(noComparison(d.s))
 		return
 	}
 	d.para(fmt.Sprintf("Compared with the stored report for %s (%s).", c.PreviousQuarter, c.PreviousID))

@@ -8,7 +8,7 @@ import "time"
 
 // RendererVersion names the renderers; a stored report records it with the SHA-256
 // of each rendering, so a changed rendering is explained by a changed renderer.
-const RendererVersion = "2026.2"
+const RendererVersion = "2026.3"
 
 // Formats are the renderings of a report.
 var Formats = []string{"json", "html", "pdf", "xlsx", "csv"}
@@ -25,6 +25,14 @@ type Snapshot struct {
 	Methodology   string    `json:"methodology"`
 	AuditHeadSeq  int64     `json:"audit_head_seq"`
 	AuditHeadHash string    `json:"audit_head_hash"`
+	// DaysAfterQuarterEnd is how many days after the quarter's last day the snapshot
+	// was taken (0: during the quarter); every format says so when it is not 0.
+	DaysAfterQuarterEnd int `json:"days_after_quarter_end"`
+	// Mislabelled: taken more than 31 days after the quarter ended, so its figures
+	// are not the quarter's (only reports stored before generation was limited to the
+	// current and the just-ended quarter); every format warns, and no later report
+	// compares with it.
+	Mislabelled bool `json:"mislabelled"`
 
 	Summary     Summary            `json:"summary"`
 	Suppliers   []SupplierLine     `json:"suppliers"`  // every live supplier, worst residual first
@@ -34,8 +42,10 @@ type Snapshot struct {
 	Incidents   []IncidentLine     `json:"incidents"` // incidents the organisation became aware of in the quarter
 	Expiring    ExpiringSection    `json:"expiring"`  // contracts and certifications expiring next quarter
 	Accepted    []AcceptedRisk     `json:"accepted_risks"`
-	Changes     *Changes           `json:"changes"` // nil for the first stored report
-	Trend       []TrendPoint       `json:"trend"`   // flagged suppliers in up to the last four stored quarters, oldest first
+	Changes     *Changes           `json:"changes"` // nil when no usable report of the quarter before is stored
+	// NoComparison says, when Changes is nil, why there is nothing to compare with.
+	NoComparison string       `json:"no_comparison"`
+	Trend        []TrendPoint `json:"trend"` // flagged suppliers in up to three earlier stored quarters, by as-of time, then this one
 }
 
 // Count is one bucket of a distribution.

@@ -150,7 +150,7 @@ func xlsxTables(s Snapshot) []xlsxTable {
 		suppliers.Rows = append(suppliers.Rows, supplierRow(l))
 	}
 	return []xlsxTable{summaryTable(s), weak, suppliers, exposureTable(s.Exposure), assessmentsTable(s.Assessments),
-		incidentsTable(s), expiringTable(s.Expiring), acceptedTable(s.Accepted), changesTable(s.Changes)}
+		incidentsTable(s), expiringTable(s.Expiring), acceptedTable(s.Accepted), changesTable(s.Changes, noComparison(s))}
 }
 
 func summaryTable(s Snapshot) xlsxTable {
@@ -165,8 +165,15 @@ func summaryTable(s Snapshot) xlsxTable {
 	add("report", "audit_head_seq", s.AuditHeadSeq)
 	add("report", "audit_head_hash", s.AuditHeadHash)
 	add("report", "id", s.ID)
+	if note, warning := timingNote(s); warning {
+		add("report", "warning", note)
+	} else if note != "" {
+		add("report", "note", note)
+	}
 	if s.Changes != nil {
 		add("report", "previous_quarter", s.Changes.PreviousQuarter, nil, s.Changes.PreviousID)
+	} else {
+		add("report", "previous_quarter", nil, nil, noComparison(s))
 	}
 	add("suppliers", "total", s.Summary.Suppliers, s.Summary.Records)
 	for _, g := range []struct {
@@ -265,10 +272,11 @@ func acceptedTable(a []AcceptedRisk) xlsxTable {
 	return t
 }
 
-func changesTable(c *Changes) xlsxTable {
+func changesTable(c *Changes, none string) xlsxTable {
 	t := xlsxTable{Name: "Changes", Header: []string{"Change", "Supplier", "Flag", "Tier from", "Tier to",
 		"Posture from", "Posture to", "Posture drop"}}
 	if c == nil {
+		t.Rows = append(t.Rows, []any{"nothing to compare with", none})
 		return t
 	}
 	for _, r := range c.NewSuppliers {
