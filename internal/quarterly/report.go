@@ -64,6 +64,7 @@ type ReportSummary struct {
 	RendererVersion  string
 	Hashes           map[string]string
 	FlaggedSuppliers int
+	Mislabelled      bool // as_of more than 31 days after the quarter's end: its figures are not the quarter's
 	GeneratedBy      string
 	Version          int
 	CreatedAt        time.Time
@@ -100,9 +101,6 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
 	}
 	now := s.reg.Now()
-	if start.After(now) {
-		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "has not started yet"})
-	}
 	var (
 		snap     report.Snapshot
 		existing string
@@ -122,6 +120,9 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 			return nil
 		}
 		existing = ""
+		if err := checkQuarterAllowed(quarter, now); err != nil {
+			return err
+		}
 		snap, err = s.assemble(tx, quarter, revision, start, end, now, a, sums)
 		return err
 	})
@@ -185,6 +186,7 @@ func (s *Service) GetReport(ctx context.Context, id string) (Report, error) {
 	if err := json.Unmarshal([]byte(r.Snapshot), &out.Snapshot); err != nil {
 		return Report{}, fmt.Errorf("report %s: %w", id, err)
 	}
+	deriveTiming(&out.Snapshot)
 	_ = json.Unmarshal([]byte(r.Hashes), &out.Hashes)
 	return out, nil
 }
@@ -243,7 +245,8 @@ func (s *Service) ListReports(ctx context.Context, year int, cur string, limit i
 			continue
 		}
 		sum := ReportSummary{ID: r.ID, Quarter: r.Quarter, Revision: r.Revision, AsOf: r.AsOf.UTC(), RendererVersion: r.RendererVersion,
-			FlaggedSuppliers: r.FlaggedSuppliers, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+			FlaggedSuppliers: r.FlaggedSuppliers, Mislabelled: mislabelled(r.Quarter, r.AsOf), Version: r.Version,
+			CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 		_ = json.Unmarshal([]byte(r.Hashes), &sum.Hashes)
 		if r.GeneratedBy != nil {
 			sum.GeneratedBy = *r.GeneratedBy
@@ -283,25 +286,11 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 	if err != nil {
 		return report.Snapshot{}, err
 	}
-	// The previous report is the last one stored for an earlier quarter: a regeneration
-	// compares with the quarter before, like the first generation did.
-	var prev *report.Snapshot
-	var last *store.ReportSummary
-	for i := range sums {
-		if sums[i].Quarter < quarter {
-			last = &sums[i]
-		}
-	}
-	if last != nil {
-		row, err := tx.GetReport(last.ID)
-		if err != nil {
-			return report.Snapshot{}, err
-		}
-		var ps report.Snapshot
-		if err := json.Unmarshal([]byte(row.Snapshot), &ps); err != nil {
-			return report.Snapshot{}, fmt.Errorf("previous report: %w", err)
-		}
-		prev = &ps
+	// Changes compare with the quarter just before, never with an older one: a
+	// regeneration compares with the same quarter its first generation did.
+	prev, noComparison, err := previousReport(tx, quarter, sums)
+	if err != nil {
+		return report.Snapshot{}, err
 	}
 	snap := report.Snapshot{ID: s.reg.NewID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
 		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: now, GeneratedBy: a.Name,
@@ -315,7 +304,9 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 	if prev != nil {
 		snap.Changes = changesSince(*prev, snap)
 	}
+	snap.NoComparison = noComparison
 	snap.Trend = trend(sums, snap)
+	deriveTiming(&snap)
 	// Empty lists are [] in every rendering, never null.
 	for _, l := range []*[]report.SupplierLine{&snap.Suppliers, &snap.WeakLinks} {
 		if *l == nil {

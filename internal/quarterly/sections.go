@@ -1,7 +1,6 @@
 package quarterly
 
 import (
-	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -293,100 +292,4 @@ func acceptedRisks(p register.Portfolio) []report.AcceptedRisk {
 		}
 	}
 	return out
-}
-
-// changesSince compares two snapshots: never today's values against a stored one.
-func changesSince(prev, cur report.Snapshot) *report.Changes {
-	ch := &report.Changes{PreviousID: prev.ID, PreviousQuarter: prev.Quarter, NewSuppliers: []report.SupplierRef{},
-		ExitedSuppliers: []report.SupplierRef{}, TierMoves: []report.TierMove{}, PostureDrops: []report.PostureDrop{},
-		NewFlags: []report.FlagChange{}, ResolvedFlags: []report.FlagChange{}}
-	before := map[string]report.SupplierLine{}
-	for _, l := range prev.Suppliers {
-		before[l.ID] = l
-	}
-	now := map[string]report.SupplierLine{}
-	for _, l := range cur.Suppliers {
-		now[l.ID] = l
-	}
-	openFlags := func(l report.SupplierLine) map[string]bool {
-		m := map[string]bool{}
-		for _, f := range l.Flags {
-			m[f.Code] = true
-		}
-		return m
-	}
-	for _, l := range sortedLines(cur.Suppliers) {
-		b, existed := before[l.ID]
-		if !existed {
-			ch.NewSuppliers = append(ch.NewSuppliers, report.SupplierRef{ID: l.ID, Name: l.Name})
-		} else {
-			if b.Tier != l.Tier {
-				ch.TierMoves = append(ch.TierMoves, report.TierMove{SupplierID: l.ID, Name: l.Name, From: b.Tier, To: l.Tier})
-			}
-			if b.Posture != nil && l.Posture != nil && *l.Posture < *b.Posture {
-				ch.PostureDrops = append(ch.PostureDrops, report.PostureDrop{SupplierID: l.ID, Name: l.Name, From: *b.Posture, To: *l.Posture,
-					Drop: math.Round((*b.Posture-*l.Posture)*100) / 100})
-			}
-		}
-		if l.Status == "exited" && (!existed || b.Status != "exited") {
-			ch.ExitedSuppliers = append(ch.ExitedSuppliers, report.SupplierRef{ID: l.ID, Name: l.Name})
-		}
-		was, is := openFlags(b), openFlags(l)
-		for _, f := range l.Flags {
-			if !was[f.Code] {
-				ch.NewFlags = append(ch.NewFlags, report.FlagChange{SupplierID: l.ID, Name: l.Name, Code: f.Code})
-			}
-		}
-		for _, f := range b.Flags {
-			if !is[f.Code] {
-				ch.ResolvedFlags = append(ch.ResolvedFlags, report.FlagChange{SupplierID: l.ID, Name: l.Name, Code: f.Code})
-			}
-		}
-	}
-	for _, b := range sortedLines(prev.Suppliers) {
-		if _, still := now[b.ID]; !still { // archived since: gone from the register
-			ch.ExitedSuppliers = append(ch.ExitedSuppliers, report.SupplierRef{ID: b.ID, Name: b.Name})
-			for _, f := range b.Flags {
-				ch.ResolvedFlags = append(ch.ResolvedFlags, report.FlagChange{SupplierID: b.ID, Name: b.Name, Code: f.Code})
-			}
-		}
-	}
-	sort.SliceStable(ch.PostureDrops, func(i, j int) bool { return ch.PostureDrops[i].Drop > ch.PostureDrops[j].Drop })
-	if len(ch.PostureDrops) > 10 {
-		ch.PostureDrops = ch.PostureDrops[:10]
-	}
-	return ch
-}
-
-func sortedLines(ls []report.SupplierLine) []report.SupplierLine {
-	out := append([]report.SupplierLine(nil), ls...)
-	sort.SliceStable(out, func(i, j int) bool {
-		return strings.ToLower(out[i].Name)+out[i].ID < strings.ToLower(out[j].Name)+out[j].ID
-	})
-	return out
-}
-
-// trend is the flagged-supplier count of the last stored report of each of up to
-// three earlier quarters, then this one.
-func trend(sums []store.ReportSummary, cur report.Snapshot) []report.TrendPoint {
-	last := map[string]int{}
-	var quarters []string
-	for _, r := range sums {
-		if r.Quarter >= cur.Quarter {
-			continue
-		}
-		if _, ok := last[r.Quarter]; !ok {
-			quarters = append(quarters, r.Quarter)
-		}
-		last[r.Quarter] = r.FlaggedSuppliers // sums are oldest first: the last revision wins
-	}
-	sort.Strings(quarters)
-	if len(quarters) > 3 {
-		quarters = quarters[len(quarters)-3:]
-	}
-	var out []report.TrendPoint
-	for _, q := range quarters {
-		out = append(out, report.TrendPoint{Quarter: q, FlaggedSuppliers: last[q]})
-	}
-	return append(out, report.TrendPoint{Quarter: cur.Quarter, FlaggedSuppliers: cur.Summary.FlaggedSuppliers})
 }
