@@ -86,6 +86,7 @@ type options struct {
 	rateBurst      int
 	trustedProxies []string
 	logs           slog.Handler // receives the service's logs; testLog when nil
+	start          time.Time    // the clock's first reading; t0 when zero
 }
 
 func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness {
@@ -95,7 +96,10 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 		f(&o)
 	}
 	_, router, spec := loadContract(t)
-	clock := testdb.NewClock(t0)
+	if o.start.IsZero() {
+		o.start = t0
+	}
+	clock := testdb.NewClock(o.start)
 	svc := register.New(st, clock.Now)
 	if o.logs == nil {
 		o.logs = slog.NewTextHandler(testLog, nil)

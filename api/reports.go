@@ -40,6 +40,7 @@ type reportJSON struct {
 	RendererVersion  string            `json:"renderer_version"`
 	Hashes           map[string]string `json:"sha256"`
 	FlaggedSuppliers int               `json:"flagged_suppliers"`
+	Mislabelled      bool              `json:"mislabelled"`
 	GeneratedBy      *string           `json:"generated_by"`
 	CreatedAt        time.Time         `json:"created_at"`
 	UpdatedAt        time.Time         `json:"updated_at"`
@@ -47,14 +48,14 @@ type reportJSON struct {
 
 func toReportJSON(r quarterly.ReportSummary) reportJSON {
 	return reportJSON{ID: r.ID, Version: r.Version, Quarter: r.Quarter, Revision: r.Revision, AsOf: r.AsOf,
-		RendererVersion: r.RendererVersion, Hashes: r.Hashes, FlaggedSuppliers: r.FlaggedSuppliers,
+		RendererVersion: r.RendererVersion, Hashes: r.Hashes, FlaggedSuppliers: r.FlaggedSuppliers, Mislabelled: r.Mislabelled,
 		GeneratedBy: optString(r.GeneratedBy), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
 func summaryOf(r quarterly.Report, generatedBy string) quarterly.ReportSummary {
 	s := r.Snapshot
 	return quarterly.ReportSummary{ID: s.ID, Quarter: s.Quarter, Revision: s.Revision, AsOf: s.AsOf, RendererVersion: r.RendererVersion,
-		Hashes: r.Hashes, FlaggedSuppliers: s.Summary.FlaggedSuppliers, GeneratedBy: generatedBy, Version: r.Version,
+		Hashes: r.Hashes, FlaggedSuppliers: s.Summary.FlaggedSuppliers, Mislabelled: s.Mislabelled, GeneratedBy: generatedBy, Version: r.Version,
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
