@@ -12,6 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 )
 
 // Exit codes of every command.
@@ -28,6 +29,8 @@ type Program struct {
 	Version string
 	// Spec is openapi.yaml, served by the API.
 	Spec []byte
+	// Now is the register's clock; nil is the system clock (tests set their own).
+	Now func() time.Time
 }
 
 // Run runs one command line (the arguments after the program name) and returns the

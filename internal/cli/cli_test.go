@@ -9,8 +9,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/weaklink/weaklink/internal/config"
+	"github.com/weaklink/weaklink/internal/testdb"
 )
 
 // spec is openapi.yaml, as main embeds it.
@@ -26,7 +28,11 @@ var spec = func() []byte {
 type cli struct {
 	t   *testing.T
 	env map[string]string
+	now func() time.Time // the register's clock; nil: the system clock
 }
+
+// at stops the clock of the commands run next at t.
+func (c *cli) at(t time.Time) { c.now = testdb.NewClock(t).Now }
 
 func newCLI(t *testing.T) *cli {
 	return &cli{t: t, env: map[string]string{"WEAKLINK_SQLITE_PATH": filepath.Join(t.TempDir(), "weaklink.db"), "WEAKLINK_LOG_LEVEL": "warn"}}
@@ -50,7 +56,7 @@ func (c *cli) run(args ...string) (code int, stdout, stderr string) {
 }
 
 func (c *cli) runWith(ctx context.Context, stdout, stderr io.Writer, args ...string) int {
-	return Program{Version: "1.2.3-test", Spec: spec}.Run(ctx, args, c.getenv, stdout, stderr)
+	return Program{Version: "1.2.3-test", Spec: spec, Now: c.now}.Run(ctx, args, c.getenv, stdout, stderr)
 }
 
 type syncBuffer struct {

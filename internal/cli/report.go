@@ -23,7 +23,7 @@ func runReport(ctx context.Context, inv *invocation, args []string) error {
 // generateReport runs `weaklink report generate [--quarter 2026-Q4] [--regenerate]`.
 func generateReport(ctx context.Context, inv *invocation, args []string) error {
 	fs := newFlags("report generate")
-	quarter := fs.String("quarter", "", "calendar quarter such as 2026-Q4 (default: the current one)")
+	quarter := fs.String("quarter", "", "calendar quarter such as 2026-Q4: the current one (the default), or the one just ended, up to 31 days after its end")
 	regenerate := fs.Bool("regenerate", false, "store a new revision even if the quarter has a report")
 	if _, err := parse("report generate", fs, args); err != nil {
 		return err
@@ -34,6 +34,9 @@ func generateReport(ctx context.Context, inv *invocation, args []string) error {
 	}
 	defer a.close()
 	r, created, err := a.reports.GenerateReport(ctx, register.SystemActor("report generate"), *quarter, *regenerate)
+	if e, ok := register.AsError(err); ok && e.Code == register.CodeInvalid && len(e.Fields) == 1 && e.Fields[0].Field == "quarter" {
+		return fmt.Errorf("report generate: --quarter %s: %s", *quarter, e.Fields[0].Message)
+	}
 	if err != nil {
 		return err
 	}

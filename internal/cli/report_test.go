@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/store"
@@ -15,6 +16,7 @@ import (
 
 func TestReportCommands(t *testing.T) {
 	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 3, 15, 9, 0, 0, 0, time.UTC)) // a report is of the current quarter
 	code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q1")
 	if code != 0 || !strings.Contains(out, "2026-Q1 stored revision 1") {
 		t.Fatalf("generate (exit %d): %s %s", code, out, errOut)
@@ -39,6 +41,7 @@ func TestReportCommands(t *testing.T) {
 // `report render --format pdf ID` is `report render ID --format pdf`.
 func TestReportRenderFlagsBeforeTheID(t *testing.T) {
 	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 5, 15, 9, 0, 0, 0, time.UTC))
 	_, out, _ := c.run("report", "generate", "--quarter", "2026-Q2")
 	id := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
 	dir := t.TempDir()
@@ -78,6 +81,7 @@ func TestReportRenderFlagsBeforeTheID(t *testing.T) {
 // (even a 0644 one) so that it ends up 0600 too; the same holds for export -o.
 func TestOutputFilesAreOwnerOnly(t *testing.T) {
 	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 8, 15, 9, 0, 0, 0, time.UTC))
 	_, out, _ := c.run("report", "generate", "--quarter", "2026-Q3")
 	id := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
 	dir := t.TempDir()
@@ -122,6 +126,7 @@ func TestOutputFilesAreOwnerOnly(t *testing.T) {
 // same supplier is in another tier when the tier thresholds change.
 func TestScoringConfigurationReachesTheService(t *testing.T) {
 	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 3, 15, 9, 0, 0, 0, time.UTC))
 	csv := filepath.Join(t.TempDir(), "s.csv")
 	if err := os.WriteFile(csv, []byte("supplier_name,criticality,category,data_subjects,record_count\n"+
 		"Quayside Mail,critical,political_opinions,members,600000\n"), 0o600); err != nil {
@@ -170,6 +175,7 @@ func TestScoringConfigurationReachesTheService(t *testing.T) {
 // render whose file cannot be written leaves no download in the audit trail.
 func TestReportDownloadRecordedAfterTheFileIsWritten(t *testing.T) {
 	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 3, 15, 9, 0, 0, 0, time.UTC))
 	_, out, _ := c.run("report", "generate", "--quarter", "2026-Q1")
 	id := strings.TrimSpace(out[strings.LastIndex(out, " ")+1:])
 	downloads := func() int {
@@ -197,5 +203,23 @@ func TestReportDownloadRecordedAfterTheFileIsWritten(t *testing.T) {
 	}
 	if n := downloads(); n != 1 {
 		t.Fatalf("%d downloads recorded, want 1", n)
+	}
+}
+
+// report generate refuses a quarter the report would mislabel: exit 1, with the
+// quarters allowed named, and nothing printed on standard output; the quarter just
+// ended is allowed in the 31 days after its end.
+func TestReportGenerateRefusesAQuarterNotAllowed(t *testing.T) {
+	c := newMigratedCLI(t)
+	c.at(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
+	code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q3")
+	want := "error: report generate: --quarter 2026-Q3: must be 2026-Q4 (the current quarter): 2026-Q3 ended 61 days ago, more than 31 days ago."
+	if code != 1 || out != "" || !strings.HasPrefix(errOut, want) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, errOut, want)
+	}
+	c.at(time.Date(2026, 10, 10, 9, 0, 0, 0, time.UTC))
+	if code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q3"); code != 0 ||
+		!strings.HasPrefix(out, "2026-Q3 stored revision 1 (2026-10-10T09:00:00Z): ") {
+		t.Fatalf("Q3 on 10 October: exit %d, %q %q", code, out, errOut)
 	}
 }

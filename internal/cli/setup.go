@@ -90,7 +90,7 @@ func (inv *invocation) open(ctx context.Context, cfg config.Config, use schemaUs
 	if a.store, a.migrated, err = openStore(ctx, cfg, use); err != nil {
 		return nil, err
 	}
-	a.svc = register.New(a.store, nil).WithScoring(sc).WithFlags(fc).WithAuditKey(cfg.AuditKey)
+	a.svc = register.New(a.store, inv.prog.Now).WithScoring(sc).WithFlags(fc).WithAuditKey(cfg.AuditKey)
 	a.reports, a.sheets = quarterly.New(a.svc, a.store), sheetio.New(a.svc, a.store)
 	if err := inv.checkAuditKey(ctx, a, use); err != nil {
 		a.close()
