@@ -163,6 +163,9 @@ func (d *pdfDoc) footer() {
 	d.font("", 7.5)
 	d.colour(pdfGrey)
 	left := d.t(fmt.Sprintf("weaklink %s r%d · generated %s by %s", d.s.Quarter, d.s.Revision, stamp(d.s.AsOf), d.s.GeneratedBy))
+	if d.s.Mislabelled { // on every page: a page copied alone still warns
+		left = "MISLABELLED (see the cover) · " + left
+	}
 	right := "Page " + strconv.Itoa(f.PageNo()) + " of " + pdfPagesAlias
 	w := d.width()
 	left = d.fit(left, w-30)

@@ -96,6 +96,26 @@ func TestTimingNoteInEveryFormat(t *testing.T) {
 	}
 }
 
+// Every page of a mislabelled report's PDF but the cover warns in its footer.
+func TestMislabelledPDFWarnsOnEveryPage(t *testing.T) {
+	s := testSnapshot()
+	s.DaysAfterQuarterEnd, s.Mislabelled = 40, true
+	b, err := Render(s, "pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, tool(t, "pdftotext"), b)
+	pages := strings.Split(text, "\f")
+	for i, p := range pages[1 : len(pages)-1] { // pdftotext ends with a form feed
+		if !strings.Contains(p, "MISLABELLED (see the cover) · weaklink 2026-Q4 r1") {
+			t.Errorf("page %d has no warning in its footer", i+2)
+		}
+	}
+	if len(pages) < 5 {
+		t.Fatalf("%d pages", len(pages))
+	}
+}
+
 // Without a previous report, every format with a changes section says why, in
 // the snapshot's words.
 func TestNoComparisonSaidPlainly(t *testing.T) {
