@@ -111,6 +111,7 @@ func (d *pdfDoc) weakLinks() {
 		d.empty("No supplier has an unaccepted flag.")
 		return
 	}
+	d.para(rankingNote)
 	var body [][]string
 	for _, l := range d.s.WeakLinks {
 		flags := make([]string, len(l.Flags))
@@ -120,7 +121,7 @@ func (d *pdfDoc) weakLinks() {
 				flags[i] += " (accepted)"
 			}
 		}
-		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), optNumOr(l.EffectivePosture, "unassessed"),
+		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), optNumOr(l.Posture, "unassessed"),
 			num(l.Residual), grouped(l.Records), strings.Join(flags, "\n")})
 	}
 	d.table(cols("Rank>", 10.0, "Supplier", 32.0, "Tier", 14.0, "Inherent>", 16.0, "Posture>", 19.0, "Residual>", 16.0,
@@ -329,7 +330,7 @@ func (d *pdfDoc) appendix() {
 		d.empty("The register holds no live suppliers.")
 		return
 	}
-	d.para("Every live supplier, highest residual risk first.")
+	d.para("Every live supplier. " + rankingNote)
 	body := make([][]string, len(d.s.Suppliers))
 	for i, l := range d.s.Suppliers {
 		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, num(l.Inherent), optNumOr(l.Posture, "–"),

@@ -125,6 +125,9 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // day formats an instant as its UTC date.
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
+// rankingNote says how every table of suppliers is ordered: as GET /api/v1/weak-links ranks.
+const rankingNote = "Ranked as the weak-links list ranks: residual risk (the figure shown), highest first; then the worst unaccepted flag's severity; then name."
+
 // listSep separates list items in one cell, as the register's spreadsheets do.
 const listSep = "; "
 
