@@ -207,6 +207,7 @@ type riskJSON struct {
 	EffectivePosture *float64        `json:"effective_posture"`
 	Residual         float64         `json:"residual"`
 	Tier             string          `json:"tier"`
+	InherentTier     string          `json:"inherent_tier"`
 	Flags            []flagJSON      `json:"flags"`
 	Breakdown        riskBreakdown   `json:"breakdown"`
 	LatestAssessment *assessmentRef  `json:"latest_assessment"`
@@ -245,7 +246,7 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 	}
 	out := riskJSON{Supplier: supplierRefJSON{ID: sup.ID, Name: sup.Name, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country},
 		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: r.EffectivePosture, Residual: r.Residual.Value,
-		Tier: r.Tier, Flags: toFlagsJSON(r.Flags, h.now()),
+		Tier: r.Tier, InherentTier: r.InherentTier, Flags: toFlagsJSON(r.Flags, h.now()),
 		Breakdown: riskBreakdown{Inherent: riskFigureJSON{r.Inherent.Value, toParts(r.Inherent.Breakdown)},
 			Posture:  postureJSON{r.Posture.Value, toParts(r.Posture.Breakdown)},
 			Residual: riskFigureJSON{r.Residual.Value, toParts(r.Residual.Breakdown)}},

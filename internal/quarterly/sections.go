@@ -110,8 +110,12 @@ func hasOpenFlag(l report.SupplierLine) bool {
 func supplierLine(p register.Portfolio, id string) report.SupplierLine {
 	sup, r := p.Suppliers[id], p.Risks[id]
 	l := report.SupplierLine{ID: id, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality, Tier: r.Tier,
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: p.Flags[id].EffectivePosture,
-		Residual: r.Residual.Value, NextReassessment: r.NextReassessment, Categories: []string{}, Flags: []report.FlagLine{}}
+		InherentTier: r.InherentTier, Inherent: r.Inherent.Value, Posture: r.Posture.Value,
+		EffectivePosture: p.Flags[id].EffectivePosture, Residual: r.Residual.Value, Categories: []string{}, Flags: []report.FlagLine{}}
+	if r.NextReassessment != "" {
+		due := r.NextReassessment
+		l.NextReassessment = &due
+	}
 	if sup.Country != nil {
 		l.Country = *sup.Country
 	}
@@ -186,7 +190,7 @@ func assessmentsSection(p register.Portfolio, done []store.AssessmentRow) report
 		case r.Assessment == nil && len(p.Categories[id]) > 0:
 			sec.NeverAssessed = append(sec.NeverAssessed, report.SupplierRef{ID: id, Name: p.Suppliers[id].Name})
 		case r.ReassessOverdue:
-			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.Tier, DueOn: r.NextReassessment})
+			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.InherentTier, DueOn: r.NextReassessment})
 		}
 	}
 	return sec

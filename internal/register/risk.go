@@ -14,9 +14,10 @@ type Risk struct {
 	Inherent         Figure
 	Posture          PostureFigure
 	Residual         Figure
-	Tier             string
+	Tier             string      // the residual-risk tier
+	InherentTier     string      // the tier thresholds applied to inherent risk: sets the reassessment cadence
 	Assessment       *Assessment // the latest submitted or approved one; nil when never assessed
-	NextReassessment string      // YYYY-MM-DD; "" when never assessed (due now)
+	NextReassessment string      // YYYY-MM-DD, by the inherent tier's interval; "" when never assessed (due now)
 	ReassessOverdue  bool
 	// Flags and EffectivePosture need the whole portfolio; only SupplierRisk fills them.
 	Flags            []FlagView
@@ -86,10 +87,11 @@ func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	r.Posture = postureOf(posture)
 	r.Residual = figureOf(scoring.Residual(inherent.Value, posture.Value, cfg))
 	r.Tier = scoring.Tier(r.Residual.Value, cfg)
+	r.InherentTier = scoring.Tier(r.Inherent.Value, cfg)
 	if r.Assessment != nil && r.Assessment.SubmittedAt != nil {
 		last := r.Assessment.SubmittedAt.Format(time.DateOnly)
-		r.NextReassessment = scoring.NextReassessment(last, r.Tier, cfg)
-		r.ReassessOverdue = scoring.ReassessmentOverdue(last, r.Tier, today, cfg)
+		r.NextReassessment = scoring.NextReassessment(last, r.InherentTier, cfg)
+		r.ReassessOverdue = scoring.ReassessmentOverdue(last, r.InherentTier, today, cfg)
 	}
 	return r
 }

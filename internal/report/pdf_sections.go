@@ -187,7 +187,7 @@ func (d *pdfDoc) assessments() {
 		for _, l := range a.Overdue {
 			body = append(body, []string{l.Name, l.Tier, l.DueOn})
 		}
-		d.table(cols("Supplier", 110.0, "Tier", 35.0, "Due on", 35.0), body, pdfTableFont)
+		d.table(cols("Supplier", 110.0, "Inherent tier", 35.0, "Due on", 35.0), body, pdfTableFont)
 	}
 	d.subheading("Never assessed")
 	if len(a.NeverAssessed) == 0 {
@@ -333,11 +333,11 @@ func (d *pdfDoc) appendix() {
 	d.para("Every live supplier. " + rankingNote)
 	body := make([][]string, len(d.s.Suppliers))
 	for i, l := range d.s.Suppliers {
-		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, num(l.Inherent), optNumOr(l.Posture, "–"),
+		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), optNumOr(l.Posture, "–"),
 			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records), strings.Join(l.Categories, listSep),
-			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.NextReassessment)}
+			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.nextDue())}
 	}
-	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent>", 14.0,
-		"Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 32.0, "Flags", 37.0,
-		"Last assessed", 17.0, "Next due", 17.0), body, 7)
+	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent tier", 14.0,
+		"Inherent>", 14.0, "Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 26.0,
+		"Flags", 34.0, "Last assessed", 17.0, "Next due", 17.0), body, 7)
 }

@@ -86,7 +86,8 @@ type SupplierLine struct {
 	Status           string     `json:"status"`
 	Criticality      string     `json:"criticality"`
 	Country          string     `json:"country"`
-	Tier             string     `json:"tier"`
+	Tier             string     `json:"tier"`          // the residual-risk tier
+	InherentTier     string     `json:"inherent_tier"` // the tier thresholds applied to inherent risk: the reassessment cadence
 	Inherent         float64    `json:"inherent"`
 	Posture          *float64   `json:"posture"`
 	EffectivePosture *float64   `json:"effective_posture"`
@@ -94,7 +95,7 @@ type SupplierLine struct {
 	Records          int64      `json:"records"`
 	Categories       []string   `json:"categories"` // keys held directly
 	LastAssessed     string     `json:"last_assessed"`
-	NextReassessment string     `json:"next_reassessment"`
+	NextReassessment *string    `json:"next_reassessment_due"` // YYYY-MM-DD by the inherent tier's interval; nil when never assessed
 	Flags            []FlagLine `json:"flags"`
 }
 
@@ -124,7 +125,7 @@ type AssessmentLine struct {
 type DueLine struct {
 	SupplierID string `json:"supplier_id"`
 	Name       string `json:"name"`
-	Tier       string `json:"tier"`
+	Tier       string `json:"inherent_tier"` // the inherent tier whose interval ran out
 	DueOn      string `json:"due_on"`
 }
 

@@ -11,7 +11,7 @@ import (
 const (
 	// FlagUnassessed: holds personal data and has never been assessed (a blind spot).
 	FlagUnassessed = "unassessed"
-	// FlagAssessmentOverdue: the latest assessment is older than its tier's reassessment interval.
+	// FlagAssessmentOverdue: the latest assessment is older than its inherent tier's reassessment interval.
 	FlagAssessmentOverdue = "assessment_overdue"
 	// FlagWeakPosture: the posture is below the weak threshold.
 	FlagWeakPosture = "weak_posture"
@@ -143,6 +143,7 @@ type SupplierFacts struct {
 	Status         string            // onboarding, active, offboarding or exited
 	Criticality    string            // low, medium, high or critical
 	Tier           string            // the residual-risk tier
+	InherentTier   string            // the tier thresholds applied to inherent risk: sets the reassessment cadence
 	Posture        *float64          // after date adjustments (PostureAt); nil = never assessed
 	LastAssessed   string            // YYYY-MM-DD of the latest submitted or approved assessment; "" never
 	FailedCritical []string          // keys of the critical questions the latest assessment failed

@@ -20,7 +20,7 @@ const baselineBackups = "Do you keep at least one recent copy of your backups of
 // DPA signed, contact details kept in the UK within their retention date.
 func cleanSupplier(id, name string) SupplierFacts {
 	return SupplierFacts{
-		ID: id, Name: name, Status: "active", Criticality: "medium", Tier: TierNameMedium,
+		ID: id, Name: name, Status: "active", Criticality: "medium", Tier: TierNameMedium, InherentTier: TierNameMedium,
 		Posture: sc(85), LastAssessed: "2026-09-15", DPASigned: true,
 		Certifications: []Certification{{Scheme: "iso27001", ExpiresAt: "2027-06-30"}},
 		Holdings: []HoldingFacts{{Category: "contact_details", CategoryName: "contact details",
@@ -101,7 +101,7 @@ func flagCases() []flagCase {
 	never := func(s *SupplierFacts) { s.Posture, s.LastAssessed = nil, "" }
 	holds := func(hs ...HoldingFacts) func(*SupplierFacts) { return func(s *SupplierFacts) { s.Holdings = hs } }
 	tier := func(tr, last string) func(*SupplierFacts) {
-		return func(s *SupplierFacts) { s.Tier, s.LastAssessed = tr, last }
+		return func(s *SupplierFacts) { s.InherentTier, s.LastAssessed = tr, last }
 	}
 	down := func(ds ...Downstream) func(*SupplierFacts) { return func(s *SupplierFacts) { s.Downstream = ds } }
 	lighthouse := Downstream{SupplierID: "lb", Name: "Lighthouse Backup",
@@ -119,9 +119,14 @@ func flagCases() []flagCase {
 		{name: "unassessed: assessed", code: FlagUnassessed, supplier: "qm", p: one(qm)},
 
 		{name: "assessment_overdue: medium tier", code: FlagAssessmentOverdue, supplier: "qm", fire: true, severity: SeverityMedium,
-			p: one(with(qm, tier(TierNameMedium, "2024-09-15"))), message: []string{"2024-09-15", "due for reassessment on 2026-09-15", "every 24 months in the medium tier"}},
+			p: one(with(qm, tier(TierNameMedium, "2024-09-15"))), message: []string{"2024-09-15", "due for reassessment on 2026-09-15", "every 24 months in the medium inherent tier"}},
 		{name: "assessment_overdue: critical tier is high", code: FlagAssessmentOverdue, supplier: "qm", fire: true, severity: SeverityHigh, example: true,
-			p: one(with(qm, tier(TierNameCritical, "2026-03-31"))), message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical tier"}},
+			p: one(with(qm, tier(TierNameCritical, "2026-03-31"))), message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical inherent tier"}},
+		{name: "assessment_overdue: the inherent tier sets the cadence, not the residual tier", code: FlagAssessmentOverdue, supplier: "qm",
+			fire: true, severity: SeverityHigh, p: one(with(qm, tier(TierNameCritical, "2026-03-31"), func(s *SupplierFacts) { s.Tier = TierNameLow })),
+			message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical inherent tier"}},
+		{name: "assessment_overdue: a low inherent tier waits 36 months whatever the residual tier", code: FlagAssessmentOverdue, supplier: "qm",
+			p: one(with(qm, tier(TierNameLow, "2024-03-31"), func(s *SupplierFacts) { s.Tier = TierNameCritical }))},
 		{name: "assessment_overdue: on the due date", code: FlagAssessmentOverdue, supplier: "qm",
 			p: one(with(qm, tier(TierNameHigh, "2025-11-02")))},
 		{name: "assessment_overdue: never assessed", code: FlagAssessmentOverdue, supplier: "qm", p: one(with(qm, never))},
