@@ -77,6 +77,7 @@ type weakLinkJSON struct {
 	Supplier         supplierRefJSON `json:"supplier"`
 	Inherent         float64         `json:"inherent"`
 	Posture          *float64        `json:"posture"`
+	Provisional      bool            `json:"posture_provisional"`
 	EffectivePosture *float64        `json:"effective_posture"`
 	Residual         float64         `json:"residual"`
 	Tier             string          `json:"tier"`
@@ -96,7 +97,7 @@ func (h *weakLinkHandlers) list(c *gin.Context) {
 	answerPage(c, h.log, page, err, func(w register.WeakLink) weakLinkJSON {
 		s := w.Supplier
 		return weakLinkJSON{Supplier: supplierRefJSON{ID: s.ID, Name: s.Name, Criticality: s.Criticality, Status: s.Status, Country: s.Country},
-			Inherent: w.Risk.Inherent.Value, Posture: w.Risk.Posture.Value, EffectivePosture: w.EffectivePosture,
+			Inherent: w.Risk.Inherent.Value, Posture: w.Risk.Posture.Value, Provisional: w.Risk.PostureProvisional, EffectivePosture: w.EffectivePosture,
 			Residual: w.Risk.Residual.Value, Tier: w.Risk.Tier, Flags: toFlagsJSON(w.Flags, now)}
 	})
 }

@@ -110,7 +110,7 @@ func hasOpenFlag(l report.SupplierLine) bool {
 func supplierLine(p register.Portfolio, id string) report.SupplierLine {
 	sup, r := p.Suppliers[id], p.Risks[id]
 	l := report.SupplierLine{ID: id, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality, Tier: r.Tier,
-		InherentTier: r.InherentTier, Inherent: r.Inherent.Value, Posture: r.Posture.Value,
+		InherentTier: r.InherentTier, Inherent: r.Inherent.Value, Posture: r.Posture.Value, PostureProvisional: r.PostureProvisional,
 		EffectivePosture: p.Flags[id].EffectivePosture, Residual: r.Residual.Value, Categories: []string{}, Flags: []report.FlagLine{}}
 	if r.NextReassessment != "" {
 		due := r.NextReassessment

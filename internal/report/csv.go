@@ -11,7 +11,7 @@ import (
 
 // csvHeader names the columns of the CSV rendering: one row per supplier.
 var csvHeader = []string{"name", "status", "criticality", "country", "tier", "inherent_tier", "inherent", "posture",
-	"effective_posture", "residual", "records", "categories", "flags", "last_assessed", "next_reassessment_due"}
+	"posture_provisional", "effective_posture", "residual", "records", "categories", "flags", "last_assessed", "next_reassessment_due"}
 
 // renderCSV writes Snapshot.Suppliers as UTF-8 CSV with a byte-order mark (which
 // spreadsheet programs need to read UTF-8), CRLF line ends, and every cell
@@ -42,6 +42,7 @@ func renderCSV(s Snapshot) ([]byte, error) {
 // supplierCells are a supplier's values in csvHeader order, unescaped.
 func supplierCells(l SupplierLine) []string {
 	return []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), optNum(l.Posture),
+		strconv.FormatBool(l.Posture != nil && l.PostureProvisional),
 		optNum(l.EffectivePosture), num(l.Residual), strconv.FormatInt(l.Records, 10),
 		strings.Join(l.Categories, listSep), flagCodes(l.Flags), l.LastAssessed, l.nextDue()}
 }

@@ -38,7 +38,7 @@ func testSnapshot() Snapshot {
 		Tier: "critical", InherentTier: "critical", Inherent: 71, Residual: 71, Records: 45000, Categories: []string{"health", "financial"},
 		Flags: []FlagLine{{Code: "unassessed", Severity: "critical", Message: "holds special-category data and was never assessed"}}}
 	brulee := SupplierLine{ID: "s-brulee", Name: "Brûlée Analytics SAS", Status: "active", Criticality: "medium", Country: "FR",
-		Tier: "high", InherentTier: "high", Inherent: 58.4, Posture: score(61), EffectivePosture: score(55.5), Residual: 41.2, Records: 120000,
+		Tier: "high", InherentTier: "high", Inherent: 58.4, Posture: score(61), PostureProvisional: true, EffectivePosture: score(55.5), Residual: 41.2, Records: 120000,
 		Categories: []string{"contact_details"}, LastAssessed: "2026-02-03", NextReassessment: dueOn("2026-08-03"),
 		Flags: []FlagLine{{Code: "assessment_overdue", Severity: "medium", Message: "reassessment was due on 2026-08-03"}}}
 	formula := SupplierLine{ID: "s-formula", Name: formulaName, Status: "onboarding", Criticality: "low", Country: "US",

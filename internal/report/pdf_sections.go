@@ -121,11 +121,14 @@ func (d *pdfDoc) weakLinks() {
 				flags[i] += " (accepted)"
 			}
 		}
-		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), optNumOr(l.Posture, "unassessed"),
+		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), postureText(l, "unassessed"),
 			num(l.Residual), grouped(l.Records), strings.Join(flags, "\n")})
 	}
 	d.table(cols("Rank>", 10.0, "Supplier", 32.0, "Tier", 14.0, "Inherent>", 16.0, "Posture>", 19.0, "Residual>", 16.0,
 		"Records>", 18.0, "Flags", 55.0), body, pdfTableFont)
+	if anyProvisional(d.s.WeakLinks) {
+		d.empty(provisionalNote)
+	}
 }
 
 func (d *pdfDoc) exposure() {
@@ -333,11 +336,14 @@ func (d *pdfDoc) appendix() {
 	d.para("Every live supplier. " + rankingNote)
 	body := make([][]string, len(d.s.Suppliers))
 	for i, l := range d.s.Suppliers {
-		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), optNumOr(l.Posture, "–"),
+		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), postureText(l, "–"),
 			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records), strings.Join(l.Categories, listSep),
 			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.nextDue())}
 	}
 	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent tier", 14.0,
 		"Inherent>", 14.0, "Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 26.0,
 		"Flags", 34.0, "Last assessed", 17.0, "Next due", 17.0), body, 7)
+	if anyProvisional(d.s.Suppliers) {
+		d.empty(provisionalNote)
+	}
 }

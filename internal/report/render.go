@@ -115,6 +115,31 @@ func optNumOr(v *float64, none string) string {
 	return num(*v)
 }
 
+// provisionalNote explains the mark beside a provisional posture (postureText).
+const provisionalNote = "* Provisional: the posture comes from a submitted assessment that nobody has reviewed yet."
+
+// postureText is a supplier's own posture as the tables print it: the figure, with
+// "*" when it is provisional (see provisionalNote); none when there is no posture.
+func postureText(l SupplierLine, none string) string {
+	if l.Posture == nil {
+		return none
+	}
+	if l.PostureProvisional {
+		return num(*l.Posture) + "*"
+	}
+	return num(*l.Posture)
+}
+
+// anyProvisional reports whether a table of these lines needs provisionalNote.
+func anyProvisional(ls []SupplierLine) bool {
+	for _, l := range ls {
+		if l.Posture != nil && l.PostureProvisional {
+			return true
+		}
+	}
+	return false
+}
+
 // grouped formats a whole number with thousands separators, for reading: the one
 // formatter the methodology's messages use too.
 var grouped = scoring.FormatCount

@@ -128,9 +128,9 @@ func emptyNil(v string) any {
 // xlsxTables are the workbook's sheets, in order.
 func xlsxTables(s Snapshot) []xlsxTable {
 	supplierHead := []string{"Supplier", "Status", "Criticality", "Country", "Tier", "Inherent tier", "Inherent", "Posture",
-		"Effective posture", "Residual", "Records", "Categories", "Flags", "Last assessed", "Next reassessment due", "Supplier ID"}
+		"Posture provisional", "Effective posture", "Residual", "Records", "Categories", "Flags", "Last assessed", "Next reassessment due", "Supplier ID"}
 	supplierRow := func(l SupplierLine) []any {
-		return []any{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, l.Inherent, optCell(l.Posture),
+		return []any{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, l.Inherent, optCell(l.Posture), yesNo(l.Posture != nil && l.PostureProvisional),
 			optCell(l.EffectivePosture), l.Residual, l.Records, strings.Join(l.Categories, listSep), flagCodes(l.Flags),
 			emptyNil(l.LastAssessed), emptyNil(l.nextDue()), l.ID}
 	}
