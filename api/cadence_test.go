@@ -35,19 +35,8 @@ func TestReassessmentFollowsInherentTier(t *testing.T) {
 		}
 		h.clock.Advance(t0.AddDate(0, 6, 1).Sub(h.clock.Now()))
 		got = risk()
-		if got["reassessment_overdue"] != true || !hasFlag(got["flags"], "assessment_overdue") {
+		if got["reassessment_overdue"] != true || flagOf(got["flags"], "assessment_overdue") == nil {
 			t.Fatalf("a day after %s: overdue %v, flags %v", due, got["reassessment_overdue"], got["flags"])
 		}
 	})
-}
-
-// hasFlag reports whether a flags array of an answer holds the code.
-func hasFlag(flags any, code string) bool {
-	fs, _ := flags.([]any)
-	for _, f := range fs {
-		if m, ok := f.(map[string]any); ok && m["code"] == code {
-			return true
-		}
-	}
-	return false
 }

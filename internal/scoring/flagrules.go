@@ -25,6 +25,7 @@ var flagRules = []flagRule{
 	{FlagConcentration, raiseConcentration},
 	{FlagCertificationExpired, raiseCertificationExpired},
 	{FlagNoDPA, raiseNoDPA},
+	{FlagOpenIncident, raiseOpenIncident},
 	{FlagRetentionExceeded, raiseRetentionExceeded},
 	{FlagUnsafeguardedTransfer, raiseUnsafeguardedTransfer},
 }
