@@ -204,9 +204,11 @@ type riskJSON struct {
 	Supplier         supplierRefJSON `json:"supplier"`
 	Inherent         float64         `json:"inherent"`
 	Posture          *float64        `json:"posture"`
+	Provisional      bool            `json:"posture_provisional"`
 	EffectivePosture *float64        `json:"effective_posture"`
 	Residual         float64         `json:"residual"`
 	Tier             string          `json:"tier"`
+	InherentTier     string          `json:"inherent_tier"`
 	Flags            []flagJSON      `json:"flags"`
 	Breakdown        riskBreakdown   `json:"breakdown"`
 	LatestAssessment *assessmentRef  `json:"latest_assessment"`
@@ -244,8 +246,9 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 		return
 	}
 	out := riskJSON{Supplier: supplierRefJSON{ID: sup.ID, Name: sup.Name, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country},
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: r.EffectivePosture, Residual: r.Residual.Value,
-		Tier: r.Tier, Flags: toFlagsJSON(r.Flags, h.now()),
+		Inherent: r.Inherent.Value, Posture: r.Posture.Value, Provisional: r.PostureProvisional, EffectivePosture: r.EffectivePosture,
+		Residual: r.Residual.Value,
+		Tier:     r.Tier, InherentTier: r.InherentTier, Flags: toFlagsJSON(r.Flags, h.now()),
 		Breakdown: riskBreakdown{Inherent: riskFigureJSON{r.Inherent.Value, toParts(r.Inherent.Breakdown)},
 			Posture:  postureJSON{r.Posture.Value, toParts(r.Posture.Breakdown)},
 			Residual: riskFigureJSON{r.Residual.Value, toParts(r.Residual.Breakdown)}},

@@ -77,10 +77,11 @@ type supplierJSON struct {
 
 // riskSummaryJSON is a supplier's risk as of the request (see /suppliers/{id}/risk for the breakdown).
 type riskSummaryJSON struct {
-	Inherent float64  `json:"inherent"`
-	Posture  *float64 `json:"posture"`
-	Residual float64  `json:"residual"`
-	Tier     string   `json:"tier"`
+	Inherent           float64  `json:"inherent"`
+	Posture            *float64 `json:"posture"`
+	PostureProvisional bool     `json:"posture_provisional"`
+	Residual           float64  `json:"residual"`
+	Tier               string   `json:"tier"`
 }
 
 func toSupplierJSON(s register.Supplier) supplierJSON {

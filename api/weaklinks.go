@@ -74,14 +74,14 @@ func toFlagsJSON(vs []register.FlagView, now time.Time) []flagJSON {
 }
 
 type weakLinkJSON struct {
-	Supplier          supplierRefJSON `json:"supplier"`
-	Inherent          float64         `json:"inherent"`
-	Posture           *float64        `json:"posture"`
-	EffectivePosture  *float64        `json:"effective_posture"`
-	Residual          float64         `json:"residual"`
-	EffectiveResidual float64         `json:"effective_residual"`
-	Tier              string          `json:"tier"`
-	Flags             []flagJSON      `json:"flags"`
+	Supplier         supplierRefJSON `json:"supplier"`
+	Inherent         float64         `json:"inherent"`
+	Posture          *float64        `json:"posture"`
+	Provisional      bool            `json:"posture_provisional"`
+	EffectivePosture *float64        `json:"effective_posture"`
+	Residual         float64         `json:"residual"`
+	Tier             string          `json:"tier"`
+	Flags            []flagJSON      `json:"flags"`
 }
 
 func (h *weakLinkHandlers) list(c *gin.Context) {
@@ -97,8 +97,8 @@ func (h *weakLinkHandlers) list(c *gin.Context) {
 	answerPage(c, h.log, page, err, func(w register.WeakLink) weakLinkJSON {
 		s := w.Supplier
 		return weakLinkJSON{Supplier: supplierRefJSON{ID: s.ID, Name: s.Name, Criticality: s.Criticality, Status: s.Status, Country: s.Country},
-			Inherent: w.Risk.Inherent.Value, Posture: w.Risk.Posture.Value, EffectivePosture: w.EffectivePosture,
-			Residual: w.Risk.Residual.Value, EffectiveResidual: w.EffectiveResidual, Tier: w.Risk.Tier, Flags: toFlagsJSON(w.Flags, now)}
+			Inherent: w.Risk.Inherent.Value, Posture: w.Risk.Posture.Value, Provisional: w.Risk.PostureProvisional, EffectivePosture: w.EffectivePosture,
+			Residual: w.Risk.Residual.Value, Tier: w.Risk.Tier, Flags: toFlagsJSON(w.Flags, now)}
 	})
 }
 

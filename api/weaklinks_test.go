@@ -131,3 +131,56 @@ func TestWeakLinksRanking(t *testing.T) {
 		h.do(request{method: "DELETE", path: "/api/v1/risk-acceptances/" + acc["id"].(string), role: register.RoleAdmin}).status(409)
 	})
 }
+
+// /weak-links ranks by each supplier's own residual risk, shows it, and shows the
+// supplier's own posture: A's effective posture (0, because its data reaches the
+// never-assessed B) would put A above C; its own residual puts C first.
+func TestWeakLinksRankByOwnResidual(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		d := loadBaseline(t)
+		r := newRegister(h)
+		dpa := map[string]any{"dpa_signed_at": "2024-02-01"}
+		r.supplier("A Membership CRM", "medium", "GB", dpa)
+		r.holds("A Membership CRM", "contact_details", 10000, "members")
+		r.holds("A Membership CRM", "political_opinions", 10000, "members")
+		answers := answersWhere(d, true)
+		worst := answersWhere(d, false)
+		// Weights 7 × 4 and 1 × 2 of 137 fail: 107 ÷ 137 = 78.10.
+		for _, k := range []string{"security_certification", "mfa_cloud_services", "privileged_access", "unsupported_software",
+			"malware_protection", "encryption_in_transit", "backup_credentials_separated", "policy_review"} {
+			answers[k] = worst[k]
+		}
+		id := r.assess("A Membership CRM", answers)["id"].(string)
+		h.validRequest(request{method: "POST", path: "/api/v1/assessments/" + id + "/review", role: register.RoleAdmin,
+			body: map[string]any{"decision": "approve", "comment": "evidence checked"}}).status(200)
+		r.supplier("B Analytics", "low", "GB")
+		r.link("A Membership CRM", "B Analytics", "contact_details")
+		r.supplier("C Print House", "low", "GB", dpa)
+		r.holds("C Print House", "contact_details", 1000, "customers")
+
+		var w struct {
+			Items []map[string]any
+		}
+		h.validRequest(request{method: "GET", path: "/api/v1/weak-links", role: register.RoleViewer}).status(200).json(&w)
+		at := map[string]int{}
+		for i, it := range w.Items {
+			at[it["supplier"].(map[string]any)["name"].(string)] = i
+			if _, ok := it["effective_residual"]; ok {
+				t.Fatalf("effective_residual still answered: %v", it)
+			}
+			if i > 0 && it["residual"].(float64) > w.Items[i-1]["residual"].(float64) {
+				t.Fatalf("not in residual order: %v", w.Items)
+			}
+		}
+		ia, okA := at["A Membership CRM"]
+		ic, okC := at["C Print House"]
+		if !okA || !okC || ic > ia {
+			t.Fatalf("C must rank above A: %v", w.Items)
+		}
+		a, c := w.Items[ia], w.Items[ic]
+		if a["posture"] != 78.1 || a["effective_posture"] != 0.0 || a["residual"] != 26.4 || c["residual"] != 31.72 {
+			t.Fatalf("A %v, C %v", a, c)
+		}
+	})
+}

@@ -3,17 +3,15 @@ package quarterly
 import (
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/report"
-	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// buildSummaryAndLines fills the portfolio summary, the supplier lines (worst residual
-// first) and the top weakest links.
+// buildSummaryAndLines fills the portfolio summary, the supplier lines (ranked by
+// register.Portfolio.RankKey, as /weak-links ranks) and the top weakest links.
 func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 	sm := report.Summary{Suppliers: len(p.Order)}
 	status, tier, crit := map[string]int{}, map[string]int{}, map[string]int{}
@@ -59,12 +57,12 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		}
 		lines = append(lines, line)
 	}
-	sort.SliceStable(lines, func(i, j int) bool {
-		if lines[i].Residual != lines[j].Residual {
-			return lines[i].Residual > lines[j].Residual
-		}
-		return strings.ToLower(lines[i].Name)+lines[i].ID < strings.ToLower(lines[j].Name)+lines[j].ID
-	})
+	// One ranking for every table: the order of GET /api/v1/weak-links.
+	rank := make(map[string]string, len(lines))
+	for _, l := range lines {
+		rank[l.ID] = p.RankKey(l.ID)
+	}
+	sort.SliceStable(lines, func(i, j int) bool { return rank[lines[i].ID] < rank[lines[j].ID] })
 	snap.Suppliers = lines
 	for _, k := range register.SupplierStatuses {
 		sm.ByStatus = append(sm.ByStatus, report.Count{Key: k, Count: status[k]})
@@ -85,45 +83,16 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 	sm.PostureHistogram = append(sm.PostureHistogram, report.Count{Key: "unassessed", Count: hist[10]})
 	sm.ByCategory = categoryTotals(records, holders, names, special)
 	snap.Summary = sm
-	// The weakest links: suppliers with an unaccepted flag, ranked as /weak-links ranks them.
-	type ranked struct {
-		line report.SupplierLine
-		res  float64
-		sev  int
-		open int
-	}
-	var weak []ranked
+	// The weakest links: the suppliers with an unaccepted flag, in the appendix's order
+	// (which is the order of /weak-links).
 	for _, l := range lines {
-		worst, open := 0, 0
-		for _, f := range l.Flags {
-			if !f.Accepted {
-				open++
-				worst = max(worst, scoring.SeverityRank(f.Severity))
-			}
-		}
-		if open == 0 {
-			continue
-		}
-		r := p.Risks[l.ID]
-		res := scoring.Residual(r.Inherent.Value, p.Flags[l.ID].EffectivePosture, p.Config).Value
-		weak = append(weak, ranked{l, res, worst, open})
-	}
-	sort.SliceStable(weak, func(i, j int) bool {
-		a, b := weak[i], weak[j]
-		if a.res != b.res {
-			return a.res > b.res
-		}
-		if a.sev != b.sev {
-			return a.sev > b.sev
-		}
-		return a.open > b.open
-	})
-	for i, w := range weak {
-		if i == topWeakLinks {
+		if len(snap.WeakLinks) == topWeakLinks {
 			break
 		}
-		w.line.Rank = i + 1
-		snap.WeakLinks = append(snap.WeakLinks, w.line)
+		if hasOpenFlag(l) {
+			l.Rank = len(snap.WeakLinks) + 1
+			snap.WeakLinks = append(snap.WeakLinks, l)
+		}
 	}
 }
 
@@ -139,8 +108,12 @@ func hasOpenFlag(l report.SupplierLine) bool {
 func supplierLine(p register.Portfolio, id string) report.SupplierLine {
 	sup, r := p.Suppliers[id], p.Risks[id]
 	l := report.SupplierLine{ID: id, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality, Tier: r.Tier,
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, EffectivePosture: p.Flags[id].EffectivePosture,
-		Residual: r.Residual.Value, NextReassessment: r.NextReassessment, Categories: []string{}, Flags: []report.FlagLine{}}
+		InherentTier: r.InherentTier, Inherent: r.Inherent.Value, Posture: r.Posture.Value, PostureProvisional: r.PostureProvisional,
+		EffectivePosture: p.Flags[id].EffectivePosture, Residual: r.Residual.Value, Categories: []string{}, Flags: []report.FlagLine{}}
+	if r.NextReassessment != "" {
+		due := r.NextReassessment
+		l.NextReassessment = &due
+	}
 	if sup.Country != nil {
 		l.Country = *sup.Country
 	}
@@ -215,7 +188,7 @@ func assessmentsSection(p register.Portfolio, done []store.AssessmentRow) report
 		case r.Assessment == nil && len(p.Categories[id]) > 0:
 			sec.NeverAssessed = append(sec.NeverAssessed, report.SupplierRef{ID: id, Name: p.Suppliers[id].Name})
 		case r.ReassessOverdue:
-			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.Tier, DueOn: r.NextReassessment})
+			sec.Overdue = append(sec.Overdue, report.DueLine{SupplierID: id, Name: p.Suppliers[id].Name, Tier: r.InherentTier, DueOn: r.NextReassessment})
 		}
 	}
 	return sec

@@ -11,9 +11,9 @@ import (
 
 // Portfolio is the read model of the whole live register at one moment: every
 // supplier's risk and flags, computed from a fixed number of bulk statements
-// (suppliers, holdings, latest assessments, supply-chain edges, acceptances, and the
-// question texts of failed critical controls when there are any) — never a query
-// per supplier.
+// (suppliers, holdings, latest assessments, supply-chain edges, acceptances, open
+// incidents, and the question texts of failed critical controls when there are any) —
+// never a query per supplier.
 // Packages layered on the register (the quarterly report) read it; it is never
 // written back.
 type Portfolio struct {
@@ -54,6 +54,10 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	if err != nil {
 		return p, err
 	}
+	open, err := tx.OpenIncidents()
+	if err != nil {
+		return p, err
+	}
 	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
 	today := now.Format(time.DateOnly)
 	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
@@ -74,7 +78,7 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 		p.Order = append(p.Order, sup.ID)
 		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
 		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
-			Tier: risk.Tier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil}
+			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil}
 		for _, c := range sup.Certifications {
 			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
 		}
@@ -119,6 +123,7 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 		}
 		p.Accepted[a.SupplierID][a.FlagCode] = acceptanceFromRow(a)
 	}
+	addOpenIncidents(facts, open, now)
 	if err := addQuestionTexts(tx, facts, answered); err != nil {
 		return p, err
 	}
@@ -155,6 +160,7 @@ func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges [
 			has[id][cat] = true
 		}
 	}
+	addReceivedSpecial(facts, has, hs)
 	for id, f := range facts {
 		seen := map[string][]string{}
 		var cats []string

@@ -11,13 +11,17 @@ import (
 // Risk is a supplier's risk picture at a moment: computed on read, against the clock,
 // so date-based adjustments (an expired certification) take effect without a batch job.
 type Risk struct {
-	Inherent         Figure
-	Posture          PostureFigure
-	Residual         Figure
-	Tier             string
-	Assessment       *Assessment // the latest submitted or approved one; nil when never assessed
-	NextReassessment string      // YYYY-MM-DD; "" when never assessed (due now)
-	ReassessOverdue  bool
+	Inherent Figure
+	Posture  PostureFigure
+	// PostureProvisional: the posture comes from a submitted assessment nobody has
+	// reviewed yet (false when there is no posture).
+	PostureProvisional bool
+	Residual           Figure
+	Tier               string      // the residual-risk tier
+	InherentTier       string      // the tier thresholds applied to inherent risk: sets the reassessment cadence
+	Assessment         *Assessment // the latest submitted or approved one; nil when never assessed
+	NextReassessment   string      // YYYY-MM-DD, by the inherent tier's interval; "" when never assessed (due now)
+	ReassessOverdue    bool
 	// Flags and EffectivePosture need the whole portfolio; only SupplierRisk fills them.
 	Flags            []FlagView
 	EffectivePosture *float64
@@ -84,12 +88,14 @@ func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	}
 	posture := scoring.PostureAt(pin, cfg)
 	r.Posture = postureOf(posture)
+	r.PostureProvisional = r.Posture.Value != nil && r.Assessment != nil && r.Assessment.Status == "submitted"
 	r.Residual = figureOf(scoring.Residual(inherent.Value, posture.Value, cfg))
 	r.Tier = scoring.Tier(r.Residual.Value, cfg)
+	r.InherentTier = scoring.Tier(r.Inherent.Value, cfg)
 	if r.Assessment != nil && r.Assessment.SubmittedAt != nil {
 		last := r.Assessment.SubmittedAt.Format(time.DateOnly)
-		r.NextReassessment = scoring.NextReassessment(last, r.Tier, cfg)
-		r.ReassessOverdue = scoring.ReassessmentOverdue(last, r.Tier, today, cfg)
+		r.NextReassessment = scoring.NextReassessment(last, r.InherentTier, cfg)
+		r.ReassessOverdue = scoring.ReassessmentOverdue(last, r.InherentTier, today, cfg)
 	}
 	return r
 }
@@ -148,12 +154,14 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 
 // RiskSummary is the part of a supplier's risk shown in lists.
 type RiskSummary struct {
-	Inherent float64
-	Posture  *float64
-	Residual float64
-	Tier     string
+	Inherent           float64
+	Posture            *float64
+	PostureProvisional bool // the posture comes from a submitted, unreviewed assessment
+	Residual           float64
+	Tier               string
 }
 
 func (r Risk) summary() RiskSummary {
-	return RiskSummary{Inherent: r.Inherent.Value, Posture: r.Posture.Value, Residual: r.Residual.Value, Tier: r.Tier}
+	return RiskSummary{Inherent: r.Inherent.Value, Posture: r.Posture.Value, PostureProvisional: r.PostureProvisional,
+		Residual: r.Residual.Value, Tier: r.Tier}
 }

@@ -26,14 +26,14 @@ type FlagView struct {
 	Accepted *Acceptance
 }
 
-// WeakLink is one supplier in the weak-links ranking.
+// WeakLink is one supplier in the weak-links ranking. Its own residual risk
+// (Risk.Residual) ranks it; EffectivePosture is information about the chain its data
+// travels, never a second ranking.
 type WeakLink struct {
 	Supplier         Supplier
 	Risk             Risk
 	EffectivePosture *float64
-	// EffectiveResidual is residual risk on the effective posture: what ranks the list.
-	EffectiveResidual float64
-	Flags             []FlagView
+	Flags            []FlagView
 }
 
 // WeakLinkFilter selects the ranking.
@@ -46,8 +46,8 @@ type WeakLinkFilter struct {
 // Severities of flags, worst first.
 var Severities = []string{"critical", "high", "medium", "low"}
 
-// WeakLinks ranks the suppliers with at least one unaccepted flag, worst first: by
-// residual risk on effective posture, then the worst unaccepted flag, then how many.
+// WeakLinks ranks the suppliers with at least one unaccepted flag, worst first, by
+// Portfolio.RankKey: residual risk, then the worst unaccepted flag's severity, then name.
 func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLink], error) {
 	var fe fieldErrors
 	fe.allowed("flag", f.Flags, scoring.FlagCodes())
@@ -75,14 +75,13 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 	var items []ranked
 	for _, id := range p.Order {
 		views := p.FlagViews(id)
-		worst, open := 0, 0
+		open := 0
 		matches := len(f.Flags) == 0 && len(f.Severities) == 0
 		for _, v := range views {
 			if v.Accepted != nil {
 				continue
 			}
 			open++
-			worst = max(worst, scoring.SeverityRank(v.Severity))
 			if (len(f.Flags) == 0 || oneOf(v.Code, f.Flags)) && (len(f.Severities) == 0 || oneOf(v.Severity, f.Severities)) {
 				matches = true
 			}
@@ -92,13 +91,8 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 			(len(f.Categories) > 0 && !anyOf(p.Categories[id], f.Categories)) {
 			continue
 		}
-		eff := p.Flags[id].EffectivePosture
-		res := scoring.Residual(risk.Inherent.Value, eff, s.scoring).Value
-		wl := WeakLink{Supplier: p.Suppliers[id], Risk: risk, EffectivePosture: eff, EffectiveResidual: res, Flags: views}
-		sup := p.Suppliers[id]
-		pos := fmt.Sprintf("%06d%d%04d\x00%s\x00%s", 100_000-int64(math.Round(res*100)), 9-worst, 9999-open,
-			strings.ToLower(sup.Name), id)
-		items = append(items, ranked{wl, pos})
+		wl := WeakLink{Supplier: p.Suppliers[id], Risk: risk, EffectivePosture: p.Flags[id].EffectivePosture, Flags: views}
+		items = append(items, ranked{wl, p.RankKey(id)})
 	}
 	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
 	kind := "weak-links:" + strings.Join(f.Flags, ",") + ":" + strings.Join(f.Severities, ",") + ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Categories, ",")
@@ -111,6 +105,22 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		out.Items[i] = it.wl
 	}
 	return out, nil
+}
+
+// RankKey is the supplier's place in every ranking of suppliers (the weak-links list
+// and the report's tables): a string that sorts ascending worst first, by residual
+// risk (highest first, to the hundredth), then the worst unaccepted flag's severity
+// (critical first; none last), then the name (case-insensitive, byte order) and id.
+// Accepted flags do not count. An id the portfolio does not hold ranks as residual 0.
+func (p Portfolio) RankKey(id string) string {
+	worst := 0
+	for _, v := range p.FlagViews(id) {
+		if v.Accepted == nil {
+			worst = max(worst, scoring.SeverityRank(v.Severity))
+		}
+	}
+	res := min(max(int64(math.Round(p.Risks[id].Residual.Value*100)), 0), 10_000)
+	return fmt.Sprintf("%05d%d\x00%s\x00%s", 10_000-res, 9-worst, strings.ToLower(p.Suppliers[id].Name), id)
 }
 
 func anyOf(have, want []string) bool {

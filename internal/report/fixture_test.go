@@ -7,6 +7,9 @@ import (
 
 func score(v float64) *float64 { return &v }
 
+// dueOn is a next reassessment date.
+func dueOn(d string) *string { return &d }
+
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
@@ -24,32 +27,32 @@ const formulaName = `=HYPERLINK("evil.example/x","Click me")`
 // accents inside and outside cp1252, markup, an ampersand and a formula.
 func testSnapshot() Snapshot {
 	quayside := SupplierLine{ID: "s-quayside", Name: "Quayside Mail", Status: "active", Criticality: "high", Country: "GB",
-		Tier: "critical", Inherent: 82.5, Posture: score(38.25), EffectivePosture: score(38.25), Residual: 77.41, Records: 600000,
-		Categories: []string{"political_opinions", "contact_details"}, LastAssessed: "2026-10-14", NextReassessment: "2027-04-14",
+		Tier: "critical", InherentTier: "critical", Inherent: 82.5, Posture: score(38.25), EffectivePosture: score(38.25), Residual: 77.41, Records: 600000,
+		Categories: []string{"political_opinions", "contact_details"}, LastAssessed: "2026-10-14", NextReassessment: dueOn("2027-04-14"),
 		Flags: []FlagLine{
 			{Code: "special_category_exposure", Severity: "critical", Message: "holds political opinions with a weak posture"},
 			{Code: "weak_posture", Severity: "high", Message: "posture 38.25 is below 50"},
 			{Code: "concentration", Severity: "high", Message: "holds 83% of special-category records", Accepted: true},
 		}}
 	northwind := SupplierLine{ID: "s-northwind", Name: "Northwind Payroll Ltd", Status: "active", Criticality: "critical", Country: "GB",
-		Tier: "critical", Inherent: 71, Residual: 71, Records: 45000, Categories: []string{"health", "financial"},
+		Tier: "critical", InherentTier: "critical", Inherent: 71, Residual: 71, Records: 45000, Categories: []string{"health", "financial"},
 		Flags: []FlagLine{{Code: "unassessed", Severity: "critical", Message: "holds special-category data and was never assessed"}}}
 	brulee := SupplierLine{ID: "s-brulee", Name: "Brûlée Analytics SAS", Status: "active", Criticality: "medium", Country: "FR",
-		Tier: "high", Inherent: 58.4, Posture: score(61), EffectivePosture: score(55.5), Residual: 41.2, Records: 120000,
-		Categories: []string{"contact_details"}, LastAssessed: "2026-02-03", NextReassessment: "2026-08-03",
+		Tier: "high", InherentTier: "high", Inherent: 58.4, Posture: score(61), PostureProvisional: true, EffectivePosture: score(55.5), Residual: 41.2, Records: 120000,
+		Categories: []string{"contact_details"}, LastAssessed: "2026-02-03", NextReassessment: dueOn("2026-08-03"),
 		Flags: []FlagLine{{Code: "assessment_overdue", Severity: "medium", Message: "reassessment was due on 2026-08-03"}}}
 	formula := SupplierLine{ID: "s-formula", Name: formulaName, Status: "onboarding", Criticality: "low", Country: "US",
-		Tier: "medium", Inherent: 30, Posture: score(72), EffectivePosture: score(72), Residual: 12.6, Records: 800,
-		Categories: []string{"contact_details"}, LastAssessed: "2026-11-20", NextReassessment: "2027-11-20", Flags: []FlagLine{}}
+		Tier: "medium", InherentTier: "medium", Inherent: 30, Posture: score(72), EffectivePosture: score(72), Residual: 12.6, Records: 800,
+		Categories: []string{"contact_details"}, LastAssessed: "2026-11-20", NextReassessment: dueOn("2027-11-20"), Flags: []FlagLine{}}
 	lodz := SupplierLine{ID: "s-lodz", Name: "Łódź Logistics", Status: "active", Criticality: "medium", Country: "PL",
-		Tier: "medium", Inherent: 25, Posture: score(85), EffectivePosture: score(85), Residual: 5.25, Records: 3000,
-		Categories: []string{"contact_details"}, LastAssessed: "2026-09-30", NextReassessment: "2027-09-30", Flags: []FlagLine{}}
+		Tier: "medium", InherentTier: "medium", Inherent: 25, Posture: score(85), EffectivePosture: score(85), Residual: 5.25, Records: 3000,
+		Categories: []string{"contact_details"}, LastAssessed: "2026-09-30", NextReassessment: dueOn("2027-09-30"), Flags: []FlagLine{}}
 	pelican := SupplierLine{ID: "s-pelican", Name: "Pelican Print & Post <Ltd>", Status: "active", Criticality: "low", Country: "GB",
-		Tier: "low", Inherent: 12, Posture: score(90), EffectivePosture: score(90), Residual: 1.2, Records: 2500,
-		Categories: []string{"contact_details"}, LastAssessed: "2026-12-01", NextReassessment: "2027-12-01", Flags: []FlagLine{}}
+		Tier: "low", InherentTier: "low", Inherent: 12, Posture: score(90), EffectivePosture: score(90), Residual: 1.2, Records: 2500,
+		Categories: []string{"contact_details"}, LastAssessed: "2026-12-01", NextReassessment: dueOn("2027-12-01"), Flags: []FlagLine{}}
 	harbour := SupplierLine{ID: "s-harbour", Name: "Harbour Cloud Hosting", Status: "offboarding", Criticality: "medium", Country: "IE",
-		Tier: "low", Inherent: 5, Posture: score(66.5), EffectivePosture: score(66.5), Residual: 1.68, Records: 0,
-		Categories: []string{}, LastAssessed: "2026-05-05", NextReassessment: "2027-05-05", Flags: []FlagLine{}}
+		Tier: "low", InherentTier: "low", Inherent: 5, Posture: score(66.5), EffectivePosture: score(66.5), Residual: 1.68, Records: 0,
+		Categories: []string{}, LastAssessed: "2026-05-05", NextReassessment: dueOn("2027-05-05"), Flags: []FlagLine{}}
 	suppliers := []SupplierLine{quayside, northwind, brulee, formula, lodz, pelican, harbour}
 
 	weak := []SupplierLine{quayside, northwind, brulee}

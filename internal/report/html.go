@@ -28,6 +28,10 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"svgNum":    svgNum,
 	"join":      func(v []string) string { return strings.Join(v, listSep) },
 	"sectionID": sectionID,
+	"ranking":   func() string { return rankingNote },
+	"posture":   postureText,
+	"anyProv":   anyProvisional,
+	"provNote":  func() string { return provisionalNote },
 	"codes":     breakableCodes,
 	"stampCell": stampCell,
 	"dict3": func(title, head string, counts []Count) countTable {

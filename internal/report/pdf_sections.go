@@ -111,6 +111,7 @@ func (d *pdfDoc) weakLinks() {
 		d.empty("No supplier has an unaccepted flag.")
 		return
 	}
+	d.para(rankingNote)
 	var body [][]string
 	for _, l := range d.s.WeakLinks {
 		flags := make([]string, len(l.Flags))
@@ -120,11 +121,14 @@ func (d *pdfDoc) weakLinks() {
 				flags[i] += " (accepted)"
 			}
 		}
-		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), optNumOr(l.EffectivePosture, "unassessed"),
+		body = append(body, []string{strconv.Itoa(l.Rank), l.Name, l.Tier, num(l.Inherent), postureText(l, "unassessed"),
 			num(l.Residual), grouped(l.Records), strings.Join(flags, "\n")})
 	}
 	d.table(cols("Rank>", 10.0, "Supplier", 32.0, "Tier", 14.0, "Inherent>", 16.0, "Posture>", 19.0, "Residual>", 16.0,
 		"Records>", 18.0, "Flags", 55.0), body, pdfTableFont)
+	if anyProvisional(d.s.WeakLinks) {
+		d.empty(provisionalNote)
+	}
 }
 
 func (d *pdfDoc) exposure() {
@@ -186,7 +190,7 @@ func (d *pdfDoc) assessments() {
 		for _, l := range a.Overdue {
 			body = append(body, []string{l.Name, l.Tier, l.DueOn})
 		}
-		d.table(cols("Supplier", 110.0, "Tier", 35.0, "Due on", 35.0), body, pdfTableFont)
+		d.table(cols("Supplier", 110.0, "Inherent tier", 35.0, "Due on", 35.0), body, pdfTableFont)
 	}
 	d.subheading("Never assessed")
 	if len(a.NeverAssessed) == 0 {
@@ -329,14 +333,17 @@ func (d *pdfDoc) appendix() {
 		d.empty("The register holds no live suppliers.")
 		return
 	}
-	d.para("Every live supplier, highest residual risk first.")
+	d.para("Every live supplier. " + rankingNote)
 	body := make([][]string, len(d.s.Suppliers))
 	for i, l := range d.s.Suppliers {
-		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, num(l.Inherent), optNumOr(l.Posture, "–"),
+		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), postureText(l, "–"),
 			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records), strings.Join(l.Categories, listSep),
-			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.NextReassessment)}
+			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.nextDue())}
 	}
-	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent>", 14.0,
-		"Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 32.0, "Flags", 37.0,
-		"Last assessed", 17.0, "Next due", 17.0), body, 7)
+	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent tier", 14.0,
+		"Inherent>", 14.0, "Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 26.0,
+		"Flags", 34.0, "Last assessed", 17.0, "Next due", 17.0), body, 7)
+	if anyProvisional(d.s.Suppliers) {
+		d.empty(provisionalNote)
+	}
 }

@@ -35,7 +35,7 @@ func TestPDF(t *testing.T) {
 		wants := append([]string{"weaklink", "Quarterly supplier risk report", "Contents", "2026-Q4", "2026-12-31T17:45:00Z",
 			"Ana Ortiz (DPO)", s.AuditHeadHash,
 			"Suppliers by risk tier", "Posture histogram", "Inherent risk versus posture", "Flagged suppliers by quarter",
-			"Gull Courier Services", "Pelican Print & Post <Ltd>", "Brûlée Analytics SAS", formulaName}, sectionTitles...)
+			"Gull Courier Services", "Pelican Print & Post <Ltd>", "Brûlée Analytics SAS", formulaName, "61*", provisionalNote}, sectionTitles...)
 		for _, l := range s.Suppliers {
 			wants = append(wants, l.Name)
 		}

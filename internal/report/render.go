@@ -115,6 +115,31 @@ func optNumOr(v *float64, none string) string {
 	return num(*v)
 }
 
+// provisionalNote explains the mark beside a provisional posture (postureText).
+const provisionalNote = "* Provisional: the posture comes from a submitted assessment that nobody has reviewed yet."
+
+// postureText is a supplier's own posture as the tables print it: the figure, with
+// "*" when it is provisional (see provisionalNote); none when there is no posture.
+func postureText(l SupplierLine, none string) string {
+	if l.Posture == nil {
+		return none
+	}
+	if l.PostureProvisional {
+		return num(*l.Posture) + "*"
+	}
+	return num(*l.Posture)
+}
+
+// anyProvisional reports whether a table of these lines needs provisionalNote.
+func anyProvisional(ls []SupplierLine) bool {
+	for _, l := range ls {
+		if l.Posture != nil && l.PostureProvisional {
+			return true
+		}
+	}
+	return false
+}
+
 // grouped formats a whole number with thousands separators, for reading: the one
 // formatter the methodology's messages use too.
 var grouped = scoring.FormatCount
@@ -124,6 +149,9 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // day formats an instant as its UTC date.
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+
+// rankingNote says how every table of suppliers is ordered: as GET /api/v1/weak-links ranks.
+const rankingNote = "Ranked as the weak-links list ranks: residual risk (the figure shown), highest first; then the worst unaccepted flag's severity; then name."
 
 // listSep separates list items in one cell, as the register's spreadsheets do.
 const listSep = "; "

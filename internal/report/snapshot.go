@@ -8,7 +8,7 @@ import "time"
 
 // RendererVersion names the renderers; a stored report records it with the SHA-256
 // of each rendering, so a changed rendering is explained by a changed renderer.
-const RendererVersion = "2026.3"
+const RendererVersion = "2026.4"
 
 // Formats are the renderings of a report.
 var Formats = []string{"json", "html", "pdf", "xlsx", "csv"}
@@ -90,22 +90,26 @@ type FlagLine struct {
 
 // SupplierLine is one supplier's row.
 type SupplierLine struct {
-	Rank             int        `json:"rank,omitempty"` // in WeakLinks only
-	ID               string     `json:"id"`
-	Name             string     `json:"name"`
-	Status           string     `json:"status"`
-	Criticality      string     `json:"criticality"`
-	Country          string     `json:"country"`
-	Tier             string     `json:"tier"`
-	Inherent         float64    `json:"inherent"`
-	Posture          *float64   `json:"posture"`
-	EffectivePosture *float64   `json:"effective_posture"`
-	Residual         float64    `json:"residual"`
-	Records          int64      `json:"records"`
-	Categories       []string   `json:"categories"` // keys held directly
-	LastAssessed     string     `json:"last_assessed"`
-	NextReassessment string     `json:"next_reassessment"`
-	Flags            []FlagLine `json:"flags"`
+	Rank         int      `json:"rank,omitempty"` // in WeakLinks only
+	ID           string   `json:"id"`
+	Name         string   `json:"name"`
+	Status       string   `json:"status"`
+	Criticality  string   `json:"criticality"`
+	Country      string   `json:"country"`
+	Tier         string   `json:"tier"`          // the residual-risk tier
+	InherentTier string   `json:"inherent_tier"` // the tier thresholds applied to inherent risk: the reassessment cadence
+	Inherent     float64  `json:"inherent"`
+	Posture      *float64 `json:"posture"`
+	// PostureProvisional: the posture comes from a submitted assessment nobody has reviewed
+	// (false when there is no posture); every format marks it.
+	PostureProvisional bool       `json:"posture_provisional"`
+	EffectivePosture   *float64   `json:"effective_posture"`
+	Residual           float64    `json:"residual"`
+	Records            int64      `json:"records"`
+	Categories         []string   `json:"categories"` // keys held directly
+	LastAssessed       string     `json:"last_assessed"`
+	NextReassessment   *string    `json:"next_reassessment_due"` // YYYY-MM-DD by the inherent tier's interval; nil when never assessed
+	Flags              []FlagLine `json:"flags"`
 }
 
 // ExposureMatrix is category × supplier: records held directly.
@@ -134,7 +138,7 @@ type AssessmentLine struct {
 type DueLine struct {
 	SupplierID string `json:"supplier_id"`
 	Name       string `json:"name"`
-	Tier       string `json:"tier"`
+	Tier       string `json:"inherent_tier"` // the inherent tier whose interval ran out
 	DueOn      string `json:"due_on"`
 }
 

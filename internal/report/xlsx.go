@@ -127,12 +127,12 @@ func emptyNil(v string) any {
 
 // xlsxTables are the workbook's sheets, in order.
 func xlsxTables(s Snapshot) []xlsxTable {
-	supplierHead := []string{"Supplier", "Status", "Criticality", "Country", "Tier", "Inherent", "Posture",
-		"Effective posture", "Residual", "Records", "Categories", "Flags", "Last assessed", "Next reassessment", "Supplier ID"}
+	supplierHead := []string{"Supplier", "Status", "Criticality", "Country", "Tier", "Inherent tier", "Inherent", "Posture",
+		"Posture provisional", "Effective posture", "Residual", "Records", "Categories", "Flags", "Last assessed", "Next reassessment due", "Supplier ID"}
 	supplierRow := func(l SupplierLine) []any {
-		return []any{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.Inherent, optCell(l.Posture),
+		return []any{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, l.Inherent, optCell(l.Posture), yesNo(l.Posture != nil && l.PostureProvisional),
 			optCell(l.EffectivePosture), l.Residual, l.Records, strings.Join(l.Categories, listSep), flagCodes(l.Flags),
-			emptyNil(l.LastAssessed), emptyNil(l.NextReassessment), l.ID}
+			emptyNil(l.LastAssessed), emptyNil(l.nextDue()), l.ID}
 	}
 	weak := xlsxTable{Name: "Weakest links", Header: append([]string{"Rank"}, append(supplierHead, "Flag details")...)}
 	for _, l := range s.WeakLinks {
@@ -226,7 +226,7 @@ func exposureTable(m ExposureMatrix) xlsxTable {
 }
 
 func assessmentsTable(a AssessmentsSection) xlsxTable {
-	t := xlsxTable{Name: "Assessments", Header: []string{"Kind", "Supplier", "Date", "Status", "Score", "Tier"}}
+	t := xlsxTable{Name: "Assessments", Header: []string{"Kind", "Supplier", "Date", "Status", "Score", "Inherent tier"}}
 	for _, l := range a.Completed {
 		t.Rows = append(t.Rows, []any{"completed", l.Name, l.SubmittedOn, l.Status, optCell(l.Score)})
 	}

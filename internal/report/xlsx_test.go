@@ -76,13 +76,22 @@ func TestXLSX(t *testing.T) {
 	if !found {
 		t.Errorf("formula name not stored neutralised")
 	}
-	if typ, _ := f.GetCellType("Suppliers", "F2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
+	if v, _ := f.GetCellValue("Suppliers", "I2"); v != "no" {
+		t.Errorf("Quayside posture provisional = %q, want no", v)
+	}
+	if v, _ := f.GetCellValue("Suppliers", "I4"); v != "yes" {
+		t.Errorf("Brûlée posture provisional = %q, want yes", v)
+	}
+	if v, _ := f.GetCellValue("Suppliers", "F2"); v != "critical" {
+		t.Errorf("Quayside inherent tier = %q", v)
+	}
+	if typ, _ := f.GetCellType("Suppliers", "G2"); typ != excelize.CellTypeNumber && typ != excelize.CellTypeUnset {
 		t.Errorf("Inherent is not a number cell: %v", typ)
 	}
-	if v, _ := f.GetCellValue("Suppliers", "F2", excelize.Options{RawCellValue: true}); v != "82.5" {
+	if v, _ := f.GetCellValue("Suppliers", "G2", excelize.Options{RawCellValue: true}); v != "82.5" {
 		t.Errorf("Quayside inherent = %q", v)
 	}
-	if v, _ := f.GetCellValue("Suppliers", "M2"); v != "2026-10-14" {
+	if v, _ := f.GetCellValue("Suppliers", "O2"); v != "2026-10-14" {
 		t.Errorf("last assessed = %q, want text YYYY-MM-DD", v)
 	}
 	props, err := f.GetDocProps()

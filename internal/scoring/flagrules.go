@@ -25,6 +25,7 @@ var flagRules = []flagRule{
 	{FlagConcentration, raiseConcentration},
 	{FlagCertificationExpired, raiseCertificationExpired},
 	{FlagNoDPA, raiseNoDPA},
+	{FlagOpenIncident, raiseOpenIncident},
 	{FlagRetentionExceeded, raiseRetentionExceeded},
 	{FlagUnsafeguardedTransfer, raiseUnsafeguardedTransfer},
 }
@@ -44,20 +45,22 @@ func raiseUnassessed(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 	return f, true
 }
 
-// raiseAssessmentOverdue: the latest assessment is older than the tier's interval.
-// High in the critical tier, medium otherwise.
+// raiseAssessmentOverdue: the latest assessment is older than the interval of the
+// supplier's inherent tier (a supplier trusted with much is reassessed often, however
+// well it scored). High in the critical inherent tier, medium otherwise.
 func raiseAssessmentOverdue(s *SupplierFacts, v *portfolioView) (Flag, bool) {
-	if !ReassessmentOverdue(s.LastAssessed, s.Tier, v.today, v.cfg) {
+	tier := s.InherentTier
+	if !ReassessmentOverdue(s.LastAssessed, tier, v.today, v.cfg) {
 		return Flag{}, false
 	}
-	months := reassessMonths(s.Tier, v.cfg)
-	interval := fmt.Sprintf("every %s in the %s tier", plural(months, "month"), s.Tier)
-	if m, ok := v.cfg.ReassessMonths[s.Tier]; !ok || m <= 0 {
-		interval = fmt.Sprintf("every %s, the shortest interval, as tier %q has none of its own", plural(months, "month"), s.Tier)
+	months := reassessMonths(tier, v.cfg)
+	interval := fmt.Sprintf("every %s in the %s inherent tier", plural(months, "month"), tier)
+	if m, ok := v.cfg.ReassessMonths[tier]; !ok || m <= 0 {
+		interval = fmt.Sprintf("every %s, the shortest interval, as inherent tier %q has none of its own", plural(months, "month"), tier)
 	}
 	f := Flag{Severity: SeverityMedium, Message: fmt.Sprintf("the latest assessment (%s) was due for reassessment on %s (%s)",
-		s.LastAssessed, NextReassessment(s.LastAssessed, s.Tier, v.cfg), interval)}
-	if s.Tier == TierNameCritical {
+		s.LastAssessed, NextReassessment(s.LastAssessed, tier, v.cfg), interval)}
+	if tier == TierNameCritical {
 		f.Severity = SeverityHigh
 	}
 	return f, true

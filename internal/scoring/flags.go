@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"time"
 )
 
 // Flag codes (PRODUCT §4): the product's fixed vocabulary of reasons a supplier is a
@@ -11,7 +12,7 @@ import (
 const (
 	// FlagUnassessed: holds personal data and has never been assessed (a blind spot).
 	FlagUnassessed = "unassessed"
-	// FlagAssessmentOverdue: the latest assessment is older than its tier's reassessment interval.
+	// FlagAssessmentOverdue: the latest assessment is older than its inherent tier's reassessment interval.
 	FlagAssessmentOverdue = "assessment_overdue"
 	// FlagWeakPosture: the posture is below the weak threshold.
 	FlagWeakPosture = "weak_posture"
@@ -29,19 +30,21 @@ const (
 	FlagCertificationExpired = "certification_expired"
 	// FlagNoDPA: holds personal data without a signed data processing agreement.
 	FlagNoDPA = "no_dpa"
+	// FlagOpenIncident: an incident at the supplier is not closed.
+	FlagOpenIncident = "open_incident"
 	// FlagRetentionExceeded: holds data past its agreed retention date.
 	FlagRetentionExceeded = "retention_exceeded"
 	// FlagUnsafeguardedTransfer: holds data outside the UK/EEA with no transfer mechanism recorded.
 	FlagUnsafeguardedTransfer = "unsafeguarded_transfer"
 )
 
-// FlagCodes returns all twelve flag codes, in the order flags are reported.
+// FlagCodes returns every flag code, in the order flags are reported.
 func FlagCodes() []string {
 	return []string{
 		FlagUnassessed, FlagAssessmentOverdue, FlagWeakPosture, FlagTrailsPortfolio,
 		FlagCriticalControlFailed, FlagSpecialCategoryExposure, FlagInheritedWeakness,
-		FlagConcentration, FlagCertificationExpired, FlagNoDPA, FlagRetentionExceeded,
-		FlagUnsafeguardedTransfer,
+		FlagConcentration, FlagCertificationExpired, FlagNoDPA, FlagOpenIncident,
+		FlagRetentionExceeded, FlagUnsafeguardedTransfer,
 	}
 }
 
@@ -129,6 +132,14 @@ type HoldingFacts struct {
 	TransferMechanism string   // "" when none recorded
 }
 
+// IncidentFacts is one incident at a supplier that is not closed.
+type IncidentFacts struct {
+	ID      string
+	Summary string        // as recorded
+	AwareAt time.Time     // when the organisation became aware of it (UTC)
+	OpenFor time.Duration // from AwareAt to the moment the flags are computed; negative reads as 0
+}
+
 // Downstream is one sub-processor a supplier's data reaches, at any depth.
 type Downstream struct {
 	SupplierID string
@@ -143,6 +154,7 @@ type SupplierFacts struct {
 	Status         string            // onboarding, active, offboarding or exited
 	Criticality    string            // low, medium, high or critical
 	Tier           string            // the residual-risk tier
+	InherentTier   string            // the tier thresholds applied to inherent risk: sets the reassessment cadence
 	Posture        *float64          // after date adjustments (PostureAt); nil = never assessed
 	LastAssessed   string            // YYYY-MM-DD of the latest submitted or approved assessment; "" never
 	FailedCritical []string          // keys of the critical questions the latest assessment failed
@@ -150,7 +162,11 @@ type SupplierFacts struct {
 	Certifications []Certification   // every certification on record
 	DPASigned      bool              // a data processing agreement (GDPR Art. 28) is signed
 	Holdings       []HoldingFacts    // what it holds directly
-	Downstream     []Downstream      // every sub-processor its data reaches (any depth), with one path each
+	// ReceivedSpecial names the special-category or criminal-offence categories that
+	// reach it through sub-processor links from holders upstream (beyond its own holdings).
+	ReceivedSpecial []string
+	OpenIncidents   []IncidentFacts // incidents at it that are not closed, oldest first
+	Downstream      []Downstream    // every sub-processor its data reaches (any depth), with one path each
 }
 
 // Portfolio is the register the flags are raised against: live suppliers and today's date.

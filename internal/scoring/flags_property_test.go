@@ -49,6 +49,7 @@ func randPortfolio(r interface {
 		s := cleanSupplier(fmt.Sprintf("s%02d", i), fmt.Sprintf("Supplier %02d", i))
 		s.Status = statuses[r.IntN(len(statuses))]
 		s.Tier = TierNames()[r.IntN(4)]
+		s.InherentTier = TierNames()[r.IntN(4)]
 		s.DPASigned = r.IntN(4) > 0
 		if r.IntN(5) == 0 {
 			s.Posture, s.LastAssessed = nil, ""

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // flagToday is the day every hand-built portfolio is flagged on.
@@ -20,7 +21,7 @@ const baselineBackups = "Do you keep at least one recent copy of your backups of
 // DPA signed, contact details kept in the UK within their retention date.
 func cleanSupplier(id, name string) SupplierFacts {
 	return SupplierFacts{
-		ID: id, Name: name, Status: "active", Criticality: "medium", Tier: TierNameMedium,
+		ID: id, Name: name, Status: "active", Criticality: "medium", Tier: TierNameMedium, InherentTier: TierNameMedium,
 		Posture: sc(85), LastAssessed: "2026-09-15", DPASigned: true,
 		Certifications: []Certification{{Scheme: "iso27001", ExpiresAt: "2027-06-30"}},
 		Holdings: []HoldingFacts{{Category: "contact_details", CategoryName: "contact details",
@@ -101,9 +102,10 @@ func flagCases() []flagCase {
 	never := func(s *SupplierFacts) { s.Posture, s.LastAssessed = nil, "" }
 	holds := func(hs ...HoldingFacts) func(*SupplierFacts) { return func(s *SupplierFacts) { s.Holdings = hs } }
 	tier := func(tr, last string) func(*SupplierFacts) {
-		return func(s *SupplierFacts) { s.Tier, s.LastAssessed = tr, last }
+		return func(s *SupplierFacts) { s.InherentTier, s.LastAssessed = tr, last }
 	}
 	down := func(ds ...Downstream) func(*SupplierFacts) { return func(s *SupplierFacts) { s.Downstream = ds } }
+	incidents := func(is ...IncidentFacts) func(*SupplierFacts) { return func(s *SupplierFacts) { s.OpenIncidents = is } }
 	lighthouse := Downstream{SupplierID: "lb", Name: "Lighthouse Backup",
 		Path: []string{"Quayside Mail", "Harbour Hosting", "Lighthouse Backup"}}
 	harbour := Downstream{SupplierID: "hh", Name: "Harbour Hosting", Posture: sc(78),
@@ -119,9 +121,14 @@ func flagCases() []flagCase {
 		{name: "unassessed: assessed", code: FlagUnassessed, supplier: "qm", p: one(qm)},
 
 		{name: "assessment_overdue: medium tier", code: FlagAssessmentOverdue, supplier: "qm", fire: true, severity: SeverityMedium,
-			p: one(with(qm, tier(TierNameMedium, "2024-09-15"))), message: []string{"2024-09-15", "due for reassessment on 2026-09-15", "every 24 months in the medium tier"}},
+			p: one(with(qm, tier(TierNameMedium, "2024-09-15"))), message: []string{"2024-09-15", "due for reassessment on 2026-09-15", "every 24 months in the medium inherent tier"}},
 		{name: "assessment_overdue: critical tier is high", code: FlagAssessmentOverdue, supplier: "qm", fire: true, severity: SeverityHigh, example: true,
-			p: one(with(qm, tier(TierNameCritical, "2026-03-31"))), message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical tier"}},
+			p: one(with(qm, tier(TierNameCritical, "2026-03-31"))), message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical inherent tier"}},
+		{name: "assessment_overdue: the inherent tier sets the cadence, not the residual tier", code: FlagAssessmentOverdue, supplier: "qm",
+			fire: true, severity: SeverityHigh, p: one(with(qm, tier(TierNameCritical, "2026-03-31"), func(s *SupplierFacts) { s.Tier = TierNameLow })),
+			message: []string{"due for reassessment on 2026-09-30", "every 6 months in the critical inherent tier"}},
+		{name: "assessment_overdue: a low inherent tier waits 36 months whatever the residual tier", code: FlagAssessmentOverdue, supplier: "qm",
+			p: one(with(qm, tier(TierNameLow, "2024-03-31"), func(s *SupplierFacts) { s.Tier = TierNameCritical }))},
 		{name: "assessment_overdue: on the due date", code: FlagAssessmentOverdue, supplier: "qm",
 			p: one(with(qm, tier(TierNameHigh, "2025-11-02")))},
 		{name: "assessment_overdue: never assessed", code: FlagAssessmentOverdue, supplier: "qm", p: one(with(qm, never))},
@@ -196,6 +203,18 @@ func flagCases() []flagCase {
 
 		{name: "no_dpa: holds data without a DPA", code: FlagNoDPA, supplier: "qm", fire: true, severity: SeverityHigh, example: true,
 			p: one(with(qm, func(s *SupplierFacts) { s.DPASigned = false })), message: []string{"contact details; 1,000 records", "data processing agreement"}},
+		{name: "open_incident: an incident not closed", code: FlagOpenIncident, supplier: "qm", fire: true, severity: SeverityHigh, example: true,
+			p: one(with(qm, incidents(IncidentFacts{ID: "inc-1", Summary: "data rendered  inaccessible", AwareAt: time.Date(2026, 10, 29, 9, 0, 0, 0, time.UTC),
+				OpenFor: 96*time.Hour + 119*time.Minute}))),
+			message: []string{`an incident is not closed: "data rendered inaccessible" (inc-1), aware since 2026-10-29 09:00 UTC, open for 4 days and 1 hour`}},
+		{name: "open_incident: special-category data held is critical", code: FlagOpenIncident, supplier: "qm", fire: true, severity: SeverityCritical,
+			p: one(with(qm, holds(contacts(10), political(10)), incidents(IncidentFacts{ID: "a", Summary: "x", OpenFor: 59 * time.Minute},
+				IncidentFacts{ID: "b", Summary: "y", OpenFor: 23 * time.Hour}))),
+			message: []string{"2 incidents are not closed", "open for less than an hour", "open for 23 hours", "special-category data is in its care (political opinions)"}},
+		{name: "open_incident: special-category data received is critical", code: FlagOpenIncident, supplier: "qm", fire: true, severity: SeverityCritical,
+			p:       one(with(qm, func(s *SupplierFacts) { s.ReceivedSpecial = []string{"health"} }, incidents(IncidentFacts{ID: "a", Summary: "x", OpenFor: 48 * time.Hour}))),
+			message: []string{"open for 2 days;", "in its care (health)"}},
+		{name: "open_incident: none open", code: FlagOpenIncident, supplier: "qm", p: one(qm)},
 		{name: "no_dpa: holds no data", code: FlagNoDPA, supplier: "qm", p: one(with(qm, holds(), func(s *SupplierFacts) { s.DPASigned = false }))},
 		{name: "no_dpa: signed", code: FlagNoDPA, supplier: "qm", p: one(qm)},
 
@@ -359,7 +378,7 @@ func TestEffectivePosture(t *testing.T) {
 
 func TestFlagRulesFollowFlagCodes(t *testing.T) {
 	codes := FlagCodes()
-	if len(codes) != 12 || len(flagRules) != len(codes) {
+	if len(codes) != 13 || len(flagRules) != len(codes) {
 		t.Fatalf("%d codes, %d rules", len(codes), len(flagRules))
 	}
 	for i, r := range flagRules {

@@ -83,7 +83,8 @@ var workedExpected = []figure{
 	{"residual posture part", "-35.57"},
 	{"residual risk", "46.32"},
 	{"tier", "high"},
-	{"next reassessment", "2027-09-15"},
+	{"inherent tier", "critical"},
+	{"next reassessment", "2027-03-15"},
 	{"variant offline_backups=no: answers", "53.57"},
 	{"variant offline_backups=no: critical control cap", "-13.57"},
 	{"variant offline_backups=no: assessment score", "40.00"},
@@ -156,7 +157,9 @@ func workedFigures(t *testing.T) []figure {
 	add("residual risk", f2(res.Value))
 	tier := Tier(res.Value, cfg)
 	add("tier", tier)
-	add("next reassessment", NextReassessment(workedSubmitted, tier, cfg))
+	inhTier := Tier(inh.Value, cfg)
+	add("inherent tier", inhTier)
+	add("next reassessment", NextReassessment(workedSubmitted, inhTier, cfg))
 
 	failed := workedAnswers()
 	failed["offline_backups"] = "no"

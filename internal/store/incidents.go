@@ -45,3 +45,12 @@ func (t *Tx) ListIncidents(q IncidentQuery) ([]IncidentRow, error) {
 	err := db.Order("aware_at DESC, " + id + " DESC").Limit(q.Limit + 1).Find(&rows).Error
 	return rows, translate("list incidents", err)
 }
+
+// OpenIncidents returns every incident that is not closed (status open or contained),
+// oldest awareness first, in one statement. Incidents at archived suppliers are
+// included; the caller keeps those of the suppliers it reads.
+func (t *Tx) OpenIncidents() ([]IncidentRow, error) {
+	var rows []IncidentRow
+	err := t.db.Where("status <> ?", "closed").Order("aware_at, " + t.collate("id")).Find(&rows).Error
+	return rows, translate("open incidents", err)
+}
