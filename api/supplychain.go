@@ -13,6 +13,7 @@ type linkWrite struct {
 	SubprocessorID string   `json:"subprocessor_id"`
 	Categories     []string `json:"categories"`
 	AuthorisedAt   *string  `json:"authorised_at,omitempty"`
+	RecordCount    *int64   `json:"record_count,omitempty"`
 }
 
 type linkJSON struct {
@@ -24,6 +25,7 @@ type linkJSON struct {
 	SubprocessorArchived bool      `json:"subprocessor_archived"`
 	Categories           []string  `json:"categories"`
 	AuthorisedAt         *string   `json:"authorised_at"`
+	RecordCount          *int64    `json:"record_count"`
 	CreatedAt            time.Time `json:"created_at"`
 	UpdatedAt            time.Time `json:"updated_at"`
 }
@@ -31,7 +33,7 @@ type linkJSON struct {
 func toLinkJSON(l register.Link) linkJSON {
 	return linkJSON{ID: l.ID, Version: l.Version, SupplierID: l.SupplierID, SubprocessorID: l.SubprocessorID,
 		SubprocessorName: l.SubprocessorName, SubprocessorArchived: l.SubprocessorArchived, Categories: l.Categories,
-		AuthorisedAt: l.AuthorisedAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+		AuthorisedAt: l.AuthorisedAt, RecordCount: l.RecordCount, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
 }
 
 func (h *inventoryHandlers) listLinks(c *gin.Context) {
@@ -54,6 +56,19 @@ func (h *inventoryHandlers) createLink(c *gin.Context) {
 		return
 	}
 	created(c, "/api/v1/suppliers/"+l.SupplierID+"/subprocessors", l.Version, toLinkJSON(l))
+}
+
+// patchLink applies a JSON merge patch to the link's authorised_at, categories and
+// record_count (subprocessor_id may appear but not change), honouring If-Match.
+func (h *inventoryHandlers) patchLink(c *gin.Context) {
+	raw, ok := readBody(c, "application/merge-patch+json", "application/json")
+	if !ok {
+		return
+	}
+	l, err := h.svc.PatchLink(c.Request.Context(), actor(c), c.Param("id"), c.Param("subprocessor_id"), ifMatch(c),
+		mergePatchOf(raw, func(cur register.Link) linkWrite { return linkWrite(cur.LinkFields) },
+			func(w linkWrite) register.LinkFields { return register.LinkFields(w) }))
+	answer(c, h.log, http.StatusOK, l.Version, toLinkJSON(l), err)
 }
 
 func (h *inventoryHandlers) deleteLink(c *gin.Context) {
