@@ -109,7 +109,7 @@ func flagCases() []flagCase {
 	harbour := Downstream{SupplierID: "hh", Name: "Harbour Hosting", Posture: sc(78),
 		Path: []string{"Quayside Mail", "Harbour Hosting"}}
 	one := func(s SupplierFacts) Portfolio { return portfolioOf(s) }
-	return []flagCase{
+	return append([]flagCase{
 		{name: "unassessed: holds data, never assessed", code: FlagUnassessed, supplier: "lb", fire: true, severity: SeverityHigh, example: true,
 			p:       one(with(cleanSupplier("lb", "Lighthouse Backup"), never, holds(contacts(600_000)))),
 			message: []string{"holds personal data (contact details; 600,000 records)", "never been assessed"}},
@@ -211,7 +211,7 @@ func flagCases() []flagCase {
 		{name: "unsafeguarded_transfer: standard contractual clauses", code: FlagUnsafeguardedTransfer, supplier: "qm",
 			p: one(with(qm, holds(HoldingFacts{Category: "contact_details", Records: 5, OutsideUKEEA: []string{"US"}, TransferMechanism: "scc"})))},
 		{name: "unsafeguarded_transfer: kept in the UK", code: FlagUnsafeguardedTransfer, supplier: "qm", p: one(qm)},
-	}
+	}, careFlagCases()...)
 }
 
 // trailsPortfolio builds suppliers s1, s2, … with the postures and status given.
@@ -359,7 +359,7 @@ func TestEffectivePosture(t *testing.T) {
 
 func TestFlagRulesFollowFlagCodes(t *testing.T) {
 	codes := FlagCodes()
-	if len(codes) != 12 || len(flagRules) != len(codes) {
+	if len(codes) != 13 || len(flagRules) != len(codes) {
 		t.Fatalf("%d codes, %d rules", len(codes), len(flagRules))
 	}
 	for i, r := range flagRules {
