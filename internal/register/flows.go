@@ -214,6 +214,9 @@ func graphOf(edges []store.Edge) *graph {
 		g.addNode(node{ID: e.From, Name: e.FromName, NameKey: e.FromNameKey, Criticality: e.FromCriticality, Status: e.FromStatus, Country: e.FromCountry})
 		g.addNode(node{ID: e.To, Name: e.ToName, NameKey: e.ToNameKey, Criticality: e.ToCriticality, Status: e.ToStatus, Country: e.ToCountry})
 		g.addEdge(e.Category, e.From, e.To)
+		if e.RecordCount != nil {
+			g.setCap(e.Category, e.From, e.To, *e.RecordCount)
+		}
 	}
 	return g
 }

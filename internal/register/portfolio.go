@@ -56,13 +56,9 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	}
 	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
 	today := now.Format(time.DateOnly)
-	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
+	in := riskInputs{care: newInCare(hs, edges), latest: map[string]store.AssessmentRow{}}
 	facts := map[string]*scoring.SupplierFacts{}
 	answered := map[string]string{} // supplier → questionnaire version of a failed critical control
-	for _, h := range hs {
-		in.holdings[h.SupplierID] = append(in.holdings[h.SupplierID], scoring.Holding{Category: h.CategoryKey,
-			Sensitivity: h.Sensitivity, Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
-	}
 	for _, a := range latest {
 		in.latest[a.SupplierID] = a
 	}
@@ -74,7 +70,8 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 		p.Order = append(p.Order, sup.ID)
 		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
 		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
-			Tier: risk.Tier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil}
+			Tier: risk.Tier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil,
+			InCare: in.care.holdingFacts(sup.ID), Unauthorised: in.care.unauthorised(sup.ID)}
 		for _, c := range sup.Certifications {
 			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
 		}

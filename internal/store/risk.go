@@ -22,6 +22,7 @@ func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
 
 // RiskHolding is what risk scoring needs of a holding.
 type RiskHolding struct {
+	ID                string
 	SupplierID        string
 	CategoryKey       string
 	CategoryName      string
@@ -29,6 +30,7 @@ type RiskHolding struct {
 	SpecialCategory   bool
 	CriminalOffence   bool
 	RecordCount       int64
+	DataSubjects      string // JSON array of strings
 	RetentionUntil    *string
 	Locations         string
 	TransferMechanism *string
@@ -38,8 +40,8 @@ type RiskHolding struct {
 // supplier) with their categories' sensitivity, in one statement.
 func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	q := t.db.Table("data_holdings AS h").
-		Select(`h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
-			h.retention_until, h.locations, h.transfer_mechanism`).
+		Select(`h.id, h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
+			h.data_subjects, h.retention_until, h.locations, h.transfer_mechanism`).
 		Joins("JOIN data_categories c ON c.key = h.category_key").
 		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
 	if ids != nil {
@@ -53,8 +55,8 @@ func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	var out []RiskHolding
 	for rows.Next() {
 		var h RiskHolding
-		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
-			&h.RecordCount, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
+		if err := rows.Scan(&h.ID, &h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
+			&h.RecordCount, &h.DataSubjects, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
 			return nil, translate("scan risk holding", err)
 		}
 		out = append(out, h)
