@@ -101,3 +101,9 @@ func TestPatchSubprocessorLink(t *testing.T) {
 		h.do(request{method: "PATCH", path: path, role: register.RoleEditor, body: map[string]any{"record_count": 5}}).status(409)
 	})
 }
+
+// peopleAnswer is a people range as the API answers it.
+type peopleAnswer struct {
+	AtLeast int64 `json:"at_least"`
+	AtMost  int64 `json:"at_most"`
+}

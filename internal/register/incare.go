@@ -117,12 +117,12 @@ func (c inCare) sources(id string) []Part {
 		h := c.holdings[it.HoldingID]
 		if !it.Received {
 			out = append(out, Part{Factor: scoring.FactorSource, Detail: fmt.Sprintf("own holding: %s (%s), %s",
-				h.CategoryName, strings.Join(it.DataSubjects, ", "), countNoun(it.Arriving, "record"))})
+				strings.ToLower(h.CategoryName), strings.Join(it.DataSubjects, ", "), countNoun(it.Arriving, "record"))})
 			continue
 		}
 		gr := groups[it.Category]
 		if gr == nil {
-			gr = &group{name: h.CategoryName}
+			gr = &group{name: strings.ToLower(h.CategoryName)}
 			groups[it.Category] = gr
 			order = append(order, it.Category)
 		}
