@@ -250,3 +250,39 @@ func TestLinkCapLimitsDataInCare(t *testing.T) {
 		checkRiskAgrees(t, h, r)
 	})
 }
+
+// Exposure counts people, like records, over direct holdings only: Harbour Hosting
+// receives MemberHub's 580,000 contact details and adds no one; 20,000 supporters
+// elsewhere may be other people, so the range widens to 600,000.
+func TestExposureCountsPeopleOfDirectHoldings(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		r := memberRegister(t, h)
+		r.supplier("Supporter Mail", "low", "GB")
+		r.holds("Supporter Mail", "contact_details", 20000, "supporters")
+		var ex struct {
+			Totals struct {
+				Records    int64
+				People     peopleAnswer
+				Categories []struct {
+					Records int64
+					People  peopleAnswer
+				}
+			}
+			Items []struct{ Direct bool }
+		}
+		h.do(request{method: "GET", path: "/api/v1/exposure?category=contact_details", role: register.RoleViewer}).status(200).json(&ex)
+		if ex.Totals.Records != 600000 || ex.Totals.People != (peopleAnswer{580000, 600000}) || len(ex.Totals.Categories) != 1 ||
+			ex.Totals.Categories[0].People != (peopleAnswer{580000, 600000}) || len(ex.Items) != 3 {
+			t.Errorf("contact details exposure %+v", ex)
+		}
+		h.do(request{method: "GET", path: "/api/v1/exposure?special_category=true", role: register.RoleViewer}).status(200).json(&ex)
+		if ex.Totals.Records != 580000 || ex.Totals.People != (peopleAnswer{580000, 580000}) {
+			t.Errorf("special-category exposure %+v", ex.Totals)
+		}
+		h.do(request{method: "GET", path: "/api/v1/exposure?category=health", role: register.RoleViewer}).status(200).json(&ex)
+		if ex.Totals.People != (peopleAnswer{}) || len(ex.Totals.Categories) != 1 || ex.Totals.Categories[0].People != (peopleAnswer{}) {
+			t.Errorf("nothing held: %+v", ex.Totals)
+		}
+	})
+}

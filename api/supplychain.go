@@ -191,12 +191,14 @@ type categoryExposureJSON struct {
 	DirectSuppliers   int             `json:"direct_suppliers"`
 	IndirectSuppliers int             `json:"indirect_suppliers"`
 	Records           int64           `json:"records"`
+	People            peopleJSON      `json:"people"`
 }
 
 type exposureTotalsJSON struct {
 	DirectSuppliers   int                    `json:"direct_suppliers"`
 	IndirectSuppliers int                    `json:"indirect_suppliers"`
 	Records           int64                  `json:"records"`
+	People            peopleJSON             `json:"people"`
 	Categories        []categoryExposureJSON `json:"categories"`
 }
 
@@ -220,11 +222,11 @@ func (h *inventoryHandlers) exposure(c *gin.Context) {
 		return
 	}
 	out := exposureJSON{Totals: exposureTotalsJSON{DirectSuppliers: ex.DirectSuppliers, IndirectSuppliers: ex.IndirectSuppliers,
-		Records: ex.Records, Categories: make([]categoryExposureJSON, len(ex.Categories))},
+		Records: ex.Records, People: toPeopleJSON(ex.People), Categories: make([]categoryExposureJSON, len(ex.Categories))},
 		Items: make([]exposureItemJSON, len(ex.Page.Items))}
 	for i, ce := range ex.Categories {
 		out.Totals.Categories[i] = categoryExposureJSON{Category: toCategoryRef(ce.Category), DirectSuppliers: ce.DirectSuppliers,
-			IndirectSuppliers: ce.IndirectSuppliers, Records: ce.Records}
+			IndirectSuppliers: ce.IndirectSuppliers, Records: ce.Records, People: toPeopleJSON(ce.People)}
 	}
 	for i, it := range ex.Page.Items {
 		item := exposureItemJSON{Category: it.Category, Supplier: toRef(it.Supplier), Direct: it.Direct,
