@@ -24,7 +24,7 @@ type InventoryService interface {
 	DeleteLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool) error
 	PatchLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool,
 		apply func(register.Link) (register.LinkFields, error)) (register.Link, error)
-	DataFlows(ctx context.Context, supplierID string) (register.Flows, error)
+	DataFlows(ctx context.Context, supplierID, cursor string, limit int) (register.Flows, string, error)
 	Exposure(ctx context.Context, f register.ExposureFilter) (register.Exposure, error)
 }
 

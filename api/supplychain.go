@@ -138,6 +138,14 @@ type flowsJSON struct {
 	Subprocessors   []supplierRefJSON  `json:"subprocessors"`
 }
 
+// flowsPageJSON is one page of a supplier's data flows: the received origins of the
+// page, with the own holdings and totals on every page.
+type flowsPageJSON struct {
+	flowsJSON
+	People     peopleJSON `json:"people"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
 func toFlowsJSON(f register.Flows) flowsJSON {
 	out := flowsJSON{Supplier: toRef(f.Supplier), Archived: f.Archived, Records: f.Records, DataSubjects: f.DataSubjects,
 		SpecialCategory: f.SpecialCategory, CriminalOffence: f.CriminalOffence, Subprocessors: toRefs(f.Subprocessors),
@@ -161,15 +169,20 @@ func toFlowsJSON(f register.Flows) flowsJSON {
 }
 
 func (h *inventoryHandlers) dataFlows(c *gin.Context) {
-	if !noQuery(c) {
+	cur, limit, ok := pageQuery(c)
+	if !ok {
 		return
 	}
-	f, err := h.svc.DataFlows(c.Request.Context(), c.Param("id"))
+	f, next, err := h.svc.DataFlows(c.Request.Context(), c.Param("id"), cur, limit)
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, toFlowsJSON(f))
+	out := flowsPageJSON{flowsJSON: toFlowsJSON(f), People: toPeopleJSON(f.People)}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	writeJSON(c, http.StatusOK, out)
 }
 
 type viaJSON struct {

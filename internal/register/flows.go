@@ -1,7 +1,6 @@
 package register
 
 import (
-	"context"
 	"encoding/json"
 	"sort"
 
@@ -68,21 +67,6 @@ type Flows struct {
 	SpecialCategory bool
 	CriminalOffence bool
 	Subprocessors   []SupplierRef // every supplier downstream, in name order
-}
-
-// DataFlows answers, for one supplier, what personal data it holds directly, what
-// reaches it through sub-processor links, and where it passes data on to. It runs a
-// fixed number of statements whatever the size of the register.
-func (s *Service) DataFlows(ctx context.Context, supplierID string) (Flows, error) {
-	if !ValidID(supplierID) {
-		return Flows{}, supplierNotFound()
-	}
-	var f Flows
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		f, err = s.flows(tx, supplierID)
-		return err
-	})
-	return f, err
 }
 
 func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
