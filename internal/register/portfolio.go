@@ -27,6 +27,7 @@ type Portfolio struct {
 	Holdings   []store.RiskHolding              // every live holding
 	Edges      []store.Edge                     // every live supply-chain edge
 	Config     scoring.Config                   // the thresholds it was computed with
+	care       inCare                           // every live supplier's data in care
 }
 
 // LoadPortfolio reads the portfolio as of now inside the caller's transaction, so
@@ -56,7 +57,8 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	}
 	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
 	today := now.Format(time.DateOnly)
-	in := riskInputs{care: newInCare(hs, edges), latest: map[string]store.AssessmentRow{}}
+	p.care = newInCare(hs, edges)
+	in := riskInputs{care: p.care, latest: map[string]store.AssessmentRow{}}
 	facts := map[string]*scoring.SupplierFacts{}
 	answered := map[string]string{} // supplier → questionnaire version of a failed critical control
 	for _, a := range latest {
@@ -204,8 +206,9 @@ func (p Portfolio) FlagViews(id string) []FlagView {
 }
 
 // Reach is what a breach at one supplier would touch, as the portfolio sees it: the
-// records of each category that is at the supplier (its own holdings and those that
-// reach it through sub-processor links), and the sub-processors its data goes on to.
+// records of each category in its data in care (its own holdings and the records that
+// arrive through sub-processor links, each origin once, capped by the links), and the
+// sub-processors its data goes on to.
 type Reach struct {
 	Records         map[string]int64 // category key → records
 	SpecialCategory bool             // a special-category or criminal-offence category is among them
@@ -217,14 +220,9 @@ type Reach struct {
 // supplier) is absent from the answer: the register records no data there.
 func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 	g := graphOf(p.Edges)
-	own := map[string]map[string]int64{}
 	specialCat := map[string]bool{}
 	for _, h := range p.Holdings {
 		specialCat[h.CategoryKey] = h.SpecialCategory || h.CriminalOffence
-		if own[h.SupplierID] == nil {
-			own[h.SupplierID] = map[string]int64{}
-		}
-		own[h.SupplierID][h.CategoryKey] += h.RecordCount
 	}
 	for id, sup := range p.Suppliers {
 		if n, ok := g.nodes[id]; ok {
@@ -241,15 +239,8 @@ func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 			continue
 		}
 		r := Reach{Records: map[string]int64{}, Subprocessors: []string{}}
-		for c, n := range own[id] {
-			r.Records[c] += n
-		}
-		for _, c := range g.categoriesInto(id) {
-			for from := range g.pathsTo(c, id) {
-				if n, ok := own[from][c]; ok {
-					r.Records[c] += n
-				}
-			}
+		for _, it := range p.care.items[id] {
+			r.Records[it.Category] = satAdd(r.Records[it.Category], it.Arriving)
 		}
 		down := map[string]bool{}
 		for c := range r.Records {
