@@ -247,6 +247,14 @@ func TestLinkCapLimitsDataInCare(t *testing.T) {
 			flows.Records != 100000 || len(flows.Categories[0].ReceivedFrom[0].Path) != 3 {
 			t.Errorf("Vault data flows %+v", flows)
 		}
+		// A sub-processor's contract is with the processor that engaged it: received
+		// data alone costs an assessed Harbour no DPA deduction and raises no no_dpa.
+		r.assess("Harbour Hosting", answersWhere(loadBaseline(t), true))
+		if hh := r.risk("Harbour Hosting"); hh.Posture == nil || *hh.Posture != 100 {
+			t.Errorf("Harbour's posture %v, want 100 with no DPA deduction", hh.Posture)
+		} else if _, ok := hh.flag("no_dpa"); ok {
+			t.Errorf("Harbour raises no_dpa on received data")
+		}
 		checkRiskAgrees(t, h, r)
 	})
 }

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/weaklink/weaklink/internal/store"
 )
 
 // capGraph is testGraph with capacities: "cat:A>B=500" caps the link at 500 records.
@@ -111,5 +113,35 @@ func TestCareCountsEachOriginOnce(t *testing.T) {
 		if got := text(id); got != w {
 			t.Errorf("%s: %s, want %s", g.nodes[id].Name, got, w)
 		}
+	}
+}
+
+// unauthorised names a link without authorisation only when data arrives along it
+// from an origin other than the receiving supplier itself.
+func TestUnauthorisedLinksCarryData(t *testing.T) {
+	edge := func(from, to, cat string, authorised bool) store.Edge {
+		e := store.Edge{From: from, FromName: strings.ToUpper(from), FromNameKey: from, To: to, ToName: strings.ToUpper(to), ToNameKey: to, Category: cat}
+		if authorised {
+			d := "2024-03-01"
+			e.AuthorisedAt = &d
+		}
+		return e
+	}
+	hs := []store.RiskHolding{{ID: "h1", SupplierID: "b", CategoryKey: "health", CategoryName: "Health", SpecialCategory: true, RecordCount: 10, DataSubjects: `["members"]`}}
+	c := newInCare(hs, []store.Edge{
+		edge("b", "a", "health", true),           // B's own data goes to A…
+		edge("a", "b", "health", false),          // …and would come back along an unauthorised link: not received by B
+		edge("a", "c", "health", false),          // C receives B's data through A without authorisation
+		edge("a", "c", "contact_details", false), // nothing of this category is at A
+	})
+	if got := c.unauthorised("b"); len(got) != 0 {
+		t.Errorf("B's own data coming back raised %+v", got)
+	}
+	got := c.unauthorised("c")
+	if len(got) != 1 || got[0].From != "A" || len(got[0].Categories) != 1 || got[0].Categories[0].Category != "health" || !got[0].Categories[0].Special {
+		t.Errorf("C: %+v", got)
+	}
+	if c.direct["a"] || !c.direct["b"] {
+		t.Errorf("direct holders %v", c.direct)
 	}
 }
