@@ -202,6 +202,7 @@ type riskFigureJSON struct {
 
 type riskJSON struct {
 	Supplier         supplierRefJSON `json:"supplier"`
+	DataInCare       dataInCareJSON  `json:"data_in_care"`
 	Inherent         float64         `json:"inherent"`
 	Posture          *float64        `json:"posture"`
 	Provisional      bool            `json:"posture_provisional"`
@@ -246,9 +247,9 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 		return
 	}
 	out := riskJSON{Supplier: supplierRefJSON{ID: sup.ID, Name: sup.Name, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country},
-		Inherent: r.Inherent.Value, Posture: r.Posture.Value, Provisional: r.PostureProvisional, EffectivePosture: r.EffectivePosture,
-		Residual: r.Residual.Value,
-		Tier:     r.Tier, InherentTier: r.InherentTier, Flags: toFlagsJSON(r.Flags, h.now()),
+		DataInCare: toDataInCareJSON(r.InCare), Inherent: r.Inherent.Value, Posture: r.Posture.Value,
+		Provisional: r.PostureProvisional, EffectivePosture: r.EffectivePosture, Residual: r.Residual.Value,
+		Tier: r.Tier, InherentTier: r.InherentTier, Flags: toFlagsJSON(r.Flags, h.now()),
 		Breakdown: riskBreakdown{Inherent: riskFigureJSON{r.Inherent.Value, toParts(r.Inherent.Breakdown)},
 			Posture:  postureJSON{r.Posture.Value, toParts(r.Posture.Breakdown)},
 			Residual: riskFigureJSON{r.Residual.Value, toParts(r.Residual.Breakdown)}},

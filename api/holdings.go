@@ -22,7 +22,9 @@ type InventoryService interface {
 	ListLinks(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.Link], error)
 	CreateLink(ctx context.Context, a register.Actor, supplierID string, f register.LinkFields) (register.Link, error)
 	DeleteLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool) error
-	DataFlows(ctx context.Context, supplierID string) (register.Flows, error)
+	PatchLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool,
+		apply func(register.Link) (register.LinkFields, error)) (register.Link, error)
+	DataFlows(ctx context.Context, supplierID, cursor string, limit int) (register.Flows, string, error)
 	Exposure(ctx context.Context, f register.ExposureFilter) (register.Exposure, error)
 }
 

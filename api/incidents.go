@@ -128,6 +128,7 @@ type regulatorJSON struct {
 type impactJSON struct {
 	Incident         incidentJSON       `json:"incident"`
 	Summary          string             `json:"summary"`
+	People           peopleJSON         `json:"people"`
 	Records          int64              `json:"records"`
 	DataSubjects     []string           `json:"data_subjects"`
 	SpecialCategory  bool               `json:"special_category"`
@@ -149,7 +150,7 @@ func (h *incidentHandlers) impact(c *gin.Context) {
 		return
 	}
 	fl := toFlowsJSON(im.Flows)
-	out := impactJSON{Incident: toIncidentJSON(im.Incident), Summary: im.Summary, Records: fl.Records,
+	out := impactJSON{Incident: toIncidentJSON(im.Incident), Summary: im.Summary, People: toPeopleJSON(im.Flows.People), Records: fl.Records,
 		DataSubjects: fl.DataSubjects, SpecialCategory: fl.SpecialCategory, CriminalOffence: fl.CriminalOffence,
 		Categories: fl.Categories, Subprocessors: fl.Subprocessors, SupplierArchived: fl.Archived,
 		Regulator: regulatorJSON{Deadline: im.RegulatorDeadline, HoursLeft: hoursDown(im.TimeLeft), Overdue: im.TimeLeft <= 0,

@@ -211,6 +211,7 @@ func TestExposureOfARealisticRegister(t *testing.T) {
 
 type impactAnswer struct {
 	Summary         string
+	People          peopleAnswer
 	Records         int64
 	DataSubjects    []string `json:"data_subjects"`
 	SpecialCategory bool     `json:"special_category"`
@@ -278,6 +279,11 @@ func TestIncidentImpactOfARealisticRegister(t *testing.T) {
 		if strings.Join(cats, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("impact categories:\n%s\nwant:\n%s", strings.Join(cats, "\n"), strings.Join(want, "\n"))
 		}
+		// People: 650,000 members and supporters at least; at most those plus 1,200
+		// employees and 40,000 supporters of other holdings, who may be other people.
+		if im.People.AtLeast != 650000 || im.People.AtMost != 691200 {
+			t.Fatalf("impact people %+v", im.People)
+		}
 		if im.Records != 1291200 || !im.SpecialCategory || strings.Join(im.DataSubjects, ",") != "employees,members,supporters" {
 			t.Fatalf("impact totals: %d %v %v", im.Records, im.SpecialCategory, im.DataSubjects)
 		}
@@ -291,8 +297,9 @@ func TestIncidentImpactOfARealisticRegister(t *testing.T) {
 			t.Fatalf("supplier notice %+v", n)
 		}
 		wantSummary := "Harbour Hosting, a supplier, reported a security incident of which we became aware on 22 November 2026 at 23:00 UTC (data rendered inaccessible). " +
-			"It holds or receives up to 1,291,200 records in 3 categories of personal data about employees, members and supporters, " +
-			"including special-category or criminal-offence data (political opinions), and passes data on to 2 sub-processors (Beacon Archive and Lighthouse Backup). " +
+			"It has in its care the personal data of between 650,000 and 691,200 people — employees, members and supporters — " +
+			"whose political opinions, financial and payment and contact details it holds or receives (1,291,200 records in 3 categories), " +
+			"including special-category or criminal-offence data (political opinions), and it passes data on to 2 sub-processors (Beacon Archive and Lighthouse Backup). " +
 			"If personal data is affected, the regulator must be notified by 23:00 UTC on 25 November 2026 (62 hours from now)."
 		if im.Summary != wantSummary {
 			t.Fatalf("summary:\n%s\nwant:\n%s", im.Summary, wantSummary)

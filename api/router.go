@@ -108,6 +108,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 
 		{"GET", "/api/v1/suppliers/:id/subprocessors", viewer, inv.listLinks},
 		{"POST", "/api/v1/suppliers/:id/subprocessors", editor, inv.createLink},
+		{"PATCH", "/api/v1/suppliers/:id/subprocessors/:subprocessor_id", editor, inv.patchLink},
 		{"DELETE", "/api/v1/suppliers/:id/subprocessors/:subprocessor_id", editor, inv.deleteLink},
 
 		{"GET", "/api/v1/exposure", viewer, inv.exposure},

@@ -45,6 +45,7 @@ var access = map[string]string{
 	"DELETE /api/v1/data-holdings/:id":                            "editor",
 	"GET /api/v1/suppliers/:id/subprocessors":                     "viewer",
 	"POST /api/v1/suppliers/:id/subprocessors":                    "editor",
+	"PATCH /api/v1/suppliers/:id/subprocessors/:subprocessor_id":  "editor",
 	"DELETE /api/v1/suppliers/:id/subprocessors/:subprocessor_id": "editor",
 	"GET /api/v1/exposure":                                        "viewer",
 	"GET /api/v1/incidents":                                       "viewer",

@@ -77,11 +77,20 @@ type supplierJSON struct {
 
 // riskSummaryJSON is a supplier's risk as of the request (see /suppliers/{id}/risk for the breakdown).
 type riskSummaryJSON struct {
-	Inherent           float64  `json:"inherent"`
-	Posture            *float64 `json:"posture"`
-	PostureProvisional bool     `json:"posture_provisional"`
-	Residual           float64  `json:"residual"`
-	Tier               string   `json:"tier"`
+	DataInCare         dataInCareJSON `json:"data_in_care"`
+	Inherent           float64        `json:"inherent"`
+	Posture            *float64       `json:"posture"`
+	PostureProvisional bool           `json:"posture_provisional"`
+	Residual           float64        `json:"residual"`
+	Tier               string         `json:"tier"`
+}
+
+func toRiskSummaryJSON(r *register.RiskSummary) *riskSummaryJSON {
+	if r == nil {
+		return nil
+	}
+	return &riskSummaryJSON{DataInCare: toDataInCareJSON(r.InCare), Inherent: r.Inherent, Posture: r.Posture,
+		PostureProvisional: r.PostureProvisional, Residual: r.Residual, Tier: r.Tier}
 }
 
 func toSupplierJSON(s register.Supplier) supplierJSON {
@@ -96,7 +105,7 @@ func toSupplierJSON(s register.Supplier) supplierJSON {
 		BreachNotificationHours: s.BreachNotificationHours, ContractStart: s.ContractStart, ContractEnd: s.ContractEnd,
 		DPASignedAt: s.DPASignedAt, Certifications: certs, Notes: s.Notes,
 		Archived: s.ArchivedAt != nil, ArchivedAt: s.ArchivedAt, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt,
-		Risk: (*riskSummaryJSON)(s.Risk),
+		Risk: toRiskSummaryJSON(s.Risk),
 	}
 }
 

@@ -13,6 +13,7 @@ type linkWrite struct {
 	SubprocessorID string   `json:"subprocessor_id"`
 	Categories     []string `json:"categories"`
 	AuthorisedAt   *string  `json:"authorised_at,omitempty"`
+	RecordCount    *int64   `json:"record_count,omitempty"`
 }
 
 type linkJSON struct {
@@ -24,6 +25,7 @@ type linkJSON struct {
 	SubprocessorArchived bool      `json:"subprocessor_archived"`
 	Categories           []string  `json:"categories"`
 	AuthorisedAt         *string   `json:"authorised_at"`
+	RecordCount          *int64    `json:"record_count"`
 	CreatedAt            time.Time `json:"created_at"`
 	UpdatedAt            time.Time `json:"updated_at"`
 }
@@ -31,7 +33,7 @@ type linkJSON struct {
 func toLinkJSON(l register.Link) linkJSON {
 	return linkJSON{ID: l.ID, Version: l.Version, SupplierID: l.SupplierID, SubprocessorID: l.SubprocessorID,
 		SubprocessorName: l.SubprocessorName, SubprocessorArchived: l.SubprocessorArchived, Categories: l.Categories,
-		AuthorisedAt: l.AuthorisedAt, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
+		AuthorisedAt: l.AuthorisedAt, RecordCount: l.RecordCount, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt}
 }
 
 func (h *inventoryHandlers) listLinks(c *gin.Context) {
@@ -54,6 +56,19 @@ func (h *inventoryHandlers) createLink(c *gin.Context) {
 		return
 	}
 	created(c, "/api/v1/suppliers/"+l.SupplierID+"/subprocessors", l.Version, toLinkJSON(l))
+}
+
+// patchLink applies a JSON merge patch to the link's authorised_at, categories and
+// record_count (subprocessor_id may appear but not change), honouring If-Match.
+func (h *inventoryHandlers) patchLink(c *gin.Context) {
+	raw, ok := readBody(c, "application/merge-patch+json", "application/json")
+	if !ok {
+		return
+	}
+	l, err := h.svc.PatchLink(c.Request.Context(), actor(c), c.Param("id"), c.Param("subprocessor_id"), ifMatch(c),
+		mergePatchOf(raw, func(cur register.Link) linkWrite { return linkWrite(cur.LinkFields) },
+			func(w linkWrite) register.LinkFields { return register.LinkFields(w) }))
+	answer(c, h.log, http.StatusOK, l.Version, toLinkJSON(l), err)
 }
 
 func (h *inventoryHandlers) deleteLink(c *gin.Context) {
@@ -123,6 +138,14 @@ type flowsJSON struct {
 	Subprocessors   []supplierRefJSON  `json:"subprocessors"`
 }
 
+// flowsPageJSON is one page of a supplier's data flows: the received origins of the
+// page, with the own holdings and totals on every page.
+type flowsPageJSON struct {
+	flowsJSON
+	People     peopleJSON `json:"people"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
 func toFlowsJSON(f register.Flows) flowsJSON {
 	out := flowsJSON{Supplier: toRef(f.Supplier), Archived: f.Archived, Records: f.Records, DataSubjects: f.DataSubjects,
 		SpecialCategory: f.SpecialCategory, CriminalOffence: f.CriminalOffence, Subprocessors: toRefs(f.Subprocessors),
@@ -146,15 +169,20 @@ func toFlowsJSON(f register.Flows) flowsJSON {
 }
 
 func (h *inventoryHandlers) dataFlows(c *gin.Context) {
-	if !noQuery(c) {
+	cur, limit, ok := pageQuery(c)
+	if !ok {
 		return
 	}
-	f, err := h.svc.DataFlows(c.Request.Context(), c.Param("id"))
+	f, next, err := h.svc.DataFlows(c.Request.Context(), c.Param("id"), cur, limit)
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	writeJSON(c, http.StatusOK, toFlowsJSON(f))
+	out := flowsPageJSON{flowsJSON: toFlowsJSON(f), People: toPeopleJSON(f.People)}
+	if next != "" {
+		out.NextCursor = &next
+	}
+	writeJSON(c, http.StatusOK, out)
 }
 
 type viaJSON struct {
@@ -176,12 +204,14 @@ type categoryExposureJSON struct {
 	DirectSuppliers   int             `json:"direct_suppliers"`
 	IndirectSuppliers int             `json:"indirect_suppliers"`
 	Records           int64           `json:"records"`
+	People            peopleJSON      `json:"people"`
 }
 
 type exposureTotalsJSON struct {
 	DirectSuppliers   int                    `json:"direct_suppliers"`
 	IndirectSuppliers int                    `json:"indirect_suppliers"`
 	Records           int64                  `json:"records"`
+	People            peopleJSON             `json:"people"`
 	Categories        []categoryExposureJSON `json:"categories"`
 }
 
@@ -205,11 +235,11 @@ func (h *inventoryHandlers) exposure(c *gin.Context) {
 		return
 	}
 	out := exposureJSON{Totals: exposureTotalsJSON{DirectSuppliers: ex.DirectSuppliers, IndirectSuppliers: ex.IndirectSuppliers,
-		Records: ex.Records, Categories: make([]categoryExposureJSON, len(ex.Categories))},
+		Records: ex.Records, People: toPeopleJSON(ex.People), Categories: make([]categoryExposureJSON, len(ex.Categories))},
 		Items: make([]exposureItemJSON, len(ex.Page.Items))}
 	for i, ce := range ex.Categories {
 		out.Totals.Categories[i] = categoryExposureJSON{Category: toCategoryRef(ce.Category), DirectSuppliers: ce.DirectSuppliers,
-			IndirectSuppliers: ce.IndirectSuppliers, Records: ce.Records}
+			IndirectSuppliers: ce.IndirectSuppliers, Records: ce.Records, People: toPeopleJSON(ce.People)}
 	}
 	for i, it := range ex.Page.Items {
 		item := exposureItemJSON{Category: it.Category, Supplier: toRef(it.Supplier), Direct: it.Direct,

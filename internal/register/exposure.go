@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -36,13 +37,14 @@ type ExposureItem struct {
 	pos          string   // position in the answer's order, for cursors
 }
 
-// CategoryExposure totals one category. Records add direct holdings only: what a
-// sub-processor receives is a copy of a holder's records, not more people.
+// CategoryExposure totals one category. Records and people count direct holdings
+// only: what a sub-processor receives is a copy of a holder's records, not more people.
 type CategoryExposure struct {
 	Category          Category
 	DirectSuppliers   int
 	IndirectSuppliers int
 	Records           int64
+	People            People // over the direct holdings of the category (PRODUCT.md §2)
 }
 
 // Exposure is the answer to "who holds this data?".
@@ -51,6 +53,7 @@ type Exposure struct {
 	DirectSuppliers   int
 	IndirectSuppliers int
 	Records           int64
+	People            People // over every direct holding in the answer
 	Page              Page[ExposureItem]
 }
 
@@ -134,8 +137,10 @@ func exposureOf(catalogue map[string]Category, keys []string, holdings []store.L
 	g.seal()
 	var out Exposure
 	direct, indirect := map[string]bool{}, map[string]bool{}
+	var all []scoring.PeopleHolding
 	for _, key := range keys {
 		ce := CategoryExposure{Category: catalogue[key]}
+		var these []scoring.PeopleHolding
 		var sources []string
 		isHolder := map[string]bool{}
 		var items []ExposureItem
@@ -148,7 +153,10 @@ func exposureOf(catalogue map[string]Category, keys []string, holdings []store.L
 			ce.DirectSuppliers++
 			ce.Records += h.RecordCount
 			direct[h.SupplierID] = true
+			these = append(these, scoring.PeopleHolding{DataSubjects: h.subjects, Records: h.RecordCount})
 		}
+		ce.People = People(scoring.PeopleOf(these))
+		all = append(all, these...)
 		for id, path := range g.reach(key, sources) {
 			if isHolder[id] {
 				continue
@@ -173,6 +181,7 @@ func exposureOf(catalogue map[string]Category, keys []string, holdings []store.L
 		}
 	}
 	out.DirectSuppliers = len(direct)
+	out.People = People(scoring.PeopleOf(all))
 	return out
 }
 

@@ -1,10 +1,10 @@
 package register
 
 import (
-	"context"
 	"encoding/json"
 	"sort"
 
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -32,9 +32,9 @@ func (g *graph) refs(path []string) []SupplierRef {
 // Origin is a direct holder whose data reaches a supplier through links.
 type Origin struct {
 	Supplier     SupplierRef
-	RecordCount  int64
+	RecordCount  int64 // the records that arrive: the holding's, capped by the links on the most generous path
 	DataSubjects []string
-	Path         []SupplierRef // from the holder to the supplier, both included
+	Path         []SupplierRef // from the holder to the supplier, both included, along which RecordCount arrive
 }
 
 // Downstream is a sub-processor that data of a category reaches from a supplier.
@@ -50,8 +50,8 @@ type CategoryFlow struct {
 	Direct       *Holding
 	ReceivedFrom []Origin
 	PassedOn     []Downstream
-	// Records is an upper bound: the supplier's own holding plus every upstream
-	// holding that reaches it (copies may overlap).
+	// Records is an upper bound: the supplier's own holding plus the arriving
+	// records of every upstream holding that reaches it (copies may overlap).
 	Records      int64
 	DataSubjects []string
 }
@@ -61,26 +61,12 @@ type Flows struct {
 	Supplier        SupplierRef
 	Archived        bool
 	Categories      []CategoryFlow
-	Records         int64
+	Records         int64  // own and arriving records, added up across categories
+	People          People // the people the data in care is about (PRODUCT.md §2)
 	DataSubjects    []string
 	SpecialCategory bool
 	CriminalOffence bool
 	Subprocessors   []SupplierRef // every supplier downstream, in name order
-}
-
-// DataFlows answers, for one supplier, what personal data it holds directly, what
-// reaches it through sub-processor links, and where it passes data on to. It runs a
-// fixed number of statements whatever the size of the register.
-func (s *Service) DataFlows(ctx context.Context, supplierID string) (Flows, error) {
-	if !ValidID(supplierID) {
-		return Flows{}, supplierNotFound()
-	}
-	var f Flows
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		f, err = s.flows(tx, supplierID)
-		return err
-	})
-	return f, err
 }
 
 func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
@@ -101,23 +87,19 @@ func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
 	if err != nil {
 		return Flows{}, err
 	}
-	g := graphOf(edges)
-	g.addNode(self)
 	own, err := tx.HoldingsOfSupplier(supplierID)
 	if err != nil {
 		return Flows{}, err
 	}
-	into := g.categoriesInto(supplierID)
-	var upstream []store.LiveHolding
-	if len(into) > 0 {
-		if upstream, err = tx.LiveHoldings(into, true); err != nil {
+	var all []store.RiskHolding
+	if len(edges) > 0 { // what reaches the supplier can come from anywhere in the register
+		if all, err = tx.RiskHoldings(nil); err != nil {
 			return Flows{}, err
 		}
 	}
-	for _, h := range upstream {
-		g.addNode(liveNode(h))
-	}
-	g.seal()
+	care := newInCare(all, edges)
+	g := care.g
+	g.addNode(self)
 
 	byCat := map[string]*CategoryFlow{}
 	flowOf := func(key string) *CategoryFlow {
@@ -126,39 +108,28 @@ func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
 		}
 		return byCat[key]
 	}
+	var people []scoring.PeopleHolding
 	for _, r := range own {
 		h := holdingFromRow(r)
 		cf := flowOf(h.Category)
 		cf.Direct = &h
 		cf.Records += *h.RecordCount
 		cf.DataSubjects = append(cf.DataSubjects, h.DataSubjects...)
+		people = append(people, scoring.PeopleHolding{DataSubjects: h.DataSubjects, Records: *h.RecordCount})
 	}
-	holders := map[string][]store.LiveHolding{}
-	for _, h := range upstream {
-		if h.SupplierID != supplierID {
-			holders[h.CategoryKey] = append(holders[h.CategoryKey], h)
+	for _, it := range care.items[supplierID] { // received origins, by category then holder name
+		if !it.Received {
+			continue
 		}
+		cf := flowOf(it.Category)
+		path := g.widestPath(it.Category, it.SupplierID, supplierID, it.Arriving)
+		cf.ReceivedFrom = append(cf.ReceivedFrom, Origin{Supplier: g.nodes[it.SupplierID].ref(), RecordCount: it.Arriving,
+			DataSubjects: it.DataSubjects, Path: g.refs(path)})
+		cf.Records += it.Arriving
+		cf.DataSubjects = append(cf.DataSubjects, it.DataSubjects...)
+		people = append(people, scoring.PeopleHolding{DataSubjects: it.DataSubjects, Records: it.Arriving})
 	}
-	for _, key := range into {
-		paths := g.pathsTo(key, supplierID)
-		for _, h := range holders[key] {
-			p, ok := paths[h.SupplierID]
-			if !ok {
-				continue // links name the category, but this holder's data does not reach here
-			}
-			cf := flowOf(key)
-			subjects := jsonList(h.DataSubjects)
-			cf.ReceivedFrom = append(cf.ReceivedFrom, Origin{Supplier: g.nodes[h.SupplierID].ref(), RecordCount: h.RecordCount,
-				DataSubjects: subjects, Path: g.refs(p)})
-			cf.Records += h.RecordCount
-			cf.DataSubjects = append(cf.DataSubjects, subjects...)
-		}
-		if cf := byCat[key]; cf != nil {
-			sort.Slice(cf.ReceivedFrom, func(i, j int) bool {
-				return g.less(cf.ReceivedFrom[i].Supplier.ID, cf.ReceivedFrom[j].Supplier.ID)
-			})
-		}
-	}
+	out.People = People(scoring.PeopleOf(people))
 	downstream := map[string]bool{}
 	for key, cf := range byCat {
 		for id, p := range g.reach(key, []string{supplierID}) {
@@ -214,6 +185,9 @@ func graphOf(edges []store.Edge) *graph {
 		g.addNode(node{ID: e.From, Name: e.FromName, NameKey: e.FromNameKey, Criticality: e.FromCriticality, Status: e.FromStatus, Country: e.FromCountry})
 		g.addNode(node{ID: e.To, Name: e.ToName, NameKey: e.ToNameKey, Criticality: e.ToCriticality, Status: e.ToStatus, Country: e.ToCountry})
 		g.addEdge(e.Category, e.From, e.To)
+		if e.RecordCount != nil {
+			g.setCap(e.Category, e.From, e.To, *e.RecordCount)
+		}
 	}
 	return g
 }

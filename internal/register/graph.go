@@ -26,6 +26,7 @@ type graph struct {
 	adj   map[string]map[string][]string // category → from → sorted tos
 	rev   map[string]map[string][]string // category → to → froms
 	in    map[string]map[string]bool     // category → suppliers with an incoming edge
+	caps  map[string]map[[2]string]int64 // category → (from, to) → record_count of the link; absent: unlimited
 }
 
 func newGraph() *graph {

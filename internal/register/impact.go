@@ -79,16 +79,19 @@ func impactSummary(im Impact, now time.Time) string {
 	case len(fl.Categories) == 0:
 		b.WriteString("The register records no personal data held by or passed to this supplier. ")
 	default:
-		var special []string
+		var names, special []string
 		for _, c := range fl.Categories {
+			names = append(names, strings.ToLower(c.Category.Name))
 			if c.Category.Sensitive() {
 				special = append(special, strings.ToLower(c.Category.Name))
 			}
 		}
-		fmt.Fprintf(&b, "It holds or receives up to %s records in %s of personal data", scoring.FormatCount(fl.Records), plural(len(fl.Categories), "category", "categories"))
+		fmt.Fprintf(&b, "It has in its care the personal data of %s", peopleText(fl.People))
 		if len(fl.DataSubjects) > 0 {
-			fmt.Fprintf(&b, " about %s", joinAnd(fl.DataSubjects))
+			fmt.Fprintf(&b, " — %s —", joinAnd(fl.DataSubjects))
 		}
+		fmt.Fprintf(&b, " whose %s it holds or receives (%s records in %s)", joinAnd(names),
+			scoring.FormatCount(fl.Records), plural(len(fl.Categories), "category", "categories"))
 		if len(special) > 0 {
 			fmt.Fprintf(&b, ", including special-category or criminal-offence data (%s)", joinAnd(special))
 		}
@@ -97,7 +100,7 @@ func impactSummary(im Impact, now time.Time) string {
 			for i, r := range fl.Subprocessors {
 				names[i] = r.Name
 			}
-			fmt.Fprintf(&b, ", and passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"), joinAnd(names))
+			fmt.Fprintf(&b, ", and it passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"), joinAnd(names))
 		}
 		b.WriteString(". ")
 	}
@@ -107,6 +110,19 @@ func impactSummary(im Impact, now time.Time) string {
 		b.WriteString(regulatorDeadlineSentence(im.RegulatorDeadline, im.TimeLeft))
 	}
 	return b.String()
+}
+
+// peopleText says how many people, leading the spokesperson's sentence: "about
+// 580,000 people" when the range's bounds are equal, else "between 580,000 and
+// 600,000 people" (PRODUCT.md §2: people are a range; records follow).
+func peopleText(p People) string {
+	if p.AtLeast == p.AtMost {
+		if p.AtLeast == 1 {
+			return "about 1 person"
+		}
+		return "about " + scoring.FormatCount(p.AtLeast) + " people"
+	}
+	return "between " + scoring.FormatCount(p.AtLeast) + " and " + scoring.FormatCount(p.AtMost) + " people"
 }
 
 // regulatorDeadlineSentence says when the GDPR Art. 33 notification falls due and how

@@ -27,6 +27,7 @@ type Portfolio struct {
 	Holdings   []store.RiskHolding              // every live holding
 	Edges      []store.Edge                     // every live supply-chain edge
 	Config     scoring.Config                   // the thresholds it was computed with
+	care       inCare                           // every live supplier's data in care
 }
 
 // LoadPortfolio reads the portfolio as of now inside the caller's transaction, so
@@ -60,13 +61,10 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	}
 	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
 	today := now.Format(time.DateOnly)
-	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
+	p.care = newInCare(hs, edges)
+	in := riskInputs{care: p.care, latest: map[string]store.AssessmentRow{}}
 	facts := map[string]*scoring.SupplierFacts{}
 	answered := map[string]string{} // supplier → questionnaire version of a failed critical control
-	for _, h := range hs {
-		in.holdings[h.SupplierID] = append(in.holdings[h.SupplierID], scoring.Holding{Category: h.CategoryKey,
-			Sensitivity: h.Sensitivity, Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
-	}
 	for _, a := range latest {
 		in.latest[a.SupplierID] = a
 	}
@@ -78,7 +76,8 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 		p.Order = append(p.Order, sup.ID)
 		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
 		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
-			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil}
+			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil,
+			InCare: in.care.holdingFacts(sup.ID), Unauthorised: in.care.unauthorised(sup.ID)}
 		for _, c := range sup.Certifications {
 			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
 		}
@@ -160,7 +159,6 @@ func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges [
 			has[id][cat] = true
 		}
 	}
-	addReceivedSpecial(facts, has, hs)
 	for id, f := range facts {
 		seen := map[string][]string{}
 		var cats []string
@@ -213,8 +211,9 @@ func (p Portfolio) FlagViews(id string) []FlagView {
 }
 
 // Reach is what a breach at one supplier would touch, as the portfolio sees it: the
-// records of each category that is at the supplier (its own holdings and those that
-// reach it through sub-processor links), and the sub-processors its data goes on to.
+// records of each category in its data in care (its own holdings and the records that
+// arrive through sub-processor links, each origin once, capped by the links), and the
+// sub-processors its data goes on to.
 type Reach struct {
 	Records         map[string]int64 // category key → records
 	SpecialCategory bool             // a special-category or criminal-offence category is among them
@@ -226,14 +225,9 @@ type Reach struct {
 // supplier) is absent from the answer: the register records no data there.
 func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 	g := graphOf(p.Edges)
-	own := map[string]map[string]int64{}
 	specialCat := map[string]bool{}
 	for _, h := range p.Holdings {
 		specialCat[h.CategoryKey] = h.SpecialCategory || h.CriminalOffence
-		if own[h.SupplierID] == nil {
-			own[h.SupplierID] = map[string]int64{}
-		}
-		own[h.SupplierID][h.CategoryKey] += h.RecordCount
 	}
 	for id, sup := range p.Suppliers {
 		if n, ok := g.nodes[id]; ok {
@@ -250,15 +244,8 @@ func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 			continue
 		}
 		r := Reach{Records: map[string]int64{}, Subprocessors: []string{}}
-		for c, n := range own[id] {
-			r.Records[c] += n
-		}
-		for _, c := range g.categoriesInto(id) {
-			for from := range g.pathsTo(c, id) {
-				if n, ok := own[from][c]; ok {
-					r.Records[c] += n
-				}
-			}
+		for _, it := range p.care.items[id] {
+			r.Records[it.Category] = satAdd(r.Records[it.Category], it.Arriving)
 		}
 		down := map[string]bool{}
 		for c := range r.Records {

@@ -11,7 +11,8 @@ import (
 // Risk is a supplier's risk picture at a moment: computed on read, against the clock,
 // so date-based adjustments (an expired certification) take effect without a batch job.
 type Risk struct {
-	Inherent Figure
+	InCare   DataInCare // what a breach would expose: own and received records, and people
+	Inherent Figure     // from the data in care; its breakdown ends with 0-point source lines
 	Posture  PostureFigure
 	// PostureProvisional: the posture comes from a submitted assessment nobody has
 	// reviewed yet (false when there is no posture).
@@ -27,37 +28,36 @@ type Risk struct {
 	EffectivePosture *float64
 }
 
-// riskInputs is what computing suppliers' risk needs, loaded in bulk: either every
-// holding (for one supplier's full breakdown) or per-supplier aggregates (for lists,
-// where only the figures are shown). Both give the same figures.
-type riskInputs struct {
-	holdings map[string][]scoring.Holding
-	latest   map[string]store.AssessmentRow
+// DataInCare is how much a supplier has in its care: records (own plus those that
+// arrive through links, capped) and the people they are about.
+type DataInCare struct {
+	Records int64
+	People  People
 }
 
-// loadRiskInputs loads holdings and latest scored assessments for the given
-// suppliers (nil: every live supplier) in two statements. With aggregate, holdings
-// come summed per supplier, which keeps lists of thousands of suppliers fast.
-func loadRiskInputs(tx *store.Tx, ids []string, aggregate bool) (riskInputs, error) {
-	in := riskInputs{holdings: map[string][]scoring.Holding{}, latest: map[string]store.AssessmentRow{}}
-	if aggregate {
-		ags, err := tx.RiskAggregates(ids)
-		if err != nil {
-			return in, err
-		}
-		for _, a := range ags {
-			in.holdings[a.SupplierID] = aggregateHoldings(a)
-		}
-	} else {
-		hs, err := tx.RiskHoldings(ids)
-		if err != nil {
-			return in, err
-		}
-		for _, h := range hs {
-			in.holdings[h.SupplierID] = append(in.holdings[h.SupplierID], scoring.Holding{Category: h.CategoryKey,
-				Sensitivity: h.Sensitivity, Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
-		}
+// riskInputs is what computing suppliers' risk needs, loaded in bulk: every live
+// supplier's data in care (from every live holding and edge) and the latest scored
+// assessments.
+type riskInputs struct {
+	care   inCare
+	latest map[string]store.AssessmentRow
+}
+
+// loadRiskInputs loads the data in care of every live supplier and the latest scored
+// assessments of the given suppliers (nil: every live supplier) in three statements,
+// however many suppliers: a supplier's figures depend on what reaches it from
+// anywhere in the register.
+func loadRiskInputs(tx *store.Tx, ids []string) (riskInputs, error) {
+	in := riskInputs{latest: map[string]store.AssessmentRow{}}
+	hs, err := tx.RiskHoldings(nil)
+	if err != nil {
+		return in, err
 	}
+	edges, err := tx.LiveEdges(nil)
+	if err != nil {
+		return in, err
+	}
+	in.care = newInCare(hs, edges)
 	as, err := tx.LatestScored(ids)
 	if err != nil {
 		return in, err
@@ -71,10 +71,12 @@ func loadRiskInputs(tx *store.Tx, ids []string, aggregate bool) (riskInputs, err
 // riskOf computes one supplier's risk from loaded inputs.
 func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	cfg := s.scoring
-	hs := in.holdings[sup.ID]
-	inherent := scoring.Inherent(hs, sup.Criticality, cfg)
-	r := Risk{Inherent: figureOf(inherent)}
-	pin := scoring.PostureInput{DPASigned: sup.DPASignedAt != nil, HoldsPersonalData: len(hs) > 0, Today: today}
+	inherent := scoring.Inherent(in.care.scoringHoldings(sup.ID), sup.Criticality, cfg)
+	r := Risk{Inherent: figureOf(inherent), InCare: DataInCare{Records: in.care.records(sup.ID), People: in.care.people(sup.ID)}}
+	r.Inherent.Breakdown = append(r.Inherent.Breakdown, in.care.sources(sup.ID)...)
+	// The DPA deduction follows direct holdings only: a sub-processor's contract is
+	// with the processor that engaged it.
+	pin := scoring.PostureInput{DPASigned: sup.DPASignedAt != nil, HoldsPersonalData: in.care.direct[sup.ID], Today: today}
 	for _, c := range sup.Certifications {
 		pin.Certifications = append(pin.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
 	}
@@ -100,17 +102,6 @@ func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	return r
 }
 
-// aggregateHoldings stands in for a supplier's holdings with the three figures
-// inherent risk depends on: one holding with the highest sensitivity and all the
-// records, and one stand-in per distinct special category.
-func aggregateHoldings(a store.RiskAggregate) []scoring.Holding {
-	hs := []scoring.Holding{{Category: "all", Sensitivity: a.MaxSensitivity, Records: a.Records}}
-	for i := 0; i < a.Special; i++ {
-		hs = append(hs, scoring.Holding{Category: "special_" + itoa(i), Sensitivity: a.MaxSensitivity, Special: true})
-	}
-	return hs
-}
-
 // SupplierRisk answers GET /suppliers/{id}/risk: inherent, posture, residual, tier and
 // the breakdown behind each, the latest assessment and when the next one is due.
 func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, error) {
@@ -127,17 +118,15 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 			return err
 		}
 		sup = supplierFromRow(row)
-		in, err := loadRiskInputs(tx, []string{id}, false)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		r = s.riskOf(sup, in, now.Format(time.DateOnly))
-		if sup.ArchivedAt == nil { // archived suppliers hold nothing and raise no flags
+		if sup.ArchivedAt != nil { // archived suppliers hold nothing and raise no flags
+			r = s.riskOf(sup, riskInputs{}, now.Format(time.DateOnly))
+		} else { // one computation for the page, the lists and the portfolio
 			p, err := s.LoadPortfolio(tx, now)
 			if err != nil {
 				return err
 			}
+			r = p.Risks[id]
 			r.Flags, r.EffectivePosture = p.FlagViews(id), p.Flags[id].EffectivePosture
 		}
 		if r.Assessment != nil { // name the questionnaire it answered
@@ -154,6 +143,7 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 
 // RiskSummary is the part of a supplier's risk shown in lists.
 type RiskSummary struct {
+	InCare             DataInCare
 	Inherent           float64
 	Posture            *float64
 	PostureProvisional bool // the posture comes from a submitted, unreviewed assessment
@@ -162,6 +152,6 @@ type RiskSummary struct {
 }
 
 func (r Risk) summary() RiskSummary {
-	return RiskSummary{Inherent: r.Inherent.Value, Posture: r.Posture.Value, PostureProvisional: r.PostureProvisional,
-		Residual: r.Residual.Value, Tier: r.Tier}
+	return RiskSummary{InCare: r.InCare, Inherent: r.Inherent.Value, Posture: r.Posture.Value,
+		PostureProvisional: r.PostureProvisional, Residual: r.Residual.Value, Tier: r.Tier}
 }

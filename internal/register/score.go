@@ -19,6 +19,14 @@ type Part struct {
 	Points float64
 }
 
+// People is how many people some holdings are about, as a range (PRODUCT.md §2):
+// at least the largest single record count, at most the sum over each distinct set of
+// data subjects of the largest record count naming it. {0, 0} when there is nothing.
+type People struct {
+	AtLeast int64
+	AtMost  int64
+}
+
 // Figure is a risk figure, 0–100, with its breakdown.
 type Figure struct {
 	Value     float64

@@ -219,7 +219,7 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
-		in, err = loadRiskInputs(tx, ids, true)
+		in, err = loadRiskInputs(tx, ids)
 		return err
 	})
 	if err != nil {
@@ -274,7 +274,7 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		}
 		// Every live supplier, without an IN list: archived ones hold nothing and their
 		// figures come out of the same inputs (no holdings, no assessment counted).
-		in, err = loadRiskInputs(tx, nil, true)
+		in, err = loadRiskInputs(tx, nil)
 		return err
 	})
 	if err != nil {

@@ -33,4 +33,7 @@ const (
 	FactorInherent = "inherent"
 	// FactorPosture is the (negative) residual-risk line for what the posture removes.
 	FactorPosture = "posture"
+	// FactorSource is a 0-point inherent-risk line naming where data in care comes
+	// from: an own holding, or a category received through links.
+	FactorSource = "source"
 )

@@ -38,10 +38,9 @@ func raiseOpenIncident(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 }
 
 // specialInCare names the special-category or criminal-offence data in the supplier's
-// care: its own holdings' and what reaches it through links. The rules that depend on
-// data in care read it here.
+// care (PRODUCT.md §2): its own holdings' and what reaches it through links.
 func specialInCare(s *SupplierFacts) []string {
-	return distinct(append(specialLabels(s.Holdings), s.ReceivedSpecial...))
+	return specialLabels(s.care())
 }
 
 // openForText says how long an incident has been open, rounded down, never

@@ -25,20 +25,22 @@ var flagRules = []flagRule{
 	{FlagConcentration, raiseConcentration},
 	{FlagCertificationExpired, raiseCertificationExpired},
 	{FlagNoDPA, raiseNoDPA},
+	{FlagUnauthorisedSubprocessor, raiseUnauthorisedSubprocessor},
 	{FlagOpenIncident, raiseOpenIncident},
 	{FlagRetentionExceeded, raiseRetentionExceeded},
 	{FlagUnsafeguardedTransfer, raiseUnsafeguardedTransfer},
 }
 
-// raiseUnassessed: holds personal data (any holding) and has no posture. Critical when
-// some of it is special-category data.
+// raiseUnassessed: holds or receives personal data (anything in its care) and has no
+// posture. Critical when some of it is special-category data.
 func raiseUnassessed(s *SupplierFacts, v *portfolioView) (Flag, bool) {
-	if s.Posture != nil || len(s.Holdings) == 0 {
+	care := s.care()
+	if s.Posture != nil || len(care) == 0 {
 		return Flag{}, false
 	}
 	f := Flag{Severity: SeverityHigh, Message: fmt.Sprintf(
-		"holds personal data (%s) but has never been assessed: its security is a blind spot", holdingsSummary(s.Holdings))}
-	if sp := specialLabels(s.Holdings); len(sp) > 0 {
+		"%s personal data (%s) but has never been assessed: its security is a blind spot", careVerb(care), holdingsSummary(care))}
+	if sp := specialLabels(care); len(sp) > 0 {
 		f.Severity = SeverityCritical
 		f.Message += fmt.Sprintf(", and it includes special-category data (%s)", strings.Join(sp, ", "))
 	}
@@ -110,24 +112,30 @@ func raiseCriticalControlFailed(s *SupplierFacts, v *portfolioView) (Flag, bool)
 		what, fmtNum(v.cfg.CriticalCap), strings.Join(labels, "; "))}, true
 }
 
-// raiseSpecialCategoryExposure: special-category or criminal-offence data held without a
-// strong posture. Critical when the posture is weak or unknown, high otherwise.
+// raiseSpecialCategoryExposure: special-category or criminal-offence data in its care
+// (held or received) without a strong posture. Critical when the posture is weak or
+// unknown, high otherwise.
 func raiseSpecialCategoryExposure(s *SupplierFacts, v *portfolioView) (Flag, bool) {
-	sp := specialLabels(s.Holdings)
-	if len(sp) == 0 || Strong(s.Posture, v.cfg) {
+	var special []HoldingFacts
+	for _, h := range s.care() {
+		if h.Special {
+			special = append(special, h)
+		}
+	}
+	if len(special) == 0 || Strong(s.Posture, v.cfg) {
 		return Flag{}, false
 	}
-	cats := strings.Join(sp, ", ")
+	verb, cats := careVerb(special), strings.Join(specialLabels(special), ", ")
 	switch {
 	case s.Posture == nil:
 		return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
-			"holds special-category data (%s) and has never been assessed", cats)}, true
+			"%s special-category data (%s) and has never been assessed", verb, cats)}, true
 	case Weak(s.Posture, v.cfg):
 		return Flag{Severity: SeverityCritical, Message: fmt.Sprintf(
-			"holds special-category data (%s) with a weak posture of %s (below %s)", cats, fmtPosture(*s.Posture), fmtNum(v.cfg.WeakBelow))}, true
+			"%s special-category data (%s) with a weak posture of %s (below %s)", verb, cats, fmtPosture(*s.Posture), fmtNum(v.cfg.WeakBelow))}, true
 	}
 	return Flag{Severity: SeverityHigh, Message: fmt.Sprintf(
-		"holds special-category data (%s) with a posture of %s, below the strong threshold of %s", cats, fmtPosture(*s.Posture), fmtNum(v.cfg.StrongFrom))}, true
+		"%s special-category data (%s) with a posture of %s, below the strong threshold of %s", verb, cats, fmtPosture(*s.Posture), fmtNum(v.cfg.StrongFrom))}, true
 }
 
 // raiseInheritedWeakness: a sub-processor its data reaches, at any depth, is weak or
@@ -191,13 +199,16 @@ func raiseInheritedWeakness(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 	return Flag{Severity: SeverityHigh, Message: msg}, true
 }
 
-// raiseConcentration: holds more than ConcentrationShare of all the records placed with
-// the portfolio's suppliers in a category that at least two suppliers hold. High when
-// the category is special, medium otherwise.
+// raiseConcentration: has in its care (own and received records) more than
+// ConcentrationShare of all the records placed with the portfolio's suppliers in a
+// category — the sum of the live direct holdings of it — that at least two suppliers
+// hold directly. High when the category is special, medium otherwise.
 func raiseConcentration(s *SupplierFacts, v *portfolioView) (Flag, bool) {
-	keys, recs := categoryRecords(s.Holdings)
+	care := s.care()
+	keys, recs := categoryRecords(care)
 	f := Flag{Severity: SeverityMedium}
 	var parts []string
+	var concentrated []HoldingFacts
 	for _, k := range keys {
 		t := v.categories[k]
 		if t.holders < 2 || recs[k] <= 0 || t.records <= 0 {
@@ -212,10 +223,19 @@ func raiseConcentration(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 		if t.special {
 			f.Severity = SeverityHigh
 		}
+		for _, h := range care {
+			if h.Category == k {
+				concentrated = append(concentrated, h)
+			}
+		}
 	}
 	if len(parts) == 0 {
 		return Flag{}, false
 	}
-	f.Message = "holds " + strings.Join(parts, "; and ")
+	verb := "has in its care "
+	if careVerb(concentrated) == "holds" {
+		verb = "holds "
+	}
+	f.Message = verb + strings.Join(parts, "; and ")
 	return f, true
 }

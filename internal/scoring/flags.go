@@ -30,6 +30,8 @@ const (
 	FlagCertificationExpired = "certification_expired"
 	// FlagNoDPA: holds personal data without a signed data processing agreement.
 	FlagNoDPA = "no_dpa"
+	// FlagUnauthorisedSubprocessor: receives data through a link with no recorded authorisation (GDPR Art. 28(2)).
+	FlagUnauthorisedSubprocessor = "unauthorised_subprocessor"
 	// FlagOpenIncident: an incident at the supplier is not closed.
 	FlagOpenIncident = "open_incident"
 	// FlagRetentionExceeded: holds data past its agreed retention date.
@@ -43,7 +45,7 @@ func FlagCodes() []string {
 	return []string{
 		FlagUnassessed, FlagAssessmentOverdue, FlagWeakPosture, FlagTrailsPortfolio,
 		FlagCriticalControlFailed, FlagSpecialCategoryExposure, FlagInheritedWeakness,
-		FlagConcentration, FlagCertificationExpired, FlagNoDPA, FlagOpenIncident,
+		FlagConcentration, FlagCertificationExpired, FlagNoDPA, FlagUnauthorisedSubprocessor, FlagOpenIncident,
 		FlagRetentionExceeded, FlagUnsafeguardedTransfer,
 	}
 }
@@ -126,7 +128,8 @@ type HoldingFacts struct {
 	Category          string   // catalogue key, e.g. political_opinions
 	CategoryName      string   // catalogue name, used in messages ("" → the key)
 	Special           bool     // special category (GDPR Art. 9) or criminal-offence data (Art. 10)
-	Records           int64    // approximate number of records (negative reads as 0)
+	Records           int64    // approximate number of records (negative reads as 0); received: the records that arrive
+	Received          bool     // in the supplier's care through sub-processor links, not held by it directly
 	RetentionUntil    string   // YYYY-MM-DD or ""
 	OutsideUKEEA      []string // country codes outside the UK/EEA
 	TransferMechanism string   // "" when none recorded
@@ -148,6 +151,13 @@ type Downstream struct {
 	Path       []string // names, from the supplier to this one
 }
 
+// UnauthorisedLink is a link into a supplier, with no authorisation date recorded
+// (GDPR Art. 28(2)), along which data actually reaches it.
+type UnauthorisedLink struct {
+	From       string         // the name of the supplier passing the data on
+	Categories []HoldingFacts // the categories that arrive along it (Category, CategoryName, Special)
+}
+
 // SupplierFacts is everything the flag rules need to know about one supplier.
 type SupplierFacts struct {
 	ID, Name       string
@@ -162,11 +172,13 @@ type SupplierFacts struct {
 	Certifications []Certification   // every certification on record
 	DPASigned      bool              // a data processing agreement (GDPR Art. 28) is signed
 	Holdings       []HoldingFacts    // what it holds directly
-	// ReceivedSpecial names the special-category or criminal-offence categories that
-	// reach it through sub-processor links from holders upstream (beyond its own holdings).
-	ReceivedSpecial []string
-	OpenIncidents   []IncidentFacts // incidents at it that are not closed, oldest first
-	Downstream      []Downstream    // every sub-processor its data reaches (any depth), with one path each
+	// InCare is its data in care: its own holdings and each origin holding it receives
+	// through links (Received, Records capped on the most generous path). Nil reads as
+	// Holdings: a supplier that receives nothing.
+	InCare        []HoldingFacts
+	Unauthorised  []UnauthorisedLink // links it receives data through with no authorisation date recorded
+	OpenIncidents []IncidentFacts    // incidents at it that are not closed, oldest first
+	Downstream    []Downstream       // every sub-processor its data reaches (any depth), with one path each
 }
 
 // Portfolio is the register the flags are raised against: live suppliers and today's date.

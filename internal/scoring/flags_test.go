@@ -111,7 +111,7 @@ func flagCases() []flagCase {
 	harbour := Downstream{SupplierID: "hh", Name: "Harbour Hosting", Posture: sc(78),
 		Path: []string{"Quayside Mail", "Harbour Hosting"}}
 	one := func(s SupplierFacts) Portfolio { return portfolioOf(s) }
-	return []flagCase{
+	return append([]flagCase{
 		{name: "unassessed: holds data, never assessed", code: FlagUnassessed, supplier: "lb", fire: true, severity: SeverityHigh, example: true,
 			p:       one(with(cleanSupplier("lb", "Lighthouse Backup"), never, holds(contacts(600_000)))),
 			message: []string{"holds personal data (contact details; 600,000 records)", "never been assessed"}},
@@ -212,7 +212,9 @@ func flagCases() []flagCase {
 				IncidentFacts{ID: "b", Summary: "y", OpenFor: 23 * time.Hour}))),
 			message: []string{"2 incidents are not closed", "open for less than an hour", "open for 23 hours", "special-category data is in its care (political opinions)"}},
 		{name: "open_incident: special-category data received is critical", code: FlagOpenIncident, supplier: "qm", fire: true, severity: SeverityCritical,
-			p:       one(with(qm, func(s *SupplierFacts) { s.ReceivedSpecial = []string{"health"} }, incidents(IncidentFacts{ID: "a", Summary: "x", OpenFor: 48 * time.Hour}))),
+			p: one(with(qm, func(s *SupplierFacts) {
+				s.InCare = append(append([]HoldingFacts(nil), s.Holdings...), HoldingFacts{Category: "health", Special: true, Records: 50, Received: true})
+			}, incidents(IncidentFacts{ID: "a", Summary: "x", OpenFor: 48 * time.Hour}))),
 			message: []string{"open for 2 days;", "in its care (health)"}},
 		{name: "open_incident: none open", code: FlagOpenIncident, supplier: "qm", p: one(qm)},
 		{name: "no_dpa: holds no data", code: FlagNoDPA, supplier: "qm", p: one(with(qm, holds(), func(s *SupplierFacts) { s.DPASigned = false }))},
@@ -230,7 +232,7 @@ func flagCases() []flagCase {
 		{name: "unsafeguarded_transfer: standard contractual clauses", code: FlagUnsafeguardedTransfer, supplier: "qm",
 			p: one(with(qm, holds(HoldingFacts{Category: "contact_details", Records: 5, OutsideUKEEA: []string{"US"}, TransferMechanism: "scc"})))},
 		{name: "unsafeguarded_transfer: kept in the UK", code: FlagUnsafeguardedTransfer, supplier: "qm", p: one(qm)},
-	}
+	}, careFlagCases()...)
 }
 
 // trailsPortfolio builds suppliers s1, s2, … with the postures and status given.
@@ -378,7 +380,7 @@ func TestEffectivePosture(t *testing.T) {
 
 func TestFlagRulesFollowFlagCodes(t *testing.T) {
 	codes := FlagCodes()
-	if len(codes) != 13 || len(flagRules) != len(codes) {
+	if len(codes) != 14 || len(flagRules) != len(codes) { // PRODUCT.md §4: fourteen codes
 		t.Fatalf("%d codes, %d rules", len(codes), len(flagRules))
 	}
 	for i, r := range flagRules {

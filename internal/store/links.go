@@ -33,6 +33,20 @@ func (t *Tx) GetLink(supplierID, subprocessorID string) (LinkRow, []string, erro
 	return r, cats, translate("get link categories", err)
 }
 
+// UpdateLink writes a link's authorisation date and record count, and replaces its
+// categories, if its version is still expectedVersion (ErrStale otherwise).
+func (t *Tx) UpdateLink(r *LinkRow, categories []string, expectedVersion int) error {
+	err := t.updateVersioned("update link", "id", r.ID, expectedVersion,
+		[]string{"authorised_at", "record_count", "version", "updated_at"}, r)
+	if err != nil {
+		return err
+	}
+	if err := t.db.Where("link_id = ?", r.ID).Delete(&LinkCategoryRow{}).Error; err != nil {
+		return translate("replace link categories", err)
+	}
+	return t.insertLinkCategories(r.ID, categories)
+}
+
 // DeleteLink removes a link; its categories go with it.
 func (t *Tx) DeleteLink(id string) error {
 	if err := t.db.Where("link_id = ?", id).Delete(&LinkCategoryRow{}).Error; err != nil {
@@ -86,6 +100,8 @@ type Edge struct {
 	FromStatus, ToStatus           string
 	FromCountry, ToCountry         *string
 	Category                       string
+	AuthorisedAt                   *string // YYYY-MM-DD; nil when the link's authorisation is not recorded
+	RecordCount                    *int64  // the link's cap on the records of the category; nil: no cap
 }
 
 // LiveEdges returns every category-labelled edge between live suppliers, restricted
@@ -95,7 +111,7 @@ type Edge struct {
 func (t *Tx) LiveEdges(categories []string) ([]Edge, error) {
 	q := t.db.Table("subprocessor_link_categories AS c").
 		Select(`l.supplier_id, l.subprocessor_id, a.name, b.name, a.name_key, b.name_key, a.criticality, b.criticality,
-			a.status, b.status, a.country, b.country, c.category_key`).
+			a.status, b.status, a.country, b.country, c.category_key, l.authorised_at, l.record_count`).
 		Joins("JOIN subprocessor_links l ON l.id = c.link_id").
 		Joins("JOIN suppliers a ON a.id = l.supplier_id AND a.archived_at IS NULL").
 		Joins("JOIN suppliers b ON b.id = l.subprocessor_id AND b.archived_at IS NULL")
@@ -111,7 +127,8 @@ func (t *Tx) LiveEdges(categories []string) ([]Edge, error) {
 	for rows.Next() {
 		var e Edge
 		if err := rows.Scan(&e.From, &e.To, &e.FromName, &e.ToName, &e.FromNameKey, &e.ToNameKey, &e.FromCriticality,
-			&e.ToCriticality, &e.FromStatus, &e.ToStatus, &e.FromCountry, &e.ToCountry, &e.Category); err != nil {
+			&e.ToCriticality, &e.FromStatus, &e.ToStatus, &e.FromCountry, &e.ToCountry, &e.Category, &e.AuthorisedAt,
+			&e.RecordCount); err != nil {
 			return nil, fmt.Errorf("scan live edge: %w", err)
 		}
 		edges = append(edges, e)

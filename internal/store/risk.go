@@ -22,6 +22,7 @@ func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
 
 // RiskHolding is what risk scoring needs of a holding.
 type RiskHolding struct {
+	ID                string
 	SupplierID        string
 	CategoryKey       string
 	CategoryName      string
@@ -29,6 +30,7 @@ type RiskHolding struct {
 	SpecialCategory   bool
 	CriminalOffence   bool
 	RecordCount       int64
+	DataSubjects      string // JSON array of strings
 	RetentionUntil    *string
 	Locations         string
 	TransferMechanism *string
@@ -38,8 +40,8 @@ type RiskHolding struct {
 // supplier) with their categories' sensitivity, in one statement.
 func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	q := t.db.Table("data_holdings AS h").
-		Select(`h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
-			h.retention_until, h.locations, h.transfer_mechanism`).
+		Select(`h.id, h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
+			h.data_subjects, h.retention_until, h.locations, h.transfer_mechanism`).
 		Joins("JOIN data_categories c ON c.key = h.category_key").
 		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
 	if ids != nil {
@@ -53,8 +55,8 @@ func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	var out []RiskHolding
 	for rows.Next() {
 		var h RiskHolding
-		if err := rows.Scan(&h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
-			&h.RecordCount, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
+		if err := rows.Scan(&h.ID, &h.SupplierID, &h.CategoryKey, &h.CategoryName, &h.Sensitivity, &h.SpecialCategory, &h.CriminalOffence,
+			&h.RecordCount, &h.DataSubjects, &h.RetentionUntil, &h.Locations, &h.TransferMechanism); err != nil {
 			return nil, translate("scan risk holding", err)
 		}
 		out = append(out, h)
@@ -68,42 +70,4 @@ func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 func (t *Tx) SuppliersMatching(q SupplierQuery) ([]SupplierRow, error) {
 	q.Sort, q.Desc, q.After, q.Limit = "name", false, nil, 1<<30
 	return t.ListSuppliers(q)
-}
-
-// RiskAggregate is what inherent risk needs of a supplier's holdings, summed in SQL:
-// the highest sensitivity, the total records and the number of distinct special or
-// criminal-offence categories.
-type RiskAggregate struct {
-	SupplierID     string
-	MaxSensitivity int
-	Records        int64
-	Special        int
-}
-
-// RiskAggregates returns one aggregate per live supplier with holdings (nil ids: all),
-// in one statement — lists of thousands of suppliers need no holding rows.
-func (t *Tx) RiskAggregates(ids []string) ([]RiskAggregate, error) {
-	q := t.db.Table("data_holdings AS h").
-		Select(`h.supplier_id, MAX(c.sensitivity), SUM(h.record_count),
-			COUNT(DISTINCT CASE WHEN c.special_category OR c.criminal_offence THEN h.category_key END)`).
-		Joins("JOIN data_categories c ON c.key = h.category_key").
-		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL").
-		Group("h.supplier_id")
-	if ids != nil {
-		q = q.Where("h.supplier_id IN ?", ids)
-	}
-	rows, err := q.Rows()
-	if err != nil {
-		return nil, translate("risk aggregates", err)
-	}
-	defer rows.Close()
-	var out []RiskAggregate
-	for rows.Next() {
-		var a RiskAggregate
-		if err := rows.Scan(&a.SupplierID, &a.MaxSensitivity, &a.Records, &a.Special); err != nil {
-			return nil, translate("scan risk aggregate", err)
-		}
-		out = append(out, a)
-	}
-	return out, translate("risk aggregates", rows.Err())
 }

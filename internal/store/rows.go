@@ -124,6 +124,7 @@ type LinkRow struct {
 	SupplierID     string
 	SubprocessorID string
 	AuthorisedAt   *string
+	RecordCount    *int64 // records passed on per category named; nil: all of them
 	Version        int
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
