@@ -34,6 +34,7 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		}
 	}
 	sm.SpecialCategorySuppliers = len(specialSuppliers)
+	sm.People = report.People(p.PeopleHeld(nil))
 	var lines []report.SupplierLine
 	for _, id := range p.Order {
 		sup, r := p.Suppliers[id], p.Risks[id]
@@ -81,7 +82,7 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		sm.PostureHistogram = append(sm.PostureHistogram, report.Count{Key: label, Count: hist[i]})
 	}
 	sm.PostureHistogram = append(sm.PostureHistogram, report.Count{Key: "unassessed", Count: hist[10]})
-	sm.ByCategory = categoryTotals(records, holders, names, special)
+	sm.ByCategory = categoryTotals(p, records, holders, names, special)
 	snap.Summary = sm
 	// The weakest links: the suppliers with an unaccepted flag, in the appendix's order
 	// (which is the order of /weak-links).
@@ -120,19 +121,24 @@ func supplierLine(p register.Portfolio, id string) report.SupplierLine {
 	if r.Assessment != nil && r.Assessment.SubmittedAt != nil {
 		l.LastAssessed = r.Assessment.SubmittedAt.Format(time.DateOnly)
 	}
-	l.Categories = append(l.Categories, p.Categories[id]...)
-	l.Records = p.Records[id]
-	sort.Strings(l.Categories)
+	// What a breach there would expose: its data in care, held and received.
+	l.Categories = append(l.Categories, p.CategoriesInCare(id)...)
+	l.Records, l.People = r.InCare.Records, report.People(r.InCare.People)
 	for _, v := range p.FlagViews(id) {
 		l.Flags = append(l.Flags, report.FlagLine{Code: v.Code, Severity: v.Severity, Message: v.Message, Accepted: v.Accepted != nil})
 	}
 	return l
 }
 
-func categoryTotals(records map[string]int64, holders map[string]int, names map[string]string, special map[string]bool) []report.CategoryTotal {
+// categoryTotals totals each category's direct holdings: suppliers, records and the
+// people those records are about.
+func categoryTotals(p register.Portfolio, records map[string]int64, holders map[string]int, names map[string]string,
+	special map[string]bool) []report.CategoryTotal {
 	var out []report.CategoryTotal
 	for k := range records {
-		out = append(out, report.CategoryTotal{Key: k, Name: names[k], SpecialCategory: special[k], Suppliers: holders[k], Records: records[k]})
+		people := p.PeopleHeld(func(h store.RiskHolding) bool { return h.CategoryKey == k })
+		out = append(out, report.CategoryTotal{Key: k, Name: names[k], SpecialCategory: special[k], Suppliers: holders[k],
+			Records: records[k], People: report.People(people)})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].SpecialCategory != out[j].SpecialCategory {
@@ -157,7 +163,7 @@ func exposureMatrix(p register.Portfolio) report.ExposureMatrix {
 		}
 		bySupplier[h.SupplierID][h.CategoryKey] += h.RecordCount
 	}
-	m := report.ExposureMatrix{Categories: categoryTotals(records, holders, names, special), Rows: []report.ExposureRow{}}
+	m := report.ExposureMatrix{Categories: categoryTotals(p, records, holders, names, special), Rows: []report.ExposureRow{}}
 	for _, id := range p.Order { // name order
 		held := bySupplier[id]
 		if held == nil {
@@ -222,6 +228,7 @@ func incidentLines(p register.Portfolio, incidents []store.IncidentRow) []report
 			line.Records += n
 		}
 		sort.Strings(line.Categories)
+		line.People = report.People(r.People)
 		line.SpecialCategory, line.Subprocessors = r.SpecialCategory, r.Subprocessors
 		out = append(out, line)
 	}

@@ -215,6 +215,7 @@ func (p Portfolio) FlagViews(id string) []FlagView {
 // arrive through sub-processor links, each origin once, capped by the links), and the
 // sub-processors its data goes on to.
 type Reach struct {
+	People          People           // how many people those records are about (PRODUCT.md §2)
 	Records         map[string]int64 // category key → records
 	SpecialCategory bool             // a special-category or criminal-offence category is among them
 	Subprocessors   []string         // names of the suppliers downstream, sorted
@@ -243,7 +244,7 @@ func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 		if _, live := p.Suppliers[id]; !live {
 			continue
 		}
-		r := Reach{Records: map[string]int64{}, Subprocessors: []string{}}
+		r := Reach{People: p.care.people(id), Records: map[string]int64{}, Subprocessors: []string{}}
 		for _, it := range p.care.items[id] {
 			r.Records[it.Category] = satAdd(r.Records[it.Category], it.Arriving)
 		}
@@ -263,4 +264,32 @@ func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 		out[id] = r
 	}
 	return out
+}
+
+// CategoriesInCare lists the categories in a supplier's data in care, held or
+// received, sorted by key.
+func (p Portfolio) CategoriesInCare(id string) []string {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, it := range p.care.items[id] {
+		if !seen[it.Category] {
+			seen[it.Category] = true
+			out = append(out, it.Category)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// PeopleHeld is the people range (PRODUCT.md §2) of the live direct holdings for
+// which keep returns true (nil keeps them all): what the organisation has placed with
+// suppliers, each person counted once per set of data subjects.
+func (p Portfolio) PeopleHeld(keep func(store.RiskHolding) bool) People {
+	var hs []scoring.PeopleHolding
+	for _, h := range p.Holdings {
+		if keep == nil || keep(h) {
+			hs = append(hs, scoring.PeopleHolding{DataSubjects: jsonList(h.DataSubjects), Records: h.RecordCount})
+		}
+	}
+	return People(scoring.PeopleOf(hs))
 }

@@ -12,7 +12,8 @@ import (
 
 // csvHeader names the columns of the CSV rendering: one row per supplier.
 var csvHeader = []string{"name", "status", "criticality", "country", "tier", "inherent_tier", "inherent", "posture",
-	"posture_provisional", "effective_posture", "residual", "records", "categories", "flags", "last_assessed", "next_reassessment_due"}
+	"posture_provisional", "effective_posture", "residual", "records", "people_at_least", "people_at_most", "categories", "flags",
+	"last_assessed", "next_reassessment_due"}
 
 // csvNoteColumn is the last column: the report's note about when it was taken
 // (timingNote), on every row, so that a file passed on without the rest of the
@@ -53,5 +54,6 @@ func supplierCells(l SupplierLine) []string {
 	return []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), optNum(l.Posture),
 		strconv.FormatBool(l.Posture != nil && l.PostureProvisional),
 		optNum(l.EffectivePosture), num(l.Residual), strconv.FormatInt(l.Records, 10),
+		strconv.FormatInt(l.People.AtLeast, 10), strconv.FormatInt(l.People.AtMost, 10),
 		strings.Join(l.Categories, listSep), flagCodes(l.Flags), l.LastAssessed, l.nextDue()}
 }

@@ -23,7 +23,7 @@ func TestCSV(t *testing.T) {
 	if len(rows) != len(s.Suppliers)+1 {
 		t.Fatalf("%d rows, want a header and %d suppliers", len(rows), len(s.Suppliers))
 	}
-	if got := strings.Join(rows[0], ","); got != "name,status,criticality,country,tier,inherent_tier,inherent,posture,posture_provisional,effective_posture,residual,records,categories,flags,last_assessed,next_reassessment_due,report_note" {
+	if got := strings.Join(rows[0], ","); got != "name,status,criticality,country,tier,inherent_tier,inherent,posture,posture_provisional,effective_posture,residual,records,people_at_least,people_at_most,categories,flags,last_assessed,next_reassessment_due,report_note" {
 		t.Errorf("header %q", got)
 	}
 	byName := map[string][]string{}
@@ -34,12 +34,12 @@ func TestCSV(t *testing.T) {
 		t.Errorf("formula name not neutralised; names: %v", keys(byName))
 	}
 	q := byName["Quayside Mail"]
-	want := []string{"Quayside Mail", "active", "high", "GB", "critical", "critical", "82.5", "38.25", "false", "38.25", "77.41", "600000",
+	want := []string{"Quayside Mail", "active", "high", "GB", "critical", "critical", "82.5", "38.25", "false", "38.25", "77.41", "600000", "300000", "300000",
 		"political_opinions; contact_details", "special_category_exposure; weak_posture; concentration (accepted)", "2026-10-14", "2027-04-14", ""}
 	if strings.Join(q, "|") != strings.Join(want, "|") {
 		t.Errorf("Quayside row\n got %q\nwant %q", q, want)
 	}
-	if n := byName["Northwind Payroll Ltd"]; n[7] != "" || n[8] != "false" || n[14] != "" || n[15] != "" {
+	if n := byName["Northwind Payroll Ltd"]; n[7] != "" || n[8] != "false" || n[16] != "" || n[17] != "" {
 		t.Errorf("unassessed supplier shows a posture, an assessment date or a due date: %q", n)
 	}
 	if b := byName["Brûlée Analytics SAS"]; b[7] != "61" || b[8] != "true" {

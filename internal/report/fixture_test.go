@@ -28,6 +28,7 @@ const formulaName = `=HYPERLINK("evil.example/x","Click me")`
 func testSnapshot() Snapshot {
 	quayside := SupplierLine{ID: "s-quayside", Name: "Quayside Mail", Status: "active", Criticality: "high", Country: "GB",
 		Tier: "critical", InherentTier: "critical", Inherent: 82.5, Posture: score(38.25), EffectivePosture: score(38.25), Residual: 77.41, Records: 600000,
+		People:     People{AtLeast: 300000, AtMost: 300000},
 		Categories: []string{"political_opinions", "contact_details"}, LastAssessed: "2026-10-14", NextReassessment: dueOn("2027-04-14"),
 		Flags: []FlagLine{
 			{Code: "special_category_exposure", Severity: "critical", Message: "holds political opinions with a weak posture"},
@@ -60,9 +61,11 @@ func testSnapshot() Snapshot {
 		weak[i].Rank = i + 1
 	}
 	cats := []CategoryTotal{
-		{Key: "political_opinions", Name: "Political opinions", SpecialCategory: true, Suppliers: 1, Records: 600000},
+		{Key: "political_opinions", Name: "Political opinions", SpecialCategory: true, Suppliers: 1, Records: 600000,
+			People: People{AtLeast: 300000, AtMost: 300000}},
 		{Key: "health", Name: "Health", SpecialCategory: true, Suppliers: 1, Records: 45000},
-		{Key: "contact_details", Name: "Contact details", Suppliers: 5, Records: 726300},
+		{Key: "contact_details", Name: "Contact details", Suppliers: 5, Records: 726300,
+			People: People{AtLeast: 300000, AtMost: 426300}},
 		{Key: "financial", Name: "Financial", Suppliers: 1, Records: 45000},
 	}
 	notified := at("2026-11-05T16:30:00Z")
@@ -77,7 +80,7 @@ func testSnapshot() Snapshot {
 			ByTier:           []Count{{"critical", 2}, {"high", 1}, {"medium", 2}, {"low", 2}},
 			ByCriticality:    []Count{{"critical", 1}, {"high", 1}, {"medium", 3}, {"low", 2}},
 			PostureHistogram: []Count{{"0-9", 0}, {"10-19", 0}, {"20-29", 0}, {"30-39", 1}, {"40-49", 0}, {"50-59", 0}, {"60-69", 2}, {"70-79", 1}, {"80-89", 1}, {"90-100", 1}, {"unassessed", 1}},
-			Records:          771300, ByCategory: cats, SpecialCategorySuppliers: 2, SpecialCategoryRecords: 645000,
+			Records:          771300, People: People{AtLeast: 300000, AtMost: 471300}, ByCategory: cats, SpecialCategorySuppliers: 2, SpecialCategoryRecords: 645000,
 			FlaggedSuppliers: 3,
 			// Rows from the lowest inherent band (0–19) up, as the register fills them:
 			// Pelican and Harbour; Formula and Łódź; Brûlée; Northwind (unassessed); Quayside.

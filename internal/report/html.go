@@ -20,6 +20,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num":       num,
 	"optNumOr":  optNumOr,
 	"grouped":   grouped,
+	"people":    peopleText,
 	"groupedN":  func(n int) string { return grouped(int64(n)) },
 	"stamp":     stamp,
 	"day":       day,

@@ -14,7 +14,7 @@ func (d *pdfDoc) summary() {
 	f, sum := d.f, d.s.Summary
 	figures := [][3]string{
 		{"Suppliers", grouped(int64(sum.Suppliers)), ""},
-		{"Personal data records", grouped(sum.Records), ""},
+		{"Personal data records", grouped(sum.Records), "about " + peopleText(sum.People) + " people (at least – at most)"},
 		{"Special-category exposure", grouped(int64(sum.SpecialCategorySuppliers)), "suppliers, " + grouped(sum.SpecialCategoryRecords) + " records"},
 		{"Flagged suppliers", grouped(int64(sum.FlaggedSuppliers)), "with an unaccepted flag"},
 	}
@@ -101,9 +101,10 @@ func (d *pdfDoc) summary() {
 	}
 	var body [][]string
 	for _, c := range sum.ByCategory {
-		body = append(body, []string{c.Name + " (" + c.Key + ")", yesNo(c.SpecialCategory), grouped(int64(c.Suppliers)), grouped(c.Records)})
+		body = append(body, []string{c.Name + " (" + c.Key + ")", yesNo(c.SpecialCategory), grouped(int64(c.Suppliers)), grouped(c.Records),
+			peopleText(c.People)})
 	}
-	d.table(cols("Category", 100.0, "Special category", 30.0, "Suppliers>", 25.0, "Records>", 25.0), body, pdfTableFont)
+	d.table(cols("Category", 80.0, "Special category", 25.0, "Suppliers>", 20.0, "Records>", 25.0, "People>", 30.0), body, pdfTableFont)
 }
 
 func (d *pdfDoc) weakLinks() {
@@ -165,7 +166,11 @@ func (d *pdfDoc) exposure() {
 		for _, cat := range c.Categories {
 			total = append(total, grouped(cat.Records))
 		}
-		body = append(body, total)
+		people := []string{"People"}
+		for _, cat := range c.Categories {
+			people = append(people, peopleText(cat.People))
+		}
+		body = append(body, total, people)
 		d.table(cols(spec...), body, pdfTableFont)
 	}
 }
@@ -232,7 +237,7 @@ func (d *pdfDoc) incidents() {
 			data += "\nvia " + strings.Join(in.Subprocessors, listSep)
 		}
 		body = append(body, []string{in.SupplierName, in.Summary, in.Status, pdfTime(in.AwareAt), pdfTime(in.RegulatorDeadline),
-			notified, grouped(in.Records), yesNo(in.SpecialCategory), data})
+			notified, grouped(in.Records) + "\n" + peopleText(in.People) + " people", yesNo(in.SpecialCategory), data})
 	}
 	d.table(cols("Supplier", 24.0, "Summary", 30.0, "Status", 16.0, "Aware at", 18.0, "Regulator deadline", 18.0,
 		"Regulator notified", 18.0, "Records>", 15.0, "Special category", 16.0, "Categories and subprocessors", 25.0), body, 7.5)

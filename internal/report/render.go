@@ -224,3 +224,12 @@ func categoryNames(s Snapshot) map[string]string {
 	}
 	return m
 }
+
+// peopleText writes a people range for reading: "580,000" when both bounds agree,
+// "580,000–600,000" when they do not.
+func peopleText(p People) string {
+	if p.AtLeast == p.AtMost {
+		return grouped(p.AtLeast)
+	}
+	return grouped(p.AtLeast) + "–" + grouped(p.AtMost)
+}

@@ -54,6 +54,14 @@ type Count struct {
 	Count int    `json:"count"`
 }
 
+// People is how many people some data is about, as a range (PRODUCT.md §2): at
+// least the largest single record count among the holdings concerned, at most the
+// sum over each distinct set of data subjects of the largest count naming it.
+type People struct {
+	AtLeast int64 `json:"at_least"`
+	AtMost  int64 `json:"at_most"`
+}
+
 // CategoryTotal is personal data held in one category across the portfolio.
 type CategoryTotal struct {
 	Key             string `json:"key"`
@@ -61,6 +69,7 @@ type CategoryTotal struct {
 	SpecialCategory bool   `json:"special_category"`
 	Suppliers       int    `json:"suppliers"`
 	Records         int64  `json:"records"`
+	People          People `json:"people"` // of the direct holdings of the category
 }
 
 // Summary is the portfolio at a glance.
@@ -70,8 +79,9 @@ type Summary struct {
 	ByTier                   []Count         `json:"by_tier"`           // critical, high, medium, low
 	ByCriticality            []Count         `json:"by_criticality"`    // critical, high, medium, low
 	PostureHistogram         []Count         `json:"posture_histogram"` // 0-9, 10-19, … 90-100, unassessed
-	Records                  int64           `json:"records"`
-	ByCategory               []CategoryTotal `json:"by_category"` // special categories first
+	Records                  int64           `json:"records"`           // held directly, added up across categories
+	People                   People          `json:"people"`            // the people those records are about
+	ByCategory               []CategoryTotal `json:"by_category"`       // special categories first
 	SpecialCategorySuppliers int             `json:"special_category_suppliers"`
 	SpecialCategoryRecords   int64           `json:"special_category_records"`
 	FlaggedSuppliers         int             `json:"flagged_suppliers"` // with at least one unaccepted flag
@@ -105,8 +115,9 @@ type SupplierLine struct {
 	PostureProvisional bool       `json:"posture_provisional"`
 	EffectivePosture   *float64   `json:"effective_posture"`
 	Residual           float64    `json:"residual"`
-	Records            int64      `json:"records"`
-	Categories         []string   `json:"categories"` // keys held directly
+	Records            int64      `json:"records"`    // in its care: held and received (PRODUCT.md §2)
+	People             People     `json:"people"`     // the people its data in care is about
+	Categories         []string   `json:"categories"` // keys in its care, held or received
 	LastAssessed       string     `json:"last_assessed"`
 	NextReassessment   *string    `json:"next_reassessment_due"` // YYYY-MM-DD by the inherent tier's interval; nil when never assessed
 	Flags              []FlagLine `json:"flags"`
@@ -166,6 +177,7 @@ type IncidentLine struct {
 	RegulatorDeadline   time.Time  `json:"regulator_deadline"`
 	RegulatorNotifiedAt *time.Time `json:"regulator_notified_at"`
 	Records             int64      `json:"records"`
+	People              People     `json:"people"`
 	SpecialCategory     bool       `json:"special_category"`
 	Categories          []string   `json:"categories"`
 	Subprocessors       []string   `json:"subprocessors"`

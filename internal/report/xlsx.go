@@ -176,6 +176,8 @@ func summaryTable(s Snapshot) xlsxTable {
 		add("report", "previous_quarter", nil, nil, noComparison(s))
 	}
 	add("suppliers", "total", s.Summary.Suppliers, s.Summary.Records)
+	add("people", "at_least", s.Summary.People.AtLeast, nil, "the people the records held are about: at least")
+	add("people", "at_most", s.Summary.People.AtMost, nil, "and at most")
 	for _, g := range []struct {
 		measure string
 		counts  []Count
@@ -190,7 +192,7 @@ func summaryTable(s Snapshot) xlsxTable {
 		if c.SpecialCategory {
 			note += " (special category)"
 		}
-		add("category", c.Key, c.Suppliers, c.Records, note)
+		add("category", c.Key, c.Suppliers, c.Records, fmt.Sprintf("%s; people %s", note, peopleText(c.People)))
 	}
 	add("special_category", "suppliers", s.Summary.SpecialCategorySuppliers, s.Summary.SpecialCategoryRecords)
 	add("flagged", "suppliers", s.Summary.FlaggedSuppliers, nil, "with at least one unaccepted flag")
@@ -241,14 +243,14 @@ func assessmentsTable(a AssessmentsSection) xlsxTable {
 
 func incidentsTable(s Snapshot) xlsxTable {
 	t := xlsxTable{Name: "Incidents", Header: []string{"Supplier", "Summary", "Status", "Aware at", "Regulator deadline",
-		"Regulator notified at", "Records", "Special category", "Categories", "Subprocessors"}}
+		"Regulator notified at", "Records", "People at least", "People at most", "Special category", "Categories", "Subprocessors"}}
 	for _, in := range s.Incidents {
 		var notified any
 		if in.RegulatorNotifiedAt != nil {
 			notified = stamp(*in.RegulatorNotifiedAt)
 		}
 		t.Rows = append(t.Rows, []any{in.SupplierName, in.Summary, in.Status, stamp(in.AwareAt), stamp(in.RegulatorDeadline),
-			notified, in.Records, yesNo(in.SpecialCategory), strings.Join(in.Categories, listSep), strings.Join(in.Subprocessors, listSep)})
+			notified, in.Records, in.People.AtLeast, in.People.AtMost, yesNo(in.SpecialCategory), strings.Join(in.Categories, listSep), strings.Join(in.Subprocessors, listSep)})
 	}
 	return t
 }
