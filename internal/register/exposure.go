@@ -102,7 +102,7 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 		sortCategoryKeys(keys, catalogue)
 		holdings, edges := []store.LiveHolding{}, []store.Edge{}
 		if len(keys) > 0 {
-			if holdings, err = tx.LiveHoldings(keys, false); err != nil {
+			if holdings, err = tx.LiveHoldings(keys); err != nil {
 				return err
 			}
 			if edges, err = tx.LiveEdges(keys); err != nil {

@@ -68,11 +68,3 @@ func TestReachPicksShortestThenFirstByName(t *testing.T) {
 		t.Fatalf("path %s, want Kilo>X", p)
 	}
 }
-
-func TestPathsToWalksBackwardsWithTheSameTieBreak(t *testing.T) {
-	g := testGraph("c:H1>Bravo", "c:H1>alpha", "c:Bravo>S", "c:alpha>S", "c:H2>S", "c:S>H1", "c:X>Y")
-	got := g.pathsTo("c", "id-S")
-	if len(got) != 4 || names(g, got["id-H1"]) != "H1>alpha>S" || names(g, got["id-H2"]) != "H2>S" || got["id-X"] != nil {
-		t.Fatalf("pathsTo = %v", got)
-	}
-}

@@ -44,22 +44,16 @@ type LiveHolding struct {
 }
 
 // LiveHoldings returns every holding of a live supplier in the given categories
-// (all categories when none are given), in one statement. With passingOn, only
-// holdings whose supplier passes that category on through a link: the only ones
-// whose data can reach anyone else. Rows are scanned by hand: these answers run to
-// tens of thousands of rows and reflection-based scanning dominated their cost.
-func (t *Tx) LiveHoldings(categories []string, passingOn bool) ([]LiveHolding, error) {
+// (all categories when none are given), in one statement. Rows are scanned by hand:
+// these answers run to tens of thousands of rows and reflection-based scanning
+// dominated their cost.
+func (t *Tx) LiveHoldings(categories []string) ([]LiveHolding, error) {
 	q := t.db.Table("data_holdings AS h").
 		Select(`h.supplier_id, h.category_key, h.data_subjects, h.record_count,
 			s.name, s.name_key, s.criticality, s.status, s.country`).
 		Joins("JOIN suppliers s ON s.id = h.supplier_id AND s.archived_at IS NULL")
 	if len(categories) > 0 {
 		q = q.Where("h.category_key IN ?", categories)
-	}
-	if passingOn {
-		// A semi-join both planners run as one pass over the links, not a probe per holding.
-		q = q.Where(`(h.supplier_id, h.category_key) IN (SELECT l.supplier_id, c.category_key
-			FROM subprocessor_links l JOIN subprocessor_link_categories c ON c.link_id = l.id)`)
 	}
 	rows, err := q.Rows()
 	if err != nil {
