@@ -175,6 +175,19 @@ func TestMembershipRegisterDataInCare(t *testing.T) {
 		if want := "[Harbour Hosting 81.66 Vault Backup 75.58 MemberHub 17.33]"; fmt.Sprint(ranked) != want {
 			t.Errorf("weak links %v, want %s", ranked, want)
 		}
+		// The category filter reads data in care: the sub-processors that only receive
+		// political opinions are found by it.
+		var byCat struct {
+			Items []struct{ Supplier struct{ Name string } }
+		}
+		h.do(request{method: "GET", path: "/api/v1/weak-links?category=political_opinions", role: register.RoleViewer}).status(200).json(&byCat)
+		var found []string
+		for _, w := range byCat.Items {
+			found = append(found, w.Supplier.Name)
+		}
+		if fmt.Sprint(found) != "[Harbour Hosting Vault Backup MemberHub]" {
+			t.Errorf("weak links holding or receiving political opinions: %v", found)
+		}
 		checkRiskAgrees(t, h, r)
 	})
 }

@@ -20,6 +20,10 @@ type Flag struct {
 	Message  string
 }
 
+// FlagCodes lists the weak-link flag codes (PRODUCT.md §4), in the order flags are
+// reported: the vocabulary every flag filter accepts.
+func FlagCodes() []string { return scoring.FlagCodes() }
+
 // FlagView is a raised flag with the acceptance that covers it, if any.
 type FlagView struct {
 	Flag
@@ -36,7 +40,9 @@ type WeakLink struct {
 	Flags            []FlagView
 }
 
-// WeakLinkFilter selects the ranking.
+// WeakLinkFilter selects the ranking: each list, when not empty, keeps the suppliers
+// with an unaccepted flag of one of the codes, a flag of one of the severities, one
+// of the tiers, or one of the data categories in their care (held or received).
 type WeakLinkFilter struct {
 	Flags, Severities, Tiers, Categories []string
 	Cursor                               string
@@ -88,7 +94,7 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		}
 		risk := p.Risks[id]
 		if open == 0 || !matches || (len(f.Tiers) > 0 && !oneOf(risk.Tier, f.Tiers)) ||
-			(len(f.Categories) > 0 && !anyOf(p.Categories[id], f.Categories)) {
+			(len(f.Categories) > 0 && !anyOf(p.CategoriesInCare(id), f.Categories)) {
 			continue
 		}
 		wl := WeakLink{Supplier: p.Suppliers[id], Risk: risk, EffectivePosture: p.Flags[id].EffectivePosture, Flags: views}
