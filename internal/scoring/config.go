@@ -17,7 +17,7 @@ import (
 )
 
 // MethodologyVersion names the scoring rules; stored with every submitted assessment.
-const MethodologyVersion = "2026.1"
+const MethodologyVersion = "2026.2"
 
 // The tiers, worst first.
 const (
