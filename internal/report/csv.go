@@ -54,6 +54,15 @@ func supplierCells(l SupplierLine) []string {
 	return []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), optNum(l.Posture),
 		strconv.FormatBool(l.Posture != nil && l.PostureProvisional),
 		optNum(l.EffectivePosture), num(l.Residual), strconv.FormatInt(l.Records, 10),
-		strconv.FormatInt(l.People.AtLeast, 10), strconv.FormatInt(l.People.AtMost, 10),
+		peopleCSV(l.Records, l.People.AtLeast), peopleCSV(l.Records, l.People.AtMost),
 		strings.Join(l.Categories, listSep), flagCodes(l.Flags), l.LastAssessed, l.nextDue()}
+}
+
+// peopleCSV is one bound of a supplier's people range, empty in a report stored
+// before people were counted.
+func peopleCSV(records, bound int64) string {
+	if records > 0 && bound == 0 {
+		return ""
+	}
+	return strconv.FormatInt(bound, 10)
 }

@@ -21,6 +21,7 @@ var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"optNumOr":  optNumOr,
 	"grouped":   grouped,
 	"people":    peopleText,
+	"peopleOf":  peopleOf,
 	"groupedN":  func(n int) string { return grouped(int64(n)) },
 	"stamp":     stamp,
 	"day":       day,

@@ -14,7 +14,7 @@ func (d *pdfDoc) summary() {
 	f, sum := d.f, d.s.Summary
 	figures := [][3]string{
 		{"Suppliers", grouped(int64(sum.Suppliers)), ""},
-		{"Personal data records", grouped(sum.Records), "about " + peopleText(sum.People) + " people (at least – at most)"},
+		{"Personal data records", grouped(sum.Records), "people: " + peopleOf(sum.Records, sum.People) + " (at least – at most)"},
 		{"Special-category exposure", grouped(int64(sum.SpecialCategorySuppliers)), "suppliers, " + grouped(sum.SpecialCategoryRecords) + " records"},
 		{"Flagged suppliers", grouped(int64(sum.FlaggedSuppliers)), "with an unaccepted flag"},
 	}
@@ -102,7 +102,7 @@ func (d *pdfDoc) summary() {
 	var body [][]string
 	for _, c := range sum.ByCategory {
 		body = append(body, []string{c.Name + " (" + c.Key + ")", yesNo(c.SpecialCategory), grouped(int64(c.Suppliers)), grouped(c.Records),
-			peopleText(c.People)})
+			peopleOf(c.Records, c.People)})
 	}
 	d.table(cols("Category", 80.0, "Special category", 25.0, "Suppliers>", 20.0, "Records>", 25.0, "People>", 30.0), body, pdfTableFont)
 }
@@ -168,7 +168,7 @@ func (d *pdfDoc) exposure() {
 		}
 		people := []string{"People"}
 		for _, cat := range c.Categories {
-			people = append(people, peopleText(cat.People))
+			people = append(people, peopleOf(cat.Records, cat.People))
 		}
 		body = append(body, total, people)
 		d.table(cols(spec...), body, pdfTableFont)
@@ -237,7 +237,7 @@ func (d *pdfDoc) incidents() {
 			data += "\nvia " + strings.Join(in.Subprocessors, listSep)
 		}
 		body = append(body, []string{in.SupplierName, in.Summary, in.Status, pdfTime(in.AwareAt), pdfTime(in.RegulatorDeadline),
-			notified, grouped(in.Records) + "\n" + peopleText(in.People) + " people", yesNo(in.SpecialCategory), data})
+			notified, grouped(in.Records) + "\npeople: " + peopleOf(in.Records, in.People), yesNo(in.SpecialCategory), data})
 	}
 	d.table(cols("Supplier", 24.0, "Summary", 30.0, "Status", 16.0, "Aware at", 18.0, "Regulator deadline", 18.0,
 		"Regulator notified", 18.0, "Records>", 15.0, "Special category", 16.0, "Categories and subprocessors", 25.0), body, 7.5)
@@ -342,11 +342,12 @@ func (d *pdfDoc) appendix() {
 	body := make([][]string, len(d.s.Suppliers))
 	for i, l := range d.s.Suppliers {
 		body[i] = []string{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, num(l.Inherent), postureText(l, "–"),
-			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records), strings.Join(l.Categories, listSep),
+			optNumOr(l.EffectivePosture, "–"), num(l.Residual), grouped(l.Records) + "\npeople: " + peopleOf(l.Records, l.People),
+			strings.Join(l.Categories, listSep),
 			flagCodes(l.Flags), orDash(l.LastAssessed), orDash(l.nextDue())}
 	}
 	d.table(cols("Supplier", 31.0, "Status", 17.0, "Criticality", 16.0, "Country", 14.0, "Tier", 14.0, "Inherent tier", 14.0,
-		"Inherent>", 14.0, "Posture>", 13.0, "Effective>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 26.0,
+		"Inherent>", 14.0, "Posture>", 13.0, "Effective (chain)>", 15.0, "Residual>", 14.0, "Records>", 16.0, "Categories", 26.0,
 		"Flags", 34.0, "Last assessed", 17.0, "Next due", 17.0), body, 7)
 	if anyProvisional(d.s.Suppliers) {
 		d.empty(provisionalNote)

@@ -151,7 +151,9 @@ func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 
 // rankingNote says how every table of suppliers is ordered: as GET /api/v1/weak-links ranks.
-const rankingNote = "Ranked as the weak-links list ranks: residual risk (the figure shown), highest first; then the worst unaccepted flag's severity; then name."
+const rankingNote = "Ranked as the weak-links list ranks: residual risk (the figure shown), highest first; then the worst unaccepted flag's severity; then name. " +
+	"Records and people are the supplier's data in care, held and received. " +
+	"Effective (chain) is the lowest posture along the paths its data travels: information about the chain, never a ranking figure."
 
 // listSep separates list items in one cell, as the register's spreadsheets do.
 const listSep = "; "
@@ -223,6 +225,27 @@ func categoryNames(s Snapshot) map[string]string {
 		}
 	}
 	return m
+}
+
+// peopleOf writes the people some records are about, for reading: peopleText, or
+// "not recorded" for a report stored before people were counted (records, but no
+// people: a record is always about someone).
+func peopleOf(records int64, p People) string {
+	if !peopleRecorded(records, p) {
+		return "not recorded"
+	}
+	return peopleText(p)
+}
+
+// peopleRecorded reports whether a snapshot counted the people behind records.
+func peopleRecorded(records int64, p People) bool { return records == 0 || p.AtMost > 0 }
+
+// peopleCells are the two bounds as spreadsheet cells, empty when not recorded.
+func peopleCells(records int64, p People) (any, any) {
+	if !peopleRecorded(records, p) {
+		return nil, nil
+	}
+	return p.AtLeast, p.AtMost
 }
 
 // peopleText writes a people range for reading: "580,000" when both bounds agree,

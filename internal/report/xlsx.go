@@ -128,10 +128,11 @@ func emptyNil(v string) any {
 // xlsxTables are the workbook's sheets, in order.
 func xlsxTables(s Snapshot) []xlsxTable {
 	supplierHead := []string{"Supplier", "Status", "Criticality", "Country", "Tier", "Inherent tier", "Inherent", "Posture",
-		"Posture provisional", "Effective posture", "Residual", "Records", "Categories", "Flags", "Last assessed", "Next reassessment due", "Supplier ID"}
+		"Posture provisional", "Effective posture (chain)", "Residual", "Records", "People at least", "People at most", "Categories", "Flags", "Last assessed", "Next reassessment due", "Supplier ID"}
 	supplierRow := func(l SupplierLine) []any {
+		least, most := peopleCells(l.Records, l.People)
 		return []any{l.Name, l.Status, l.Criticality, l.Country, l.Tier, l.InherentTier, l.Inherent, optCell(l.Posture), yesNo(l.Posture != nil && l.PostureProvisional),
-			optCell(l.EffectivePosture), l.Residual, l.Records, strings.Join(l.Categories, listSep), flagCodes(l.Flags),
+			optCell(l.EffectivePosture), l.Residual, l.Records, least, most, strings.Join(l.Categories, listSep), flagCodes(l.Flags),
 			emptyNil(l.LastAssessed), emptyNil(l.nextDue()), l.ID}
 	}
 	weak := xlsxTable{Name: "Weakest links", Header: append([]string{"Rank"}, append(supplierHead, "Flag details")...)}
@@ -176,8 +177,9 @@ func summaryTable(s Snapshot) xlsxTable {
 		add("report", "previous_quarter", nil, nil, noComparison(s))
 	}
 	add("suppliers", "total", s.Summary.Suppliers, s.Summary.Records)
-	add("people", "at_least", s.Summary.People.AtLeast, nil, "the people the records held are about: at least")
-	add("people", "at_most", s.Summary.People.AtMost, nil, "and at most")
+	least, most := peopleCells(s.Summary.Records, s.Summary.People)
+	add("people", "at_least", least, nil, "the people the records held are about: at least")
+	add("people", "at_most", most, nil, "and at most")
 	for _, g := range []struct {
 		measure string
 		counts  []Count
@@ -192,7 +194,7 @@ func summaryTable(s Snapshot) xlsxTable {
 		if c.SpecialCategory {
 			note += " (special category)"
 		}
-		add("category", c.Key, c.Suppliers, c.Records, fmt.Sprintf("%s; people %s", note, peopleText(c.People)))
+		add("category", c.Key, c.Suppliers, c.Records, fmt.Sprintf("%s; people %s", note, peopleOf(c.Records, c.People)))
 	}
 	add("special_category", "suppliers", s.Summary.SpecialCategorySuppliers, s.Summary.SpecialCategoryRecords)
 	add("flagged", "suppliers", s.Summary.FlaggedSuppliers, nil, "with at least one unaccepted flag")
@@ -224,6 +226,12 @@ func exposureTable(m ExposureMatrix) xlsxTable {
 		}
 		t.Rows = append(t.Rows, cells)
 	}
+	total, people := []any{"Total records"}, []any{"People"}
+	for _, c := range m.Categories {
+		total = append(total, c.Records)
+		people = append(people, peopleOf(c.Records, c.People))
+	}
+	t.Rows = append(t.Rows, total, people)
 	return t
 }
 
@@ -249,8 +257,9 @@ func incidentsTable(s Snapshot) xlsxTable {
 		if in.RegulatorNotifiedAt != nil {
 			notified = stamp(*in.RegulatorNotifiedAt)
 		}
+		inLeast, inMost := peopleCells(in.Records, in.People)
 		t.Rows = append(t.Rows, []any{in.SupplierName, in.Summary, in.Status, stamp(in.AwareAt), stamp(in.RegulatorDeadline),
-			notified, in.Records, in.People.AtLeast, in.People.AtMost, yesNo(in.SpecialCategory), strings.Join(in.Categories, listSep), strings.Join(in.Subprocessors, listSep)})
+			notified, in.Records, inLeast, inMost, yesNo(in.SpecialCategory), strings.Join(in.Categories, listSep), strings.Join(in.Subprocessors, listSep)})
 	}
 	return t
 }

@@ -91,8 +91,14 @@ func TestXLSX(t *testing.T) {
 	if v, _ := f.GetCellValue("Suppliers", "G2", excelize.Options{RawCellValue: true}); v != "82.5" {
 		t.Errorf("Quayside inherent = %q", v)
 	}
-	if v, _ := f.GetCellValue("Suppliers", "O2"); v != "2026-10-14" {
+	if v, _ := f.GetCellValue("Suppliers", "Q2"); v != "2026-10-14" {
 		t.Errorf("last assessed = %q, want text YYYY-MM-DD", v)
+	}
+	// Records, then the people range as two number cells.
+	for cell, want := range map[string]string{"L2": "600000", "M2": "300000", "N2": "300000"} {
+		if v, _ := f.GetCellValue("Suppliers", cell, excelize.Options{RawCellValue: true}); v != want {
+			t.Errorf("Quayside %s = %q, want %s", cell, v, want)
+		}
 	}
 	props, err := f.GetDocProps()
 	if err != nil || props.Created != "2026-12-31T17:45:00Z" || props.Modified != "2026-12-31T17:45:00Z" {
