@@ -27,6 +27,9 @@ func Go(dialect string) []*goose.Migration {
 		goose.NewGoMigration(BaselineVersion,
 			&goose.GoFunc{RunTx: baselineUp(dialect)},
 			&goose.GoFunc{RunTx: baselineDown(dialect)}),
+		goose.NewGoMigration(ListOrderIndexVersion,
+			&goose.GoFunc{RunTx: execAll(listOrderUp(dialect))},
+			&goose.GoFunc{RunTx: execAll(listOrderDown(dialect))}),
 	}
 }
 
