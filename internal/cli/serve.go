@@ -37,15 +37,18 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	}
 	// Bind before anything else: a start that cannot listen changes nothing (no
 	// migration, no bootstrap key), and "listening" is only logged once it is true.
-	ln, err := net.Listen("tcp", cfg.Addr)
+	ln, err := listen(cfg.Addr)
 	if err != nil {
-		var op *net.OpError
-		if errors.As(err, &op) && op.Err != nil {
-			err = op.Err // "bind: address already in use" rather than the whole "listen tcp …"
-		}
-		return fmt.Errorf("serve: cannot listen on %s: %w", cfg.Addr, err)
+		return err
 	}
 	defer ln.Close()
+	var pprofLn net.Listener
+	if cfg.PprofAddr != "" {
+		if pprofLn, err = listen(cfg.PprofAddr); err != nil {
+			return err
+		}
+		defer pprofLn.Close()
+	}
 	use := schemaBehindAllowed
 	if cfg.AutoMigrate {
 		use = schemaMigrate
@@ -76,8 +79,13 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	a.log.Info("weaklink listening", "addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
-		"audit_hash", a.svc.AuditHashAlgorithm())
+	listening := []any{"addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
+		"audit_hash", a.svc.AuditHashAlgorithm()}
+	if pprofLn != nil {
+		defer profilingServer(pprofLn).Close()
+		listening = append(listening, "pprof", pprofLn.Addr().String())
+	}
+	a.log.Info("weaklink listening", listening...)
 	if current, err := a.store.MigrationsCurrent(ctx); use == schemaBehindAllowed && err == nil && !current {
 		a.log.Warn("the database schema is behind: /readyz answers 503 until `weaklink migrate up` runs")
 	}
@@ -97,6 +105,20 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// listen binds addr, naming the address and the cause when it cannot ("bind: address
+// already in use" rather than the whole "listen tcp …").
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		var op *net.OpError
+		if errors.As(err, &op) && op.Err != nil {
+			err = op.Err
+		}
+		return nil, fmt.Errorf("serve: cannot listen on %s: %w", addr, err)
+	}
+	return ln, nil
 }
 
 // newHandler builds the HTTP layer on the register service: the one place the

@@ -139,3 +139,40 @@ func TestServeAddress(t *testing.T) {
 		})
 	}
 }
+
+// WEAKLINK_PPROF_ADDR serves Go's profiling endpoints on their own loopback listener,
+// and only there: the API's address does not answer them. Off by default.
+func TestServeProfilingEndpoint(t *testing.T) {
+	c := newCLI(t)
+	c.env["WEAKLINK_ADDR"] = "127.0.0.1:0"
+	addr, errb, stop := startServe(t, c)
+	if strings.Contains(errb.String(), `"pprof"`) {
+		t.Error("profiling is on without WEAKLINK_PPROF_ADDR")
+	}
+	if res, err := http.Get("http://" + addr + "/debug/pprof/"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("the API's address answers /debug/pprof/: %v %v", res, err)
+	}
+	stop()
+
+	c.env["WEAKLINK_PPROF_ADDR"] = "127.0.0.1:0"
+	addr, errb, stop = startServe(t, c)
+	defer stop()
+	var pprofAddr string
+	for _, line := range strings.Split(errb.String(), "\n") {
+		var rec struct{ Msg, Pprof string }
+		if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "weaklink listening" {
+			pprofAddr = rec.Pprof
+		}
+	}
+	if !regexp.MustCompile(`^127\.0\.0\.1:[1-9][0-9]*$`).MatchString(pprofAddr) {
+		t.Fatalf("profiling listens on %q, want a bound loopback address:\n%s", pprofAddr, errb.String())
+	}
+	res, err := http.Get("http://" + pprofAddr + "/debug/pprof/heap?debug=1")
+	if err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("heap profile: %v %v", res, err)
+	}
+	res.Body.Close()
+	if res, err := http.Get("http://" + addr + "/debug/pprof/"); err != nil || res.StatusCode != http.StatusNotFound {
+		t.Errorf("the API's address answers /debug/pprof/: %v %v", res, err)
+	}
+}

@@ -15,6 +15,7 @@ import (
 // Config is the whole runtime configuration.
 type Config struct {
 	Addr            string        // WEAKLINK_ADDR
+	PprofAddr       string        // WEAKLINK_PPROF_ADDR: Go's profiling endpoints on a loopback address; "" is off
 	DatabaseURL     string        // WEAKLINK_DATABASE_URL; empty selects SQLite
 	SQLitePath      string        // WEAKLINK_SQLITE_PATH
 	TrustedProxies  []string      // WEAKLINK_TRUSTED_PROXIES, comma-separated IPs or CIDRs
@@ -54,6 +55,7 @@ type Var struct{ Name, Default, Meaning string }
 // Vars lists every environment variable with its default.
 var Vars = []Var{
 	{"WEAKLINK_ADDR", "127.0.0.1:8080", "listen address, host:port; :8080 listens on every interface"},
+	{"WEAKLINK_PPROF_ADDR", "", "loopback address (such as 127.0.0.1:6060) for Go's profiling endpoints, /debug/pprof/; empty is off"},
 	{"WEAKLINK_DATABASE_URL", "", "postgres://… selects PostgreSQL; empty uses the embedded SQLite file"},
 	{"WEAKLINK_SQLITE_PATH", "./weaklink.db", "the SQLite file used when no database URL is set"},
 	{"WEAKLINK_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
@@ -171,6 +173,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if err := CheckAddr(c.Addr); err != nil {
 		errs = append(errs, fmt.Errorf("WEAKLINK_ADDR: %w", err))
 	}
+	if c.PprofAddr = get("WEAKLINK_PPROF_ADDR"); c.PprofAddr != "" {
+		if err := CheckLoopbackAddr(c.PprofAddr); err != nil {
+			errs = append(errs, fmt.Errorf("WEAKLINK_PPROF_ADDR: %w", err))
+		}
+	}
 	if c.RateLimit > 0 && c.RateBurst < 1 {
 		errs = append(errs, errors.New("WEAKLINK_RATE_BURST must be at least 1 when rate limiting is on"))
 	}
@@ -208,6 +215,23 @@ func Load(getenv func(string) string) (Config, error) {
 		errs = append(errs, errors.New("WEAKLINK_LOG_FORMAT must be json or text"))
 	}
 	return c, errors.Join(errs...)
+}
+
+// CheckLoopbackAddr checks a listen address whose host must be a loopback address
+// (127.0.0.0/8, ::1 or localhost): profiling endpoints reveal the process's memory
+// and must never be reachable from another machine.
+func CheckLoopbackAddr(addr string) error {
+	if err := CheckAddr(addr); err != nil {
+		return err
+	}
+	host, _, _ := net.SplitHostPort(addr)
+	if host == "localhost" {
+		return nil
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("%q: the host must be a loopback address such as 127.0.0.1 or ::1", addr)
 }
 
 // CheckAddr reports whether addr is a listen address weaklink can try to bind:

@@ -160,3 +160,29 @@ func TestListenAddress(t *testing.T) {
 		})
 	}
 }
+
+// Profiling is off by default and may only listen on a loopback address.
+func TestPprofAddrIsLoopbackOnly(t *testing.T) {
+	cases := []struct {
+		value string
+		ok    bool
+	}{
+		{"", true}, {"127.0.0.1:6060", true}, {"127.1.2.3:0", true}, {"[::1]:6060", true}, {"localhost:6060", true},
+		{":6060", false}, {"0.0.0.0:6060", false}, {"10.0.0.5:6060", false}, {"[::]:6060", false}, {"pprof.example:6060", false},
+		{"127.0.0.1", false},
+	}
+	for _, tc := range cases {
+		c, err := Load(func(k string) string {
+			if k == "WEAKLINK_PPROF_ADDR" {
+				return tc.value
+			}
+			return ""
+		})
+		if tc.ok != (err == nil) || (err == nil && c.PprofAddr != tc.value) {
+			t.Errorf("WEAKLINK_PPROF_ADDR=%q: %v (addr %q)", tc.value, err, c.PprofAddr)
+		}
+		if err != nil && !strings.Contains(err.Error(), "WEAKLINK_PPROF_ADDR") {
+			t.Errorf("WEAKLINK_PPROF_ADDR=%q: the error does not name the variable: %v", tc.value, err)
+		}
+	}
+}
