@@ -100,7 +100,7 @@ func impactSummary(im Impact, now time.Time) string {
 			for i, r := range fl.Subprocessors {
 				names[i] = r.Name
 			}
-			fmt.Fprintf(&b, ", and it passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"), joinAnd(names))
+			fmt.Fprintf(&b, ", and it passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"), namesAtMost(names, maxNamedSubprocessors))
 		}
 		b.WriteString(". ")
 	}
@@ -168,6 +168,20 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return itoa(n) + " " + many
+}
+
+// maxNamedSubprocessors is how many sub-processors the spokesperson sentence names: a
+// hub's hundreds would drown the sentence (the answer lists them all).
+const maxNamedSubprocessors = 5
+
+// namesAtMost joins up to limit names, then says how many others there are:
+// "A, B, C, D, E and 3 others".
+func namesAtMost(names []string, limit int) string {
+	if len(names) <= limit {
+		return joinAnd(names)
+	}
+	rest := len(names) - limit
+	return strings.Join(names[:limit], ", ") + " and " + plural(rest, "other", "others")
 }
 
 func joinAnd(items []string) string {
