@@ -34,7 +34,8 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		}
 	}
 	sm.SpecialCategorySuppliers = len(specialSuppliers)
-	sm.People = report.People(p.PeopleHeld(nil))
+	all, byCategory := p.PeopleHeld()
+	sm.People = report.People(all)
 	var lines []report.SupplierLine
 	for _, id := range p.Order {
 		sup, r := p.Suppliers[id], p.Risks[id]
@@ -82,7 +83,7 @@ func buildSummaryAndLines(snap *report.Snapshot, p register.Portfolio) {
 		sm.PostureHistogram = append(sm.PostureHistogram, report.Count{Key: label, Count: hist[i]})
 	}
 	sm.PostureHistogram = append(sm.PostureHistogram, report.Count{Key: "unassessed", Count: hist[10]})
-	sm.ByCategory = categoryTotals(p, records, holders, names, special)
+	sm.ByCategory = categoryTotals(byCategory, records, holders, names, special)
 	snap.Summary = sm
 	// The weakest links: the suppliers with an unaccepted flag, in the appendix's order
 	// (which is the order of /weak-links).
@@ -132,13 +133,12 @@ func supplierLine(p register.Portfolio, id string) report.SupplierLine {
 
 // categoryTotals totals each category's direct holdings: suppliers, records and the
 // people those records are about.
-func categoryTotals(p register.Portfolio, records map[string]int64, holders map[string]int, names map[string]string,
+func categoryTotals(people map[string]register.People, records map[string]int64, holders map[string]int, names map[string]string,
 	special map[string]bool) []report.CategoryTotal {
 	var out []report.CategoryTotal
 	for k := range records {
-		people := p.PeopleHeld(func(h store.RiskHolding) bool { return h.CategoryKey == k })
 		out = append(out, report.CategoryTotal{Key: k, Name: names[k], SpecialCategory: special[k], Suppliers: holders[k],
-			Records: records[k], People: report.People(people)})
+			Records: records[k], People: report.People(people[k])})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].SpecialCategory != out[j].SpecialCategory {
@@ -163,7 +163,8 @@ func exposureMatrix(p register.Portfolio) report.ExposureMatrix {
 		}
 		bySupplier[h.SupplierID][h.CategoryKey] += h.RecordCount
 	}
-	m := report.ExposureMatrix{Categories: categoryTotals(p, records, holders, names, special), Rows: []report.ExposureRow{}}
+	_, byCategory := p.PeopleHeld()
+	m := report.ExposureMatrix{Categories: categoryTotals(byCategory, records, holders, names, special), Rows: []report.ExposureRow{}}
 	for _, id := range p.Order { // name order
 		held := bySupplier[id]
 		if held == nil {

@@ -98,18 +98,23 @@ func (s *Service) ApplyBulk(tx *store.Tx, a Actor, changes []BulkChange, at time
 	var newSups, changedSups []store.SupplierRow
 	var newHoldings, changedHoldings []store.HoldingRow
 	for _, c := range changes {
+		created := c.Action == ActionCreate
 		switch {
-		case c.Supplier != nil && c.Action == ActionCreate:
-			newSups = append(newSups, supplierToRow(*c.Supplier))
-			audit.add(c.Action, ResourceSupplier, c.Supplier.ID, c.Changes, at)
 		case c.Supplier != nil:
-			changedSups = append(changedSups, supplierToRow(*c.Supplier))
+			row := supplierToRow(*c.Supplier)
+			if created {
+				newSups = append(newSups, row)
+			} else {
+				changedSups = append(changedSups, row)
+			}
 			audit.add(c.Action, ResourceSupplier, c.Supplier.ID, c.Changes, at)
-		case c.Holding != nil && c.Action == ActionCreate:
-			newHoldings = append(newHoldings, holdingToRow(*c.Holding))
-			audit.add(c.Action, ResourceHolding, c.Holding.ID, c.Changes, at)
 		case c.Holding != nil:
-			changedHoldings = append(changedHoldings, holdingToRow(*c.Holding))
+			row := holdingToRow(*c.Holding)
+			if created {
+				newHoldings = append(newHoldings, row)
+			} else {
+				changedHoldings = append(changedHoldings, row)
+			}
 			audit.add(c.Action, ResourceHolding, c.Holding.ID, c.Changes, at)
 		}
 	}

@@ -23,7 +23,6 @@ type Portfolio struct {
 	Flags      map[string]scoring.SupplierFlags // by supplier id
 	Accepted   map[string]map[string]Acceptance // supplier → flag code → acceptance in force
 	Categories map[string][]string              // supplier → categories it holds directly
-	Records    map[string]int64                 // supplier → records it holds directly
 	Holdings   []store.RiskHolding              // every live holding
 	Edges      []store.Edge                     // every live supply-chain edge
 	Config     scoring.Config                   // the thresholds it was computed with
@@ -34,7 +33,7 @@ type Portfolio struct {
 // that what the caller reads beside it is consistent with it.
 func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) {
 	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
-		Categories: map[string][]string{}, Records: map[string]int64{}}
+		Categories: map[string][]string{}}
 	rows, err := tx.SuppliersMatching(store.SupplierQuery{})
 	if err != nil {
 		return p, err
@@ -114,7 +113,6 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 		}
 		f.Holdings = append(f.Holdings, hf)
 		p.Categories[h.SupplierID] = append(p.Categories[h.SupplierID], h.CategoryKey)
-		p.Records[h.SupplierID] += h.RecordCount
 	}
 	for _, a := range acc {
 		if p.Accepted[a.SupplierID] == nil {
@@ -281,15 +279,20 @@ func (p Portfolio) CategoriesInCare(id string) []string {
 	return out
 }
 
-// PeopleHeld is the people range (PRODUCT.md §2) of the live direct holdings for
-// which keep returns true (nil keeps them all): what the organisation has placed with
-// suppliers, each person counted once per set of data subjects.
-func (p Portfolio) PeopleHeld(keep func(store.RiskHolding) bool) People {
-	var hs []scoring.PeopleHolding
+// PeopleHeld is the people range (PRODUCT.md §2) of the live direct holdings — what
+// the organisation has placed with suppliers — in all, and per category key. Each
+// holding's data subjects are decoded once.
+func (p Portfolio) PeopleHeld() (all People, byCategory map[string]People) {
+	every := make([]scoring.PeopleHolding, 0, len(p.Holdings))
+	perCat := map[string][]scoring.PeopleHolding{}
 	for _, h := range p.Holdings {
-		if keep == nil || keep(h) {
-			hs = append(hs, scoring.PeopleHolding{DataSubjects: jsonList(h.DataSubjects), Records: h.RecordCount})
-		}
+		ph := scoring.PeopleHolding{DataSubjects: jsonList(h.DataSubjects), Records: h.RecordCount}
+		every = append(every, ph)
+		perCat[h.CategoryKey] = append(perCat[h.CategoryKey], ph)
 	}
-	return People(scoring.PeopleOf(hs))
+	byCategory = make(map[string]People, len(perCat))
+	for k, hs := range perCat {
+		byCategory[k] = People(scoring.PeopleOf(hs))
+	}
+	return People(scoring.PeopleOf(every)), byCategory
 }

@@ -3,7 +3,6 @@ package sheetio_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"reflect"
@@ -56,14 +55,7 @@ type dbState struct {
 
 func stateOf(t *testing.T, st *store.Store, svc services) dbState {
 	t.Helper()
-	driver, dsn := "pgx", ""
-	pgURL, path := st.Location()
-	if st.Dialect() == store.Postgres {
-		dsn = pgURL
-	} else {
-		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
-	}
-	db, err := sql.Open(driver, dsn)
+	db, err := testdb.RawDB(st)
 	if err != nil {
 		t.Fatal(err)
 	}

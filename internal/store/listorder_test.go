@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -37,8 +36,7 @@ func TestDefaultListOrderIsServedByAnIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	url, _ := st.Location()
-	db, err := sql.Open("pgx", url)
+	db, err := testdb.RawDB(st)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -143,6 +143,19 @@ func Exec(t testing.TB, st *store.Store, stmts ...string) {
 
 // TryExec runs one raw statement and returns its error.
 func TryExec(st *store.Store, stmt string) error {
+	db, err := RawDB(st)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec(stmt)
+	return err
+}
+
+// RawDB opens a plain database/sql handle on the store's database (its schema, on
+// PostgreSQL), beside the store, for tests that must read or write around it: raw
+// counts, query plans, tampering. The caller closes it.
+func RawDB(st *store.Store) (*sql.DB, error) {
 	driver, dsn := "pgx", ""
 	pgURL, path := st.Location()
 	if st.Dialect() == store.Postgres {
@@ -150,11 +163,5 @@ func TryExec(st *store.Store, stmt string) error {
 	} else {
 		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)"
 	}
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	_, err = db.Exec(stmt)
-	return err
+	return sql.Open(driver, dsn)
 }
