@@ -30,6 +30,9 @@ func Go(dialect string) []*goose.Migration {
 		goose.NewGoMigration(ListOrderIndexVersion,
 			&goose.GoFunc{RunTx: execAll(listOrderUp(dialect))},
 			&goose.GoFunc{RunTx: execAll(listOrderDown(dialect))}),
+		goose.NewGoMigration(RiskProjectionVersion,
+			&goose.GoFunc{RunTx: execAll(riskProjectionUp(dialect))},
+			&goose.GoFunc{RunTx: execAll(riskProjectionDown(dialect))}),
 	}
 }
 

@@ -92,6 +92,9 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 		if err := tx.InsertAcceptance(&row); err != nil {
 			return err
 		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{supplierID}}); err != nil {
+			return err
+		}
 		// The expiry is part of the audited event, so the trail says when the acceptance lapses.
 		return s.record(tx, a, ActionCreate, ResourceAcceptance, out.ID, map[string]Change{
 			"supplier_id": {After: supplierID}, "flag": {After: f.Flag}, "reason": {After: f.Reason},
@@ -136,6 +139,9 @@ func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, if
 		r.RevokedAt, r.Version, r.UpdatedAt = &now, r.Version+1, now
 		if err := tx.RevokeAcceptance(&r, expected); err != nil {
 			return staleOr(err, "risk acceptance")
+		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{r.SupplierID}}); err != nil {
+			return err
 		}
 		return s.record(tx, a, ActionRevoke, ResourceAcceptance, id, map[string]Change{"revoked_at": {After: now.Format(time.RFC3339Nano)}}, now)
 	})

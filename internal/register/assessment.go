@@ -266,6 +266,9 @@ func (s *Service) SubmitAssessment(ctx context.Context, a Actor, id string, ifMa
 		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
 			return staleOr(err, "assessment")
 		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+			return err
+		}
 		return s.record(tx, a, ActionSubmit, ResourceAssessment, id, map[string]Change{
 			"status": {Before: "draft", After: "submitted"}, "score": {After: score.Score},
 			"methodology": {After: score.Methodology}}, now)
@@ -316,6 +319,9 @@ func (s *Service) ReviewAssessment(ctx context.Context, a Actor, id string, ifMa
 		row := assessmentToRow(out)
 		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
 			return staleOr(err, "assessment")
+		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+			return err
 		}
 		return s.record(tx, a, ActionReview, ResourceAssessment, id, map[string]Change{
 			"status": {Before: "submitted", After: out.Status}, "review_comment": {After: r.Comment}}, now)

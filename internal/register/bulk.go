@@ -133,5 +133,12 @@ func (s *Service) ApplyBulk(tx *store.Tx, a Actor, changes []BulkChange, at time
 	return audit.flush(tx)
 }
 
+// MaintainRiskAfterBulk brings the stored risk figures up to date with bulk writes
+// (ApplyBulk) of the caller's transaction, once all of them are applied: the
+// suppliers named are those whose own inputs the writes changed.
+func (s *Service) MaintainRiskAfterBulk(tx *store.Tx, suppliers []string, at time.Time) error {
+	return s.maintainRisk(tx, at, riskChange{suppliers: unionOf(suppliers)})
+}
+
 // ValidKey reports whether s has the shape of a catalogue key (^[a-z0-9_]{1,64}$).
 func ValidKey(s string) bool { return keyPattern.MatchString(s) }

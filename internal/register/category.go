@@ -136,6 +136,9 @@ func (s *Service) PatchCategory(ctx context.Context, a Actor, key string, ifMatc
 		if err := tx.UpdateCategory(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "data category")
 		}
+		if err := s.maintainRisk(tx, now, riskChange{all: true}); err != nil {
+			return cur, err
+		}
 		return out, s.record(tx, a, ActionUpdate, ResourceCategory, cur.ID, changes, now)
 	})
 }

@@ -222,6 +222,9 @@ func (s *Service) createHolding(tx *store.Tx, a Actor, supplierID string, f Hold
 		}
 		return Holding{}, err
 	}
+	if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{supplierID}}); err != nil {
+		return Holding{}, err
+	}
 	changes := Diff(nil, Snapshot(f))
 	changes["supplier_id"] = Change{After: supplierID}
 	return h, s.record(tx, a, ActionCreate, ResourceHolding, h.ID, changes, now)
@@ -289,6 +292,9 @@ func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch 
 		if err := tx.UpdateHolding(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "data holding")
 		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+			return cur, err
+		}
 		return out, s.record(tx, a, ActionUpdate, ResourceHolding, id, changes, now)
 	})
 }
@@ -304,6 +310,9 @@ func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch
 			return err
 		}
 		if err := tx.DeleteHolding(id); err != nil {
+			return err
+		}
+		if err := s.maintainRisk(tx, s.now(), riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
 			return err
 		}
 		changes := Diff(Snapshot(cur.HoldingFields), nil)

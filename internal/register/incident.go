@@ -123,6 +123,9 @@ func (s *Service) CreateIncident(ctx context.Context, a Actor, f IncidentFields)
 		if err := tx.InsertIncident(&row); err != nil {
 			return err
 		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{f.SupplierID}}); err != nil {
+			return err
+		}
 		return s.record(tx, a, ActionCreate, ResourceIncident, out.ID, Diff(nil, Snapshot(f)), now)
 	})
 	return out, err
@@ -196,6 +199,9 @@ func (s *Service) PatchIncident(ctx context.Context, a Actor, id string, ifMatch
 		row := incidentToRow(out)
 		if err := tx.UpdateIncident(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "incident")
+		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: unionOf([]string{cur.SupplierID, f.SupplierID})}); err != nil {
+			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceIncident, id, changes, now)
 	})

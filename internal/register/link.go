@@ -110,6 +110,9 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 			}
 			return err
 		}
+		if err := s.maintainRisk(tx, now, riskChange{links: [][2]string{{supplierID, f.SubprocessorID}}}); err != nil {
+			return err
+		}
 		changes := Diff(nil, Snapshot(f))
 		changes["supplier_id"] = Change{After: supplierID}
 		return s.record(tx, a, ActionCreate, ResourceLink, out.ID, changes, now)
@@ -135,6 +138,9 @@ func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subproces
 			return stale("sub-processor link", r.Version)
 		}
 		if err := tx.DeleteLink(r.ID); err != nil {
+			return err
+		}
+		if err := s.maintainRisk(tx, s.now(), riskChange{links: [][2]string{{supplierID, subprocessorID}}}); err != nil {
 			return err
 		}
 		l := linkFromRow(r, cats)
@@ -239,6 +245,9 @@ func (s *Service) PatchLink(ctx context.Context, a Actor, supplierID, subprocess
 			AuthorisedAt: f.AuthorisedAt, RecordCount: f.RecordCount, Version: out.Version, CreatedAt: cur.CreatedAt, UpdatedAt: now}
 		if err := tx.UpdateLink(&row, f.Categories, cur.Version); err != nil {
 			return cur, staleOr(err, "sub-processor link")
+		}
+		if err := s.maintainRisk(tx, now, riskChange{links: [][2]string{{cur.SupplierID, cur.SubprocessorID}}}); err != nil {
+			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceLink, cur.ID, changes, now)
 	})

@@ -27,38 +27,65 @@ type Portfolio struct {
 	Edges      []store.Edge                     // every live supply-chain edge
 	Config     scoring.Config                   // the thresholds it was computed with
 	care       inCare                           // every live supplier's data in care
+	facts      map[string]*scoring.SupplierFacts
+	edgesFrom  map[string][]store.Edge // supplier id → its onward edges
 }
 
 // LoadPortfolio reads the portfolio as of now inside the caller's transaction, so
 // that what the caller reads beside it is consistent with it.
 func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) {
+	return s.loadPortfolio(tx, now, nil, nil)
+}
+
+// loadPortfolio reads the portfolio of the live suppliers among scope (nil: every
+// live supplier). A scope must hold everything upstream of the suppliers whose
+// figures the caller reads (their data in care comes from there) and everything
+// downstream (their sub-processors); with stats, the portfolio-relative flags compare
+// with those statistics instead of the scope's own.
+func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, stats *scoring.Statistics) (Portfolio, error) {
 	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
-		Categories: map[string][]string{}}
-	rows, err := tx.SuppliersMatching(store.SupplierQuery{})
+		Categories: map[string][]string{}, edgesFrom: map[string][]store.Edge{}}
+	var (
+		rows  []store.SupplierRow
+		edges []store.Edge
+		err   error
+	)
+	if scope == nil {
+		rows, err = tx.SuppliersMatching(store.SupplierQuery{})
+	} else {
+		rows, err = liveInNameOrder(tx, scope)
+	}
 	if err != nil {
 		return p, err
 	}
-	hs, err := tx.RiskHoldings(nil)
+	hs, err := tx.RiskHoldings(scope)
 	if err != nil {
 		return p, err
 	}
-	latest, err := tx.LatestScored(nil)
+	latest, err := tx.LatestScoredOf(scope)
 	if err != nil {
 		return p, err
 	}
-	edges, err := tx.LiveEdges(nil)
+	if scope == nil {
+		edges, err = tx.LiveEdges(nil)
+	} else {
+		edges, err = tx.LiveEdgesWithin(scope)
+	}
 	if err != nil {
 		return p, err
 	}
-	acc, err := tx.ActiveAcceptances("", now)
+	acc, err := tx.ActiveAcceptancesOf(scope, now)
 	if err != nil {
 		return p, err
 	}
-	open, err := tx.OpenIncidents()
+	open, err := tx.OpenIncidentsOf(scope)
 	if err != nil {
 		return p, err
 	}
 	p.Holdings, p.Edges, p.Config = hs, edges, s.scoring
+	for _, e := range edges {
+		p.edgesFrom[e.From] = append(p.edgesFrom[e.From], e)
+	}
 	today := now.Format(time.DateOnly)
 	p.care = newInCare(hs, edges)
 	in := riskInputs{care: p.care, latest: map[string]store.AssessmentRow{}}
@@ -129,8 +156,35 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	for _, id := range p.Order {
 		pf.Suppliers = append(pf.Suppliers, *facts[id])
 	}
-	p.Flags = scoring.Flags(pf, s.scoring, s.flagCfg)
+	if stats == nil {
+		p.Flags = scoring.Flags(pf, s.scoring, s.flagCfg)
+	} else {
+		p.Flags = scoring.FlagsWith(pf, *stats, s.scoring, s.flagCfg)
+	}
+	p.facts = facts
 	return p, nil
+}
+
+// liveInNameOrder returns the live suppliers among ids in the portfolio's order:
+// by name key, then id, byte by byte.
+func liveInNameOrder(tx *store.Tx, ids []string) ([]store.SupplierRow, error) {
+	rows, err := tx.SuppliersIn(ids)
+	if err != nil {
+		return nil, err
+	}
+	live := rows[:0]
+	for _, r := range rows {
+		if r.ArchivedAt == nil {
+			live = append(live, r)
+		}
+	}
+	sort.Slice(live, func(i, j int) bool {
+		if live[i].NameKey != live[j].NameKey {
+			return live[i].NameKey < live[j].NameKey
+		}
+		return live[i].ID < live[j].ID
+	})
+	return live, nil
 }
 
 // addDownstream records, for every supplier that passes data on, each sub-processor

@@ -103,7 +103,9 @@ func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 }
 
 // SupplierRisk answers GET /suppliers/{id}/risk: inherent, posture, residual, tier and
-// the breakdown behind each, the latest assessment and when the next one is due.
+// the breakdown behind each, the latest assessment and when the next one is due —
+// from the stored projection (a few indexed reads), recomputed on the spot when a
+// date has changed it since it was stored.
 func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, error) {
 	if !ValidID(id) {
 		return Supplier{}, Risk{}, supplierNotFound()
@@ -118,16 +120,9 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 			return err
 		}
 		sup = supplierFromRow(row)
-		now := s.now()
-		if sup.ArchivedAt != nil { // archived suppliers hold nothing and raise no flags
-			r = s.riskOf(sup, riskInputs{}, now.Format(time.DateOnly))
-		} else { // one computation for the page, the lists and the portfolio
-			p, err := s.LoadPortfolio(tx, now)
-			if err != nil {
-				return err
-			}
-			r = p.Risks[id]
-			r.Flags, r.EffectivePosture = p.FlagViews(id), p.Flags[id].EffectivePosture
+		r, err = s.storedRisk(tx, id, s.now())
+		if err != nil {
+			return err
 		}
 		if r.Assessment != nil { // name the questionnaire it answered
 			q, err := tx.GetQuestionnaire(r.Assessment.QuestionnaireID)
@@ -154,4 +149,33 @@ type RiskSummary struct {
 func (r Risk) summary() RiskSummary {
 	return RiskSummary{InCare: r.InCare, Inherent: r.Inherent.Value, Posture: r.Posture.Value,
 		PostureProvisional: r.PostureProvisional, Residual: r.Residual.Value, Tier: r.Tier}
+}
+
+// storedRisk reads one supplier's risk from the projection; figures past their
+// valid_until are recomputed (not stored: the next write or the background refresh
+// does that). An unbuilt projection is CodeUnavailable.
+func (s *Service) storedRisk(tx *store.Tx, id string, now time.Time) (Risk, error) {
+	built, stats, err := riskState(tx)
+	if err != nil {
+		return Risk{}, err
+	}
+	if !built {
+		return Risk{}, errRiskNotBuilt()
+	}
+	rows, err := tx.RiskRowsOf([]string{id})
+	if err != nil {
+		return Risk{}, err
+	}
+	if len(rows) == 1 && (rows[0].ValidUntil == nil || rows[0].ValidUntil.After(now)) {
+		return riskFromRow(rows[0])
+	}
+	prs, err := s.computeProjection(tx, now, []string{id}, stats)
+	if err != nil {
+		return Risk{}, err
+	}
+	pr := prs[id]
+	if pr == nil {
+		return Risk{}, supplierNotFound()
+	}
+	return pr.risk, nil
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"time"
 
@@ -53,6 +52,9 @@ func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields)
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertSupplier(&row); err != nil {
 			return supplierWriteError(err, f.Name)
+		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{sup.ID}}); err != nil {
+			return err
 		}
 		return s.record(tx, a, ActionCreate, ResourceSupplier, sup.ID, Diff(nil, Snapshot(f)), now)
 	})
@@ -109,6 +111,9 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
 			return cur, supplierWriteError(err, f.Name)
 		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{id}}); err != nil {
+			return cur, err
+		}
 		return out, s.record(tx, a, ActionUpdate, ResourceSupplier, id, changes, now)
 	})
 }
@@ -130,6 +135,9 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 		row := supplierToRow(out)
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
 			return supplierWriteError(err, cur.Name)
+		}
+		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{id}}); err != nil {
+			return err
 		}
 		return s.record(tx, a, ActionArchive, ResourceSupplier, id,
 			map[string]Change{"archived_at": {Before: nil, After: now.Format(time.RFC3339Nano)}}, now)
@@ -185,7 +193,14 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		IncludeArchived: f.IncludeArchived, Categories: f.Categories, SpecialCategory: f.SpecialCategory,
 		HoldsData: f.HoldsData, Sort: key, Desc: desc, Limit: limit}
 	kind := "suppliers:" + f.Sort
-	if riskSorts[key] || len(f.Tiers) > 0 || len(f.Flags) > 0 {
+	if len(f.Tiers) > 0 || len(f.Flags) > 0 {
+		kind += ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Flags, ",")
+		q.Tiers, q.AnyFlags = f.Tiers, f.Flags
+		if err := s.refreshIfExpired(ctx); err != nil {
+			return Page[Supplier]{}, err
+		}
+	}
+	if riskSorts[key] {
 		// Positions in this list differ from keyset values: a cursor of one never pages the other.
 		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ",")+":"+strings.Join(f.Flags, ","), limit)
 	}
@@ -206,11 +221,16 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	}
 	var (
 		rows []store.SupplierRow
-		in   riskInputs
+		sums map[string]RiskSummary
 	)
 	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
 			return err
+		}
+		if len(q.Tiers) > 0 || len(q.AnyFlags) > 0 {
+			if err := requireBuilt(tx); err != nil {
+				return err
+			}
 		}
 		if rows, err = tx.ListSuppliers(q); err != nil {
 			return err
@@ -219,15 +239,16 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		for _, r := range rows {
 			ids = append(ids, r.ID)
 		}
-		in, err = loadRiskInputs(tx, ids)
+		sums, err = s.riskSummaries(tx, ids, s.now())
 		return err
 	})
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
-	today := s.now().Format(time.DateOnly)
 	return pageOf(rows, limit, func(r store.SupplierRow) Supplier {
-		sup := s.withRisk(supplierFromRow(r), in, today)
+		sup := supplierFromRow(r)
+		sum := sums[r.ID]
+		sup.Risk = &sum
 		return sup
 	}, func(last store.SupplierRow) cursor {
 		c := cursor{Kind: kind, ID: last.ID}
@@ -241,76 +262,86 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	}), nil
 }
 
-// listSuppliersByRisk orders or filters by figures computed on read: every matching
-// live supplier's risk is computed from three bulk statements, then the list is
-// sorted and paged in memory (the cursor carries the position, so pages do not
-// repeat or skip when suppliers are added).
+// listSuppliersByRisk orders or filters by risk figures: a walk along the stored
+// projection's index for the order (keyset pagination on the stored key), after
+// bringing any figures past their valid_until up to date.
 func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q store.SupplierQuery, kind string, limit int) (Page[Supplier], error) {
+	order := riskOrderKey[f.Sort]
+	after := ""
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, kind)
+		if err != nil {
+			return Page[Supplier]{}, err
+		}
+		after = c.Value
+	}
+	rq := store.RiskListQuery{Suppliers: q, OrderKey: order, After: after, Limit: limit}
+	return s.riskOrderedPage(ctx, f.Categories, rq, kind, limit)
+}
+
+// riskOrderKey maps the supplier list's risk sorts to the projection's ordering keys.
+var riskOrderKey = map[string]string{
+	"residual_risk": "pos_residual", "-residual_risk": "pos_residual_desc",
+	"inherent_risk": "pos_inherent", "-inherent_risk": "pos_inherent_desc",
+	"posture": "pos_posture", "-posture": "pos_posture_desc",
+}
+
+// riskOrderedPage reads one page of a risk-ordered supplier list from the projection.
+func (s *Service) riskOrderedPage(ctx context.Context, categories []string, rq store.RiskListQuery, kind string, limit int) (Page[Supplier], error) {
+	if err := s.refreshIfExpired(ctx); err != nil {
+		return Page[Supplier]{}, err
+	}
 	var (
-		rows    []store.SupplierRow
-		in      riskInputs
-		flagged map[string]bool
+		sups  []store.SupplierRow
+		risks []store.RiskRow
 	)
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if len(f.Flags) > 0 {
-			p, err := s.LoadPortfolio(tx, s.now())
-			if err != nil {
-				return err
-			}
-			flagged = map[string]bool{}
-			for id, sf := range p.Flags {
-				for _, fl := range sf.Flags {
-					if oneOf(fl.Code, f.Flags) {
-						flagged[id] = true
-					}
-				}
-			}
-		}
-		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
+		if err := s.requireCategories(tx, "category", categories); err != nil {
 			return err
 		}
-		if rows, err = tx.SuppliersMatching(q); err != nil {
+		if err := requireBuilt(tx); err != nil {
 			return err
 		}
-		// Every live supplier, without an IN list: archived ones hold nothing and their
-		// figures come out of the same inputs (no holdings, no assessment counted).
-		in, err = loadRiskInputs(tx, nil)
+		sups, risks, err = tx.RiskPage(rq)
 		return err
 	})
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
-	today := s.now().Format(time.DateOnly)
-	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
-	type ranked struct {
-		sup Supplier
-		pos string
-	}
-	var items []ranked
-	for _, r := range rows {
-		sup := s.withRisk(supplierFromRow(r), in, today)
-		if (len(f.Tiers) > 0 && !oneOf(sup.Risk.Tier, f.Tiers)) || (flagged != nil && !flagged[r.ID]) {
-			continue
+	out := Page[Supplier]{Items: []Supplier{}}
+	for i := range sups {
+		if i == limit {
+			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: orderValue(rq.OrderKey, risks[i-1]), ID: risks[i-1].SupplierID})
+			break
 		}
-		items = append(items, ranked{sup, riskPosition(key, desc, *sup.Risk, r)})
-	}
-	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
-	page, err := PageSlice(items, kind, f.Cursor, limit, func(r ranked) string { return r.pos })
-	if err != nil {
-		return Page[Supplier]{}, err
-	}
-	out := Page[Supplier]{NextCursor: page.NextCursor, Items: make([]Supplier, len(page.Items))}
-	for i, it := range page.Items {
-		out.Items[i] = it.sup
+		sum, err := summaryFromRow(risks[i])
+		if err != nil {
+			return Page[Supplier]{}, err
+		}
+		sup := supplierFromRow(sups[i])
+		sup.Risk = &sum
+		out.Items = append(out.Items, sup)
 	}
 	return out, nil
 }
 
-// withRisk attaches the supplier's risk summary, computed from loaded inputs.
-func (s *Service) withRisk(sup Supplier, in riskInputs, today string) Supplier {
-	sum := s.riskOf(sup, in, today).summary()
-	sup.Risk = &sum
-	return sup
+// orderValue is a stored row's value of an ordering key.
+func orderValue(key string, r store.RiskRow) string {
+	switch key {
+	case "rank_key":
+		return r.RankKey
+	case "pos_residual":
+		return r.PosResidual
+	case "pos_residual_desc":
+		return r.PosResidualDesc
+	case "pos_inherent":
+		return r.PosInherent
+	case "pos_inherent_desc":
+		return r.PosInherentDesc
+	case "pos_posture":
+		return r.PosPosture
+	}
+	return r.PosPostureDesc
 }
 
 // complement reverses the order of s: complement(a) < complement(b) exactly when

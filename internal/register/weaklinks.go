@@ -2,9 +2,6 @@ package register
 
 import (
 	"context"
-	"fmt"
-	"math"
-	"sort"
 	"strings"
 
 	"github.com/weaklink/weaklink/internal/scoring"
@@ -53,7 +50,9 @@ type WeakLinkFilter struct {
 var Severities = []string{"critical", "high", "medium", "low"}
 
 // WeakLinks ranks the suppliers with at least one unaccepted flag, worst first, by
-// Portfolio.RankKey: residual risk, then the worst unaccepted flag's severity, then name.
+// Portfolio.RankKey: residual risk, then the worst unaccepted flag's severity, then
+// name — a walk along the stored projection's rank index, after bringing any figures
+// past their valid_until up to date.
 func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLink], error) {
 	var fe fieldErrors
 	fe.allowed("flag", f.Flags, scoring.FlagCodes())
@@ -62,53 +61,55 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 	if err := fe.err(); err != nil {
 		return Page[WeakLink]{}, err
 	}
-	now := s.now()
-	var p Portfolio
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+	kind := "weak-links:" + strings.Join(f.Flags, ",") + ":" + strings.Join(f.Severities, ",") + ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Categories, ",")
+	limit, err := checkLimit(f.Limit)
+	if err != nil {
+		return Page[WeakLink]{}, err
+	}
+	after := ""
+	if f.Cursor != "" {
+		c, err := decodeCursor(f.Cursor, kind)
+		if err != nil {
+			return Page[WeakLink]{}, err
+		}
+		after = c.Value
+	}
+	if err := s.refreshIfExpired(ctx); err != nil {
+		return Page[WeakLink]{}, err
+	}
+	rq := store.RiskListQuery{Suppliers: store.SupplierQuery{Tiers: f.Tiers}, OrderKey: "rank_key", After: after, Limit: limit,
+		OpenOnly: true, OpenCodes: f.Flags, OpenSeverities: f.Severities, InCare: f.Categories}
+	var (
+		sups  []store.SupplierRow
+		risks []store.RiskRow
+	)
+	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
 			return err
 		}
-		p, err = s.LoadPortfolio(tx, now)
+		if err := requireBuilt(tx); err != nil {
+			return err
+		}
+		sups, risks, err = tx.RiskPage(rq)
 		return err
 	})
 	if err != nil {
 		return Page[WeakLink]{}, err
 	}
-	type ranked struct {
-		wl  WeakLink
-		pos string
-	}
-	var items []ranked
-	for _, id := range p.Order {
-		views := p.FlagViews(id)
-		open := 0
-		matches := len(f.Flags) == 0 && len(f.Severities) == 0
-		for _, v := range views {
-			if v.Accepted != nil {
-				continue
-			}
-			open++
-			if (len(f.Flags) == 0 || oneOf(v.Code, f.Flags)) && (len(f.Severities) == 0 || oneOf(v.Severity, f.Severities)) {
-				matches = true
-			}
+	out := Page[WeakLink]{Items: []WeakLink{}}
+	for i := range sups {
+		if i == limit {
+			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: risks[i-1].RankKey, ID: risks[i-1].SupplierID})
+			break
 		}
-		risk := p.Risks[id]
-		if open == 0 || !matches || (len(f.Tiers) > 0 && !oneOf(risk.Tier, f.Tiers)) ||
-			(len(f.Categories) > 0 && !anyOf(p.CategoriesInCare(id), f.Categories)) {
-			continue
+		r, err := riskFromRow(risks[i])
+		if err != nil {
+			return Page[WeakLink]{}, err
 		}
-		wl := WeakLink{Supplier: p.Suppliers[id], Risk: risk, EffectivePosture: p.Flags[id].EffectivePosture, Flags: views}
-		items = append(items, ranked{wl, p.RankKey(id)})
-	}
-	sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
-	kind := "weak-links:" + strings.Join(f.Flags, ",") + ":" + strings.Join(f.Severities, ",") + ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Categories, ",")
-	page, err := PageSlice(items, kind, f.Cursor, f.Limit, func(r ranked) string { return r.pos })
-	if err != nil {
-		return Page[WeakLink]{}, err
-	}
-	out := Page[WeakLink]{NextCursor: page.NextCursor, Items: make([]WeakLink, len(page.Items))}
-	for i, it := range page.Items {
-		out.Items[i] = it.wl
+		sup := supplierFromRow(sups[i])
+		sum := r.summary()
+		sup.Risk = &sum
+		out.Items = append(out.Items, WeakLink{Supplier: sup, Risk: r, EffectivePosture: r.EffectivePosture, Flags: r.Flags})
 	}
 	return out, nil
 }
@@ -125,8 +126,7 @@ func (p Portfolio) RankKey(id string) string {
 			worst = max(worst, scoring.SeverityRank(v.Severity))
 		}
 	}
-	res := min(max(int64(math.Round(p.Risks[id].Residual.Value*100)), 0), 10_000)
-	return fmt.Sprintf("%05d%d\x00%s\x00%s", 10_000-res, 9-worst, strings.ToLower(p.Suppliers[id].Name), id)
+	return rankKey(p.Risks[id].Residual.Value, worst, p.Suppliers[id].Name, id)
 }
 
 func anyOf(have, want []string) bool {

@@ -211,16 +211,16 @@ func raiseConcentration(s *SupplierFacts, v *portfolioView) (Flag, bool) {
 	var concentrated []HoldingFacts
 	for _, k := range keys {
 		t := v.categories[k]
-		if t.holders < 2 || recs[k] <= 0 || t.records <= 0 {
+		if t.Holders < 2 || recs[k] <= 0 || t.Records <= 0 {
 			continue
 		}
-		share := float64(recs[k]) / float64(t.records)
+		share := float64(recs[k]) / float64(t.Records)
 		if !(share > v.fc.ConcentrationShare) {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s %% of the %s %s records placed with suppliers (%s records; %d suppliers hold it)",
-			fmtShare(share, v.fc.ConcentrationShare), FormatCount(t.records), t.name, FormatCount(recs[k]), t.holders))
-		if t.special {
+			fmtShare(share, v.fc.ConcentrationShare), FormatCount(t.Records), t.Name, FormatCount(recs[k]), t.Holders))
+		if t.Special {
 			f.Severity = SeverityHigh
 		}
 		for _, h := range care {

@@ -202,9 +202,13 @@ type SupplierFlags struct {
 // applies several times (two categories concentrated, say) is one flag whose message
 // lists every instance and whose severity is the worst of them.
 func Flags(p Portfolio, cfg Config, fc FlagConfig) map[string]SupplierFlags {
-	v := newPortfolioView(p, cfg, fc)
-	out := make(map[string]SupplierFlags, len(p.Suppliers))
-	for i := range p.Suppliers {
+	return flagsOf(newPortfolioView(p, cfg, fc))
+}
+
+// flagsOf raises every flag of every supplier in the view.
+func flagsOf(v *portfolioView) map[string]SupplierFlags {
+	out := make(map[string]SupplierFlags, len(v.suppliers))
+	for i := range v.suppliers {
 		s := &v.suppliers[i]
 		flags := []Flag{}
 		for _, r := range flagRules {
@@ -213,7 +217,7 @@ func Flags(p Portfolio, cfg Config, fc FlagConfig) map[string]SupplierFlags {
 				flags = append(flags, f)
 			}
 		}
-		out[s.ID] = SupplierFlags{SupplierID: s.ID, Flags: flags, EffectivePosture: EffectivePosture(*s, cfg)}
+		out[s.ID] = SupplierFlags{SupplierID: s.ID, Flags: flags, EffectivePosture: EffectivePosture(*s, v.cfg)}
 	}
 	return out
 }

@@ -6,15 +6,15 @@ import (
 )
 
 // portfolioView is what the flag rules read: the suppliers (postures that are not finite
-// numbers read as never assessed), the configuration, and the portfolio-wide figures
-// computed once: the outlier statistics and each category's record totals.
+// numbers read as never assessed), the configuration, and the portfolio-wide figures:
+// the outlier statistics and each category's record totals (Statistics).
 type portfolioView struct {
 	cfg        Config
 	fc         FlagConfig
 	today      string
 	suppliers  []SupplierFacts
 	outlier    outlierStats
-	categories map[string]categoryTotal
+	categories map[string]CategoryTotal
 }
 
 // outlierStats describes the postures of the active, assessed suppliers, in hundredths.
@@ -25,51 +25,32 @@ type outlierStats struct {
 	gapH, iqrMultiple float64 // the thresholds, OutlierMinGap in hundredths
 }
 
-// categoryTotal is one category's records across the portfolio's direct holdings.
-type categoryTotal struct {
-	name    string // the first catalogue name given for it
-	special bool   // any holding of it is special-category
-	holders int    // suppliers holding more than 0 records of it
-	records int64  // all its records, saturating
+// newPortfolioView prepares the portfolio-wide figures from the portfolio itself.
+func newPortfolioView(p Portfolio, cfg Config, fc FlagConfig) *portfolioView {
+	return newPortfolioViewWith(p, PortfolioStatistics(p, fc), cfg, fc)
 }
 
-// newPortfolioView prepares the portfolio-wide figures.
-func newPortfolioView(p Portfolio, cfg Config, fc FlagConfig) *portfolioView {
-	v := &portfolioView{cfg: cfg, fc: fc, today: p.Today, categories: map[string]categoryTotal{}}
+// newPortfolioViewWith prepares a view that compares suppliers with given statistics.
+func newPortfolioViewWith(p Portfolio, st Statistics, cfg Config, fc FlagConfig) *portfolioView {
+	v := &portfolioView{cfg: cfg, fc: fc, today: p.Today, categories: st.Categories}
+	if v.categories == nil {
+		v.categories = map[string]CategoryTotal{}
+	}
 	v.suppliers = make([]SupplierFacts, len(p.Suppliers))
-	var postures []float64
 	for i, s := range p.Suppliers {
 		s.Posture = finite(s.Posture)
 		v.suppliers[i] = s
-		if inOutlierPopulation(s) {
-			postures = append(postures, float64(toH(*s.Posture)))
-		}
-		keys, recs := categoryRecords(s.Holdings)
-		for _, k := range keys {
-			t := v.categories[k]
-			if recs[k] > 0 {
-				t.holders++
-				t.records = satAdd(t.records, recs[k])
-			}
-			v.categories[k] = t
-		}
-		for _, h := range s.Holdings {
-			t := v.categories[h.Category]
-			if t.name == "" {
-				t.name = categoryLabel(h)
-			}
-			t.special = t.special || h.Special
-			v.categories[h.Category] = t
-		}
 	}
-	v.outlier = newOutlierStats(postures, fc)
+	o := st.Outlier
+	v.outlier = outlierStats{ok: o.Applies, n: o.N, q1: o.Q1, median: o.Median, q3: o.Q3,
+		gapH: float64(toH(max(0, fc.OutlierMinGap))), iqrMultiple: max(0, fc.OutlierIQRMultiple)}
 	return v
 }
 
 // inOutlierPopulation reports whether s counts in the trails_portfolio comparison:
 // active and assessed.
 func inOutlierPopulation(s SupplierFacts) bool {
-	return s.Status == "active" && s.Posture != nil
+	return InOutlierPopulation(s.Status, s.Posture)
 }
 
 // newOutlierStats computes the quartiles of the postures (in hundredths). Postures are

@@ -83,7 +83,10 @@ func (p *importPlan) write(tx *store.Tx) error {
 	if err != nil {
 		return err
 	}
-	return w.flush()
+	if err := w.flush(); err != nil {
+		return err
+	}
+	return p.s.reg.MaintainRiskAfterBulk(tx, w.touched, p.now)
 }
 
 // visit parses, checks and (with w) writes one row.
@@ -268,10 +271,18 @@ type bulkWriter struct {
 	tx    *store.Tx
 	batch []register.BulkChange
 	err   error
+	// touched are the suppliers whose own inputs the batches changed.
+	touched []string
 }
 
 func (w *bulkWriter) add(c register.BulkChange) {
 	w.batch = append(w.batch, c)
+	switch {
+	case c.Supplier != nil:
+		w.touched = append(w.touched, c.Supplier.ID)
+	case c.Holding != nil:
+		w.touched = append(w.touched, c.Holding.SupplierID)
+	}
 	if len(w.batch) >= writeBatch {
 		w.err = w.flush()
 	}

@@ -109,6 +109,12 @@ type Edge struct {
 // like LiveHoldings). Archived suppliers neither hold nor pass on data, so edges
 // touching them are left out.
 func (t *Tx) LiveEdges(categories []string) ([]Edge, error) {
+	return t.liveEdges(categories, nil)
+}
+
+// liveEdges returns the live edges of the given categories (none: all) from the
+// given suppliers (nil: every supplier).
+func (t *Tx) liveEdges(categories, from []string) ([]Edge, error) {
 	q := t.db.Table("subprocessor_link_categories AS c").
 		Select(`l.supplier_id, l.subprocessor_id, a.name, b.name, a.name_key, b.name_key, a.criticality, b.criticality,
 			a.status, b.status, a.country, b.country, c.category_key, l.authorised_at, l.record_count`).
@@ -117,6 +123,9 @@ func (t *Tx) LiveEdges(categories []string) ([]Edge, error) {
 		Joins("JOIN suppliers b ON b.id = l.subprocessor_id AND b.archived_at IS NULL")
 	if len(categories) > 0 {
 		q = q.Where("c.category_key IN ?", categories)
+	}
+	if from != nil {
+		q = q.Where("l.supplier_id IN ?", from)
 	}
 	rows, err := q.Rows()
 	if err != nil {

@@ -20,6 +20,11 @@ func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
 	return rows, translate("latest assessments", q.Scan(&rows).Error)
 }
 
+// LatestScoredOf is LatestScored for any number of suppliers, a batch at a time.
+func (t *Tx) LatestScoredOf(ids []string) ([]AssessmentRow, error) {
+	return inBatches(ids, t.LatestScored)
+}
+
 // RiskHolding is what risk scoring needs of a holding.
 type RiskHolding struct {
 	ID                string
@@ -39,6 +44,12 @@ type RiskHolding struct {
 // RiskHoldings returns the holdings of the given live suppliers (nil: every live
 // supplier) with their categories' sensitivity, in one statement.
 func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
+	return inBatches(ids, func(batch []string) ([]RiskHolding, error) { return t.riskHoldings(batch, nil) })
+}
+
+// riskHoldings returns the holdings of the given live suppliers (nil: every one) of
+// the given categories (nil: every category), by supplier id and category key.
+func (t *Tx) riskHoldings(ids, categories []string) ([]RiskHolding, error) {
 	q := t.db.Table("data_holdings AS h").
 		Select(`h.id, h.supplier_id, h.category_key, c.name, c.sensitivity, c.special_category, c.criminal_offence, h.record_count,
 			h.data_subjects, h.retention_until, h.locations, h.transfer_mechanism`).
@@ -47,7 +58,11 @@ func (t *Tx) RiskHoldings(ids []string) ([]RiskHolding, error) {
 	if ids != nil {
 		q = q.Where("h.supplier_id IN ?", ids)
 	}
-	rows, err := q.Rows()
+	if categories != nil {
+		q = q.Where("h.category_key IN ?", categories)
+	}
+	// A fixed order: messages list a supplier's holdings in it.
+	rows, err := q.Order(t.collate("h.supplier_id") + ", " + t.collate("h.category_key")).Rows()
 	if err != nil {
 		return nil, translate("risk holdings", err)
 	}

@@ -165,7 +165,8 @@ func (IncidentRow) TableName() string { return "incidents" }
 // AllRows lists every row type, for the test that checks them against the schema.
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
-		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{}}
+		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{},
+		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.

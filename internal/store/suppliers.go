@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // SupplierQuery filters and pages the supplier list. Sort names a key of
@@ -17,6 +19,8 @@ type SupplierQuery struct {
 	Categories      []string // holds any of these categories
 	SpecialCategory *bool    // holds (or not) special-category or criminal-offence data
 	HoldsData       *bool    // holds (or not) any personal data
+	Tiers           []string // its stored residual-risk tier is one of these
+	AnyFlags        []string // a stored flag of one of these codes, accepted or not
 	Sort            string
 	Desc            bool
 	After           *Keyset
@@ -65,33 +69,7 @@ func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
 		col = t.collate(col)
 	}
 	id := t.collate("id")
-	db := t.db.Model(&SupplierRow{})
-	if !q.IncludeArchived {
-		db = db.Where("archived_at IS NULL")
-	}
-	if q.Q != "" {
-		db = db.Where(`name_key LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(q.Q))+"%")
-	}
-	if len(q.Statuses) > 0 {
-		db = db.Where("status IN ?", q.Statuses)
-	}
-	if len(q.Criticalities) > 0 {
-		db = db.Where("criticality IN ?", q.Criticalities)
-	}
-	if len(q.Countries) > 0 {
-		db = db.Where("country IN ?", q.Countries)
-	}
-	if len(q.Categories) > 0 {
-		db = db.Where("EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id AND h.category_key IN ?)", q.Categories)
-	}
-	const special = `EXISTS (SELECT 1 FROM data_holdings h JOIN data_categories c ON c.key = h.category_key
-		WHERE h.supplier_id = suppliers.id AND (c.special_category OR c.criminal_offence))`
-	if q.SpecialCategory != nil {
-		db = db.Where(notIf(!*q.SpecialCategory) + special)
-	}
-	if q.HoldsData != nil {
-		db = db.Where(notIf(!*q.HoldsData) + "EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id)")
-	}
+	db := t.supplierFilters(t.db.Model(&SupplierRow{}), q)
 	cmp, dir := ">", "ASC"
 	if q.Desc {
 		cmp, dir = "<", "DESC"
@@ -106,6 +84,44 @@ func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
 		return nil, translate("list suppliers", err)
 	}
 	return rows, nil
+}
+
+// supplierFilters adds the query's filters (not its order, cursor or limit) to a
+// statement over the suppliers table.
+func (t *Tx) supplierFilters(db *gorm.DB, q SupplierQuery) *gorm.DB {
+	if !q.IncludeArchived {
+		db = db.Where("suppliers.archived_at IS NULL")
+	}
+	if q.Q != "" {
+		db = db.Where(`suppliers.name_key LIKE ? ESCAPE '\'`, "%"+escapeLike(strings.ToLower(q.Q))+"%")
+	}
+	if len(q.Statuses) > 0 {
+		db = db.Where("suppliers.status IN ?", q.Statuses)
+	}
+	if len(q.Criticalities) > 0 {
+		db = db.Where("suppliers.criticality IN ?", q.Criticalities)
+	}
+	if len(q.Countries) > 0 {
+		db = db.Where("suppliers.country IN ?", q.Countries)
+	}
+	if len(q.Categories) > 0 {
+		db = db.Where("EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id AND h.category_key IN ?)", q.Categories)
+	}
+	const special = `EXISTS (SELECT 1 FROM data_holdings h JOIN data_categories c ON c.key = h.category_key
+		WHERE h.supplier_id = suppliers.id AND (c.special_category OR c.criminal_offence))`
+	if q.SpecialCategory != nil {
+		db = db.Where(notIf(!*q.SpecialCategory) + special)
+	}
+	if q.HoldsData != nil {
+		db = db.Where(notIf(!*q.HoldsData) + "EXISTS (SELECT 1 FROM data_holdings h WHERE h.supplier_id = suppliers.id)")
+	}
+	if len(q.Tiers) > 0 {
+		db = db.Where("EXISTS (SELECT 1 FROM supplier_risk t WHERE t.supplier_id = suppliers.id AND t.tier IN ?)", q.Tiers)
+	}
+	if len(q.AnyFlags) > 0 {
+		db = db.Where("EXISTS (SELECT 1 FROM supplier_risk_flags f WHERE f.supplier_id = suppliers.id AND f.code IN ?)", q.AnyFlags)
+	}
+	return db
 }
 
 // SupplierSortValue returns the value of the sort column on a row, for the next cursor.

@@ -1,0 +1,711 @@
+package register
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/scoring"
+	"github.com/weaklink/weaklink/internal/store"
+)
+
+// riskChange names what a write changed, for the projection's maintenance.
+type riskChange struct {
+	suppliers []string    // suppliers whose own inputs changed
+	links     [][2]string // links added, changed or removed: from, to
+	all       bool        // every supplier (a data category's sensitivity or name changed)
+}
+
+// maintainRisk brings the projection up to date with a write, inside the write's
+// transaction (see projection.go for which suppliers it recomputes). It does nothing
+// while the projection is unbuilt: building it computes everything.
+func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error {
+	built, stats, err := riskState(tx)
+	if err != nil || !built {
+		return err
+	}
+	if ch.all {
+		return s.rebuildRisk(tx, now)
+	}
+	forceUp, forceDown := []string{}, []string{}
+	for _, l := range ch.links {
+		forceUp, forceDown = append(forceUp, l[0], l[1]), append(forceDown, l[0], l[1])
+	}
+	first := unionOf(ch.suppliers, forceUp, forceDown)
+	if len(first) == 0 {
+		return nil
+	}
+	if len(first) > wholeRegisterAbove {
+		return s.recomputeAll(tx, now, stats)
+	}
+	old, err := storedRows(tx, first)
+	if err != nil {
+		return err
+	}
+	prs, err := s.computeProjection(tx, now, first, stats)
+	if err != nil {
+		return err
+	}
+	up, down := forceUp, forceDown
+	for id, pr := range prs {
+		o, had := old[id]
+		if !had || o.FingerprintUp != pr.up {
+			up = append(up, id)
+		}
+		if !had || o.FingerprintDown != pr.down {
+			down = append(down, id)
+		}
+	}
+	if err := s.propagate(tx, now, stats, prs, old, up, down); err != nil {
+		return err
+	}
+	return s.settle(tx, now, stats, prs, old)
+}
+
+// propagate computes the suppliers upstream of up and downstream of down that are
+// not computed yet.
+func (s *Service) propagate(tx *store.Tx, now time.Time, stats scoring.Statistics, prs map[string]*projected,
+	old map[string]store.RiskRow, up, down []string) error {
+	ups, err := tx.SupplyChain(up, store.Upstream)
+	if err != nil {
+		return err
+	}
+	downs, err := tx.SupplyChain(down, store.Downstream)
+	if err != nil {
+		return err
+	}
+	var next []string
+	for _, id := range unionOf(ups, downs) {
+		if prs[id] == nil {
+			next = append(next, id)
+		}
+	}
+	if len(next) == 0 {
+		return nil
+	}
+	more, err := s.computeProjection(tx, now, next, stats)
+	if err != nil {
+		return err
+	}
+	olds, err := storedRows(tx, next)
+	if err != nil {
+		return err
+	}
+	for id, pr := range more {
+		prs[id] = pr
+	}
+	for id, o := range olds {
+		old[id] = o
+	}
+	return nil
+}
+
+// settle updates the portfolio statistics with the recomputed suppliers, re-raises
+// the portfolio-relative flags wherever they can change, and stores every row that
+// differs from what was stored.
+func (s *Service) settle(tx *store.Tx, now time.Time, stats scoring.Statistics, prs map[string]*projected, old map[string]store.RiskRow) error {
+	next, err := s.nextStatistics(tx, stats, prs, old)
+	if err != nil {
+		return err
+	}
+	changed := !reflect.DeepEqual(next, stats)
+	if changed {
+		today := now.Format(time.DateOnly)
+		for _, pr := range prs {
+			s.reraiseRelative(pr, next, today)
+		}
+		cands, err := s.relativeCandidates(tx, stats, next, prs)
+		if err != nil {
+			return err
+		}
+		if len(cands) > 0 {
+			more, err := s.loadStoredProjections(tx, cands, now)
+			if err != nil {
+				return err
+			}
+			for id, pr := range more {
+				s.reraiseRelative(pr, next, today)
+				prs[id] = pr
+			}
+			olds, err := storedRows(tx, cands)
+			if err != nil {
+				return err
+			}
+			for id, o := range olds {
+				old[id] = o
+			}
+		}
+	}
+	if err := saveProjections(tx, prs, old, now); err != nil {
+		return err
+	}
+	if changed {
+		return saveStatistics(tx, next, now)
+	}
+	return nil
+}
+
+// nextStatistics recomputes the outlier statistics when an outlier posture changed,
+// and the totals of the categories whose direct holdings changed.
+func (s *Service) nextStatistics(tx *store.Tx, stats scoring.Statistics, prs map[string]*projected, old map[string]store.RiskRow) (scoring.Statistics, error) {
+	next := scoring.Statistics{Outlier: stats.Outlier, Categories: map[string]scoring.CategoryTotal{}}
+	for k, v := range stats.Categories {
+		next.Categories[k] = v
+	}
+	postureMoved := false
+	cats := map[string]bool{}
+	for id, pr := range prs {
+		o, had := old[id]
+		var was relativeInputs
+		if had {
+			_ = json.Unmarshal([]byte(o.RelativeInputs), &was)
+		}
+		var now *float64
+		if pr.live && scoring.InOutlierPopulation(pr.sup.Status, pr.risk.Posture.Value) {
+			now = pr.risk.Posture.Value
+		}
+		if !had || !sameFloat(o.OutlierPosture, now) {
+			postureMoved = true
+		}
+		if !reflect.DeepEqual(heldOf(was), heldOf(pr.rel)) {
+			for _, h := range was.Held {
+				cats[h.Category] = true
+			}
+			for _, h := range pr.rel.Held {
+				cats[h.Category] = true
+			}
+		}
+	}
+	if postureMoved {
+		except := map[string]bool{}
+		var postures []float64
+		for id, pr := range prs {
+			except[id] = true
+			if pr.live && scoring.InOutlierPopulation(pr.sup.Status, pr.risk.Posture.Value) {
+				postures = append(postures, *pr.risk.Posture.Value)
+			}
+		}
+		others, err := tx.OutlierPostures(except)
+		if err != nil {
+			return next, err
+		}
+		next.Outlier = scoring.OutlierStatisticsOf(append(postures, others...), s.flagCfg)
+	}
+	if len(cats) > 0 {
+		keys := make([]string, 0, len(cats))
+		for k := range cats {
+			keys = append(keys, k)
+			delete(next.Categories, k)
+		}
+		sort.Strings(keys)
+		hs, err := tx.HoldingsOfCategories(keys)
+		if err != nil {
+			return next, err
+		}
+		for k, t := range scoring.CategoryTotals(holdingsBySupplier(hs)) {
+			next.Categories[k] = t
+		}
+	}
+	return next, nil
+}
+
+// heldOf is the direct holdings as the category totals read them, in a fixed order.
+func heldOf(r relativeInputs) []scoring.HoldingFacts {
+	out := slices.Clone(r.Held)
+	sort.Slice(out, func(i, j int) bool { return out[i].Category < out[j].Category })
+	if out == nil {
+		out = []scoring.HoldingFacts{}
+	}
+	return out
+}
+
+// holdingsBySupplier groups holdings into facts (direct holdings only), in a fixed order.
+func holdingsBySupplier(hs []store.RiskHolding) []scoring.SupplierFacts {
+	idx := map[string]int{}
+	var out []scoring.SupplierFacts
+	for _, h := range hs {
+		i, ok := idx[h.SupplierID]
+		if !ok {
+			i = len(out)
+			idx[h.SupplierID] = i
+			out = append(out, scoring.SupplierFacts{ID: h.SupplierID})
+		}
+		out[i].Holdings = append(out[i].Holdings, scoring.HoldingFacts{Category: h.CategoryKey, CategoryName: h.CategoryName,
+			Special: h.SpecialCategory || h.CriminalOffence, Records: h.RecordCount})
+	}
+	return out
+}
+
+func sameFloat(a, b *float64) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
+// relativeCandidates finds, by indexed range reads, the suppliers not recomputed yet
+// whose portfolio-relative flags can change between two sets of statistics: every
+// posture that trails or could trail under either, and every supplier holding more
+// than the concentration share of a category under either total.
+func (s *Service) relativeCandidates(tx *store.Tx, was, next scoring.Statistics, done map[string]*projected) ([]string, error) {
+	var out []string
+	add := func(ids []string) {
+		for _, id := range ids {
+			if done[id] == nil {
+				out = append(out, id)
+			}
+		}
+	}
+	if !reflect.DeepEqual(was.Outlier, next.Outlier) {
+		a, b := was.Outlier.TrailsBelow(s.flagCfg), next.Outlier.TrailsBelow(s.flagCfg)
+		if a != nil || b != nil {
+			bound := math0(a, b)
+			ids, err := tx.OutlierPosturesAtMost(bound)
+			if err != nil {
+				return nil, err
+			}
+			add(ids)
+		}
+	}
+	keys := unionOf(keysOf(was.Categories), keysOf(next.Categories))
+	sort.Strings(keys)
+	for _, k := range keys {
+		a, b := was.Categories[k], next.Categories[k]
+		if a == b {
+			continue
+		}
+		least := min(a.Records, b.Records)
+		if a.Records == 0 || b.Records == 0 {
+			least = max(a.Records, b.Records)
+		}
+		threshold := int64(float64(least) * s.flagCfg.ConcentrationShare)
+		ids, err := tx.CareAbove(k, max(0, threshold-1))
+		if err != nil {
+			return nil, err
+		}
+		add(ids)
+	}
+	return unionOf(out), nil
+}
+
+// math0 is the larger of two optional bounds.
+func math0(a, b *float64) float64 {
+	switch {
+	case a == nil:
+		return *b
+	case b == nil:
+		return *a
+	}
+	return max(*a, *b)
+}
+
+func keysOf[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// reraiseRelative replaces the portfolio-relative flags of a projection with those
+// raised against the statistics.
+func (s *Service) reraiseRelative(pr *projected, stats scoring.Statistics, today string) {
+	if !pr.live {
+		return
+	}
+	facts := scoring.SupplierFacts{ID: pr.sup.ID, Status: pr.rel.Status, Posture: pr.rel.Posture, InCare: pr.rel.Care}
+	fresh := scoring.RelativeFlags(facts, stats, today, s.scoring, s.flagCfg)
+	relative := scoring.RelativeFlagCodes()
+	kept := []FlagView{}
+	for _, v := range pr.risk.Flags {
+		if !slices.Contains(relative, v.Code) {
+			kept = append(kept, v)
+		}
+	}
+	for _, f := range fresh {
+		v := FlagView{Flag: Flag(f)}
+		if a, ok := pr.accepted[f.Code]; ok {
+			v.Accepted = &a
+		}
+		kept = append(kept, v)
+	}
+	order := map[string]int{}
+	for i, c := range scoring.FlagCodes() {
+		order[c] = i
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return order[kept[i].Code] < order[kept[j].Code] })
+	pr.risk.Flags = kept
+}
+
+// loadStoredProjections reads stored projections back (for re-raising their relative
+// flags): their figures, relative inputs, acceptances in force and fingerprints.
+func (s *Service) loadStoredProjections(tx *store.Tx, ids []string, now time.Time) (map[string]*projected, error) {
+	rows, err := tx.RiskRowsOf(ids)
+	if err != nil {
+		return nil, err
+	}
+	sups, err := tx.SuppliersIn(ids)
+	if err != nil {
+		return nil, err
+	}
+	acc, err := tx.ActiveAcceptancesOf(ids, now)
+	if err != nil {
+		return nil, err
+	}
+	bySup := map[string]Supplier{}
+	for _, r := range sups {
+		bySup[r.ID] = supplierFromRow(r)
+	}
+	out := map[string]*projected{}
+	for _, row := range rows {
+		r, err := riskFromRow(row)
+		if err != nil {
+			return nil, err
+		}
+		pr := &projected{sup: bySup[row.SupplierID], live: row.Live, risk: r, accepted: map[string]Acceptance{},
+			up: row.FingerprintUp, down: row.FingerprintDown, valid: row.ValidUntil}
+		if err := json.Unmarshal([]byte(row.RelativeInputs), &pr.rel); err != nil {
+			return nil, fmt.Errorf("stored relative inputs of %s: %w", row.SupplierID, err)
+		}
+		out[row.SupplierID] = pr
+	}
+	for _, a := range acc {
+		if pr := out[a.SupplierID]; pr != nil {
+			pr.accepted[a.FlagCode] = acceptanceFromRow(a)
+		}
+	}
+	care, err := tx.RiskCareOf(ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range care {
+		if pr := out[c.SupplierID]; pr != nil {
+			pr.care = append(pr.care, c)
+		}
+	}
+	return out, nil
+}
+
+func storedRows(tx *store.Tx, ids []string) (map[string]store.RiskRow, error) {
+	rows, err := tx.RiskRowsOf(ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]store.RiskRow, len(rows))
+	for _, r := range rows {
+		out[r.SupplierID] = r
+	}
+	return out, nil
+}
+
+// saveProjections stores the projections whose rows differ from the stored ones.
+func saveProjections(tx *store.Tx, prs map[string]*projected, old map[string]store.RiskRow, now time.Time) error {
+	ids := keysOf(prs)
+	sort.Strings(ids)
+	var rows []store.RiskRow
+	var flags []store.RiskFlagRow
+	var care []store.RiskCareRow
+	for _, id := range ids {
+		pr := prs[id]
+		row, fl, err := rowOf(pr, now)
+		if err != nil {
+			return err
+		}
+		if o, had := old[id]; had && sameStored(o, row) {
+			continue
+		}
+		rows, flags, care = append(rows, row), append(flags, fl...), append(care, pr.care...)
+	}
+	return tx.SaveRisk(rows, flags, care)
+}
+
+// sameStored reports whether two rows store the same projection (computed_at aside).
+func sameStored(a, b store.RiskRow) bool {
+	a.ComputedAt, b.ComputedAt = time.Time{}, time.Time{}
+	return reflect.DeepEqual(normRow(a), normRow(b))
+}
+
+func normRow(r store.RiskRow) store.RiskRow {
+	if r.ValidUntil != nil {
+		v := r.ValidUntil.UTC().Truncate(time.Microsecond)
+		r.ValidUntil = &v
+	}
+	return r
+}
+
+func saveStatistics(tx *store.Tx, st scoring.Statistics, now time.Time) error {
+	raw, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return tx.SaveRiskState(store.RiskStateRow{Built: true, BuiltAt: &now, Methodology: MethodologyVersion, Statistics: string(raw)})
+}
+
+// wholeRegisterAbove is the number of suppliers named by one write (an import) above
+// which the maintenance recomputes the whole register in a fixed number of
+// statements instead of following the supply chain from each.
+const wholeRegisterAbove = 500
+
+// recomputeAll recomputes every supplier and stores the rows and statistics that
+// differ from what is stored.
+func (s *Service) recomputeAll(tx *store.Tx, now time.Time, stored scoring.Statistics) error {
+	prs, stats, err := s.computeAll(tx, now)
+	if err != nil {
+		return err
+	}
+	old, err := storedRows(tx, nil)
+	if err != nil {
+		return err
+	}
+	if err := saveProjections(tx, prs, old, now); err != nil {
+		return err
+	}
+	if reflect.DeepEqual(normStats(stats), normStats(stored)) {
+		return nil
+	}
+	return saveStatistics(tx, stats, now)
+}
+
+// rebuildRisk recomputes every supplier's projection and the statistics from
+// scratch, replacing what was stored, and marks the projection built.
+func (s *Service) rebuildRisk(tx *store.Tx, now time.Time) error {
+	prs, stats, err := s.computeAll(tx, now)
+	if err != nil {
+		return err
+	}
+	if err := tx.ClearRisk(); err != nil {
+		return err
+	}
+	if err := saveProjections(tx, prs, nil, now); err != nil {
+		return err
+	}
+	return saveStatistics(tx, stats, now)
+}
+
+// computeAll computes every supplier's projection (archived ones included) from the
+// whole register, with the whole portfolio's statistics.
+func (s *Service) computeAll(tx *store.Tx, now time.Time) (map[string]*projected, scoring.Statistics, error) {
+	p, err := s.LoadPortfolio(tx, now)
+	if err != nil {
+		return nil, scoring.Statistics{}, err
+	}
+	pf := scoring.Portfolio{Today: now.Format(time.DateOnly)}
+	for _, id := range p.Order {
+		pf.Suppliers = append(pf.Suppliers, *p.facts[id])
+	}
+	stats := scoring.PortfolioStatistics(pf, s.flagCfg)
+	all, err := tx.SuppliersMatching(store.SupplierQuery{IncludeArchived: true})
+	if err != nil {
+		return nil, stats, err
+	}
+	prs := make(map[string]*projected, len(all))
+	for _, r := range all {
+		prs[r.ID] = s.projectOne(p, supplierFromRow(r), now)
+	}
+	return prs, stats, nil
+}
+
+// RebuildRisk recomputes every supplier's stored figures from scratch (`weaklink risk
+// rebuild`, and serve when the projection has never been built): for operators
+// after a methodology or configuration change. It returns how many suppliers it
+// computed.
+func (s *Service) RebuildRisk(ctx context.Context) (int, error) {
+	n := 0
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		now := s.now()
+		if err := s.rebuildRisk(tx, now); err != nil {
+			return err
+		}
+		rows, err := tx.RiskRowsOf(nil)
+		n = len(rows)
+		return err
+	})
+	return n, err
+}
+
+// BuildRiskIfNeeded builds the projection when it has never been built, and says
+// whether it did.
+func (s *Service) BuildRiskIfNeeded(ctx context.Context) (bool, error) {
+	did := false
+	err := s.st.Write(ctx, func(tx *store.Tx) error {
+		built, _, err := riskState(tx)
+		if err != nil || built {
+			return err
+		}
+		did = true
+		return s.rebuildRisk(tx, s.now())
+	})
+	return did, err
+}
+
+// RiskDifference is one supplier whose stored figures differ from a computation
+// from scratch.
+type RiskDifference struct {
+	SupplierID string
+	Name       string
+	What       string // which part differs
+	// Stored and Computed are the two versions of the stored figures (JSON) when
+	// the figures differ.
+	Stored, Computed string
+}
+
+// RiskVerification is the outcome of RiskVerify.
+type RiskVerification struct {
+	Suppliers   int              // suppliers compared
+	Awaiting    int              // rows past valid_until, not compared: the next read or refresh recomputes them
+	Differences []RiskDifference // empty when the projection is exact
+	Statistics  bool             // the stored statistics differ from the portfolio's
+}
+
+// RiskVerify recomputes every supplier from scratch and reports every difference
+// from the stored projection (`weaklink risk verify`). It changes nothing.
+func (s *Service) RiskVerify(ctx context.Context) (RiskVerification, error) {
+	var out RiskVerification
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		now := s.now()
+		built, stored, err := riskState(tx)
+		if err != nil {
+			return err
+		}
+		if !built {
+			return errRiskNotBuilt()
+		}
+		prs, stats, err := s.computeAll(tx, now)
+		if err != nil {
+			return err
+		}
+		out.Statistics = !reflect.DeepEqual(normStats(stats), normStats(stored))
+		old, err := storedRows(tx, nil)
+		if err != nil {
+			return err
+		}
+		flagRows, err := tx.RiskFlagsOf(nil)
+		if err != nil {
+			return err
+		}
+		careRows, err := tx.RiskCareOf(nil)
+		if err != nil {
+			return err
+		}
+		flagsBy, careBy := map[string][]store.RiskFlagRow{}, map[string][]store.RiskCareRow{}
+		for _, f := range flagRows {
+			flagsBy[f.SupplierID] = append(flagsBy[f.SupplierID], f)
+		}
+		for _, c := range careRows {
+			careBy[c.SupplierID] = append(careBy[c.SupplierID], c)
+		}
+		ids := keysOf(prs)
+		sort.Strings(ids)
+		for _, id := range ids {
+			pr := prs[id]
+			o, had := old[id]
+			if had && o.ValidUntil != nil && !o.ValidUntil.After(now) {
+				out.Awaiting++
+				continue
+			}
+			out.Suppliers++
+			row, fl, err := rowOf(pr, now)
+			if err != nil {
+				return err
+			}
+			diff := func(what string) {
+				out.Differences = append(out.Differences, RiskDifference{SupplierID: id, Name: pr.sup.Name, What: what})
+			}
+			switch {
+			case !had:
+				diff("no stored figures")
+			case o.Figures != row.Figures:
+				out.Differences = append(out.Differences, RiskDifference{SupplierID: id, Name: pr.sup.Name, What: "figures",
+					Stored: o.Figures, Computed: row.Figures})
+			case !sameStored(o, row):
+				diff("stored columns: " + strings.Join(differingColumns(normRow(o), normRow(row)), ", "))
+			case !sameFlagRows(flagsBy[id], fl):
+				diff("flags")
+			case !sameCareRows(careBy[id], pr.care):
+				diff("data in care per category")
+			}
+		}
+		for id := range old {
+			if prs[id] == nil {
+				out.Differences = append(out.Differences, RiskDifference{SupplierID: id, What: "stored figures of a supplier that does not exist"})
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// differingColumns names the fields of two rows that differ (computed_at aside).
+func differingColumns(a, b store.RiskRow) []string {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	var out []string
+	for i := range va.NumField() {
+		name := va.Type().Field(i).Name
+		if name != "ComputedAt" && !reflect.DeepEqual(va.Field(i).Interface(), vb.Field(i).Interface()) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func normStats(st scoring.Statistics) scoring.Statistics {
+	if st.Categories == nil {
+		st.Categories = map[string]scoring.CategoryTotal{}
+	}
+	return st
+}
+
+func sameFlagRows(a, b []store.RiskFlagRow) bool {
+	key := func(f store.RiskFlagRow) string { return fmt.Sprint(f.Code, "/", f.Severity, "/", f.Accepted) }
+	return sameSet(a, b, key)
+}
+
+func sameCareRows(a, b []store.RiskCareRow) bool {
+	key := func(c store.RiskCareRow) string { return fmt.Sprint(c.CategoryKey, "/", c.Records) }
+	return sameSet(a, b, key)
+}
+
+func sameSet[T any](a, b []T, key func(T) string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	ka, kb := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		ka[i], kb[i] = key(a[i]), key(b[i])
+	}
+	sort.Strings(ka)
+	sort.Strings(kb)
+	return slices.Equal(ka, kb)
+}
+
+// RefreshRisk recomputes and stores every supplier whose stored figures are past
+// their valid_until (at most a batch at a time, until none is left), and returns how
+// many it recomputed. Serve's background task calls it.
+func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n := 0
+		err := s.st.Write(ctx, func(tx *store.Tx) error {
+			built, _, err := riskState(tx)
+			if err != nil || !built {
+				return err
+			}
+			now := s.now()
+			ids, err := tx.RiskExpired(now, refreshBatch)
+			if err != nil || len(ids) == 0 {
+				return err
+			}
+			n = len(ids)
+			return s.maintainRisk(tx, now, riskChange{suppliers: ids})
+		})
+		total += n
+		if err != nil || n < refreshBatch {
+			return total, err
+		}
+	}
+}
+
+// refreshBatch bounds one refresh transaction.
+const refreshBatch = 500
