@@ -89,7 +89,7 @@ func TestRiskProjectionMatchesAFullComputationAfterRandomWrites(t *testing.T) {
 		for i := range 14 {
 			s, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: fmt.Sprintf("Supplier %02d", i),
 				Criticality: []string{"low", "medium", "high", "critical"}[r.IntN(4)], Status: "active",
-				DPASignedAt: ptrTo("2025-01-01"),
+				DPASignedAt:    ptrTo("2025-01-01"),
 				Certifications: []register.Certification{{Scheme: "iso27001", ExpiresAt: t0.AddDate(0, 0, 1+r.IntN(60)).Format(time.DateOnly)}}})
 			if err != nil {
 				t.Fatal(err)
