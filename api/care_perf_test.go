@@ -8,9 +8,9 @@ import (
 	"github.com/weaklink/weaklink/internal/testdb"
 )
 
-// Risk from data in care reads the whole register, but in a fixed number of
-// statements: a supplier's risk, a risk-sorted or tier-filtered list, a page by name
-// and its data flows cost the same whatever the register's size.
+// A supplier's risk, a risk-sorted or tier-filtered list, the weak-links ranking, a
+// page by name and its data flows cost the same number of statements whatever the
+// register's size.
 func TestDataInCareRunsConstantStatements(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
@@ -18,7 +18,8 @@ func TestDataInCareRunsConstantStatements(t *testing.T) {
 				id := r.ids["Harbour Hosting"]
 				return []string{"/api/v1/suppliers/" + id + "/risk", "/api/v1/suppliers?sort=-residual_risk&limit=500",
 					"/api/v1/suppliers?tier=critical,high&limit=500", "/api/v1/suppliers?sort=name&limit=500",
-					"/api/v1/suppliers/" + id + "/data-flows?limit=2"}
+					"/api/v1/suppliers/" + id + "/data-flows?limit=2", "/api/v1/weak-links?limit=500",
+					"/api/v1/weak-links?flag=inherited_weakness&category=political_opinions&limit=500", "/api/v1/suppliers?flag=no_dpa&limit=500"}
 			}
 			var counts [][]int64
 			for _, fillers := range []int{4, 40} {

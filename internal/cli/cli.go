@@ -62,6 +62,7 @@ var commands = map[string]command{
 	"export":  runExport,
 	"report":  runReport,
 	"audit":   runAudit,
+	"risk":    runRisk,
 	"version": runVersion,
 	"help":    runHelp,
 }

@@ -32,6 +32,8 @@ var usage = []usageEntry{
 	{"report render", "weaklink report render ID [--format json|html|pdf|xlsx|csv] [-o FILE]", "write a stored report (JSON to stdout by default)"},
 	{"audit verify", "weaklink audit verify [--expect SEQ:HASH]", "check the audit trail's hash chain and that a\nhead recorded earlier is still in it"},
 	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
+	{"risk verify", "weaklink risk verify", "recompute every supplier's risk figures from scratch\nand report any that differ from the stored ones"},
+	{"risk rebuild", "weaklink risk rebuild", "recompute and store every supplier's risk figures\n(after a methodology or configuration change)"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},
 }

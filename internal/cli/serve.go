@@ -79,6 +79,10 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		MaxHeaderBytes: 64 << 10}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	upkeep, stopUpkeep := context.WithCancel(ctx)
+	upkeepDone := make(chan struct{})
+	go func() { defer close(upkeepDone); keepRiskCurrent(upkeep, a.svc, a.log, a.svc.Now) }()
+	defer func() { stopUpkeep(); <-upkeepDone }()
 	listening := []any{"addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
 		"audit_hash", a.svc.AuditHashAlgorithm()}
 	if pprofLn != nil {

@@ -709,3 +709,33 @@ func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
 
 // refreshBatch bounds one refresh transaction.
 const refreshBatch = 500
+
+// RiskUpkeep is what one background pass over the projection did.
+type RiskUpkeep struct {
+	Ran       bool       // false when another process was doing it
+	Built     bool       // the projection had never been built and now is
+	Refreshed int        // suppliers recomputed because a date changed their figures
+	Next      *time.Time // the earliest stored valid_until after the pass; nil when none
+}
+
+// KeepRiskCurrent is serve's background pass: it builds the projection when it has
+// never been built, then recomputes every row past its valid_until. Several processes
+// on one PostgreSQL database take turns: a pass runs only when no other is running.
+func (s *Service) KeepRiskCurrent(ctx context.Context) (RiskUpkeep, error) {
+	var out RiskUpkeep
+	ran, err := s.st.TryExclusive(ctx, store.RiskRefreshLockKey, func() error {
+		var err error
+		if out.Built, err = s.BuildRiskIfNeeded(ctx); err != nil {
+			return err
+		}
+		if out.Refreshed, err = s.RefreshRisk(ctx); err != nil {
+			return err
+		}
+		return s.st.Read(ctx, func(tx *store.Tx) (err error) {
+			out.Next, err = tx.NextRiskExpiry()
+			return err
+		})
+	})
+	out.Ran = ran
+	return out, err
+}

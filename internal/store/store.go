@@ -292,3 +292,34 @@ func (t *Tx) updateVersioned(op, keyColumn string, key any, expectedVersion int,
 	}
 	return nil
 }
+
+// RiskRefreshLockKey is the PostgreSQL advisory lock that makes the background risk
+// refresh single-flight across several processes on one database.
+const RiskRefreshLockKey = 0x7765616b72697368 // "weakrish"
+
+// TryExclusive runs fn unless another session holds the advisory lock key, and
+// reports whether it ran: on PostgreSQL a session-level pg_try_advisory_lock on a
+// connection of its own, held while fn runs (fn uses the pool as usual); SQLite
+// serves one process per file, so fn always runs there.
+func (s *Store) TryExclusive(ctx context.Context, key int64, fn func() error) (bool, error) {
+	if s.dialect != Postgres {
+		return true, fn()
+	}
+	conn, err := s.sqlDB.Conn(ctx)
+	if err != nil {
+		return false, classify(err)
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&got); err != nil {
+		return false, classify(err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer func() {
+		// A fresh context: the lock must be released even when ctx has ended.
+		_, _ = conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", key)
+	}()
+	return true, fn()
+}

@@ -1,0 +1,199 @@
+package register_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/store"
+	"github.com/weaklink/weaklink/internal/testdb"
+	"github.com/weaklink/weaklink/migrations"
+)
+
+// bestAnswers answers every baseline question with its best-scoring option.
+func bestAnswers(t *testing.T) map[string]string {
+	t.Helper()
+	var doc struct {
+		Questions []struct {
+			Key     string
+			Options []struct {
+				Value string
+				Score *float64
+			}
+		}
+	}
+	if err := json.Unmarshal(migrations.Baseline(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, q := range doc.Questions {
+		best := -1.0
+		for _, o := range q.Options {
+			if o.Score != nil && *o.Score > best {
+				out[q.Key], best = o.Value, *o.Score
+			}
+		}
+	}
+	return out
+}
+
+func hasFlag(fs []register.FlagView, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// A certificate that expires changes the figures with no write: the very next read
+// of the supplier, of a supplier upstream of it, and of the weak-links ranking
+// answers with the new figures, and the stored projection is then exact.
+func TestRiskFiguresChangeWhenADatePassesWithNoWrite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clock := testdb.NewClock(t0) // 2026-11-23 09:00 UTC
+		svc := register.New(st, clock.Now)
+		expires := t0.Format(time.DateOnly)
+		sub, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Vault Backup", Criticality: "high", Status: "active",
+			DPASignedAt: ptrTo("2025-01-01"), Certifications: []register.Certification{{Scheme: "iso27001", ExpiresAt: expires}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		up, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Harbour CRM", Criticality: "high", Status: "active",
+			DPASignedAt: ptrTo("2025-01-01")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateHolding(ctx, editor, up.ID, register.HoldingFields{Category: "political_opinions",
+			DataSubjects: []string{"members"}, RecordCount: ptrTo(int64(80_000)), Purpose: "membership"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.CreateLink(ctx, editor, up.ID, register.LinkFields{SubprocessorID: sub.ID, Categories: []string{"political_opinions"},
+			AuthorisedAt: ptrTo("2025-01-01")}); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range []string{sub.ID, up.ID} {
+			a, err := svc.CreateAssessment(ctx, editor, id, register.AssessmentFields{QuestionnaireID: migrations.BaselineID, Answers: bestAnswers(t)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.SubmitAssessment(ctx, editor, a.ID, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.ReviewAssessment(ctx, approver, a.ID, nil, func() (register.Review, error) {
+				return register.Review{Decision: "approve"}, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, before, err := svc.SupplierRisk(ctx, sub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, upBefore, err := svc.SupplierRisk(ctx, up.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hasFlag(before.Flags, "certification_expired") || before.Posture.Value == nil {
+			t.Fatalf("before expiry: posture %v, flags %+v", before.Posture.Value, before.Flags)
+		}
+		// The certificate is valid on its expiry date; from the next day it has expired.
+		clock.Advance(time.Date(2026, 11, 24, 0, 0, 1, 0, time.UTC).Sub(t0))
+		_, after, err := svc.SupplierRisk(ctx, sub.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !hasFlag(after.Flags, "certification_expired") || !(*after.Posture.Value < *before.Posture.Value) {
+			t.Fatalf("after expiry: posture %v → %v, flags %+v", *before.Posture.Value, *after.Posture.Value, after.Flags)
+		}
+		_, upAfter, err := svc.SupplierRisk(ctx, up.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if upAfter.EffectivePosture == nil || *upAfter.EffectivePosture != *after.Posture.Value ||
+			*upAfter.EffectivePosture == *upBefore.EffectivePosture {
+			t.Fatalf("upstream effective posture %v → %v, the sub-processor's posture is now %v",
+				*upBefore.EffectivePosture, *upAfter.EffectivePosture, *after.Posture.Value)
+		}
+		page, err := svc.WeakLinks(ctx, register.WeakLinkFilter{Flags: []string{"certification_expired"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Items) != 1 || page.Items[0].Supplier.ID != sub.ID {
+			t.Fatalf("weak links with an expired certificate: %+v", page.Items)
+		}
+		if v := mustVerify(t, svc, "after the ranking read"); v.Awaiting != 0 || v.Suppliers != 2 {
+			t.Fatalf("verification: %+v", v)
+		}
+	})
+}
+
+// Reads answer 503 (CodeUnavailable) until a projection that was never built is
+// built; the upkeep builds it once, and then finds nothing to do.
+func TestUnbuiltRiskFiguresAnswerUnavailableUntilBuilt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _ := newService(t, st)
+		s, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "high"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testdb.Exec(t, st, "UPDATE risk_projection SET built = FALSE", "DELETE FROM supplier_risk")
+		_, _, err = svc.SupplierRisk(ctx, s.ID)
+		if de, ok := register.AsError(err); !ok || de.Code != register.CodeUnavailable {
+			t.Fatalf("risk while unbuilt: %v", err)
+		}
+		if _, err := svc.WeakLinks(ctx, register.WeakLinkFilter{}); err == nil {
+			t.Fatal("weak links while unbuilt answered")
+		}
+		up, err := svc.KeepRiskCurrent(ctx)
+		if err != nil || !up.Ran || !up.Built {
+			t.Fatalf("upkeep: %+v, %v", up, err)
+		}
+		if _, r, err := svc.SupplierRisk(ctx, s.ID); err != nil || r.Tier == "" {
+			t.Fatalf("risk once built: %+v, %v", r, err)
+		}
+		if up, err := svc.KeepRiskCurrent(ctx); err != nil || up.Built || up.Refreshed != 0 {
+			t.Fatalf("second upkeep: %+v, %v", up, err)
+		}
+		mustVerify(t, svc, "after the build")
+	})
+}
+
+// The migration that adds the projection marks it unbuilt on a register that has
+// suppliers (the register's code must compute it) and built on an empty one.
+func TestProjectionMigrationMarksAnExistingRegisterUnbuilt(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _ := newService(t, st)
+		if _, err := st.MigrateDown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.WeakLinks(ctx, register.WeakLinkFilter{}); err != nil {
+			t.Fatalf("an empty register's projection is built as it stands: %v", err)
+		}
+		if _, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "high"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.MigrateDown(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.MigrateUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err := svc.WeakLinks(ctx, register.WeakLinkFilter{})
+		if de, ok := register.AsError(err); !ok || de.Code != register.CodeUnavailable {
+			t.Fatalf("weak links on a migrated register with suppliers: %v", err)
+		}
+		if built, err := svc.BuildRiskIfNeeded(ctx); err != nil || !built {
+			t.Fatalf("build: %v %v", built, err)
+		}
+		mustVerify(t, svc, "after the build")
+	})
+}
