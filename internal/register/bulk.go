@@ -88,7 +88,9 @@ func holdingsFromRows(rows []store.HoldingRow) []Holding {
 // first (a renamed supplier may free the name a new one takes), then new ones, in
 // multi-row statements; then one audit event per change, in the order given,
 // chained and appended in batches. A name another live supplier took meanwhile is
-// CodeConflict; a row changed meanwhile is CodePreconditionFailed.
+// CodeConflict; a row changed meanwhile is CodePreconditionFailed. The stored risk
+// figures are not maintained here: the caller calls MaintainRiskAfterBulk once, after
+// its last ApplyBulk, in the same transaction.
 func (s *Service) ApplyBulk(tx *store.Tx, a Actor, changes []BulkChange, at time.Time) error {
 	head, err := tx.AuditHead()
 	if err != nil {
