@@ -47,7 +47,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;tex
 <dt id="problem-unsupported-media-type">415 unsupported media type</dt><dd>Send JSON (or a JSON merge patch for PATCH).</dd>
 <dt id="problem-rate-limited">429 too many requests</dt><dd>The key's request budget is spent; wait Retry-After seconds.</dd>
 <dt id="problem-internal">500 internal</dt><dd>Logged on the server; quote the request id.</dd>
-<dt id="problem-unavailable">503 unavailable</dt><dd>The database cannot be reached at the moment; nothing was changed. Send the request again after the <code>Retry-After</code> seconds. For <code>/readyz</code>, also: migrations are pending.</dd>
+<dt id="problem-unavailable">503 unavailable</dt><dd>The database cannot be reached at the moment, or the stored risk figures are being computed after an upgrade; nothing was changed. Send the request again after the <code>Retry-After</code> seconds. For <code>/readyz</code>, also: migrations are pending.</dd>
 </dl></body></html>`))
 
 type docsOp struct {

@@ -43,31 +43,6 @@ type riskInputs struct {
 	latest map[string]store.AssessmentRow
 }
 
-// loadRiskInputs loads the data in care of every live supplier and the latest scored
-// assessments of the given suppliers (nil: every live supplier) in three statements,
-// however many suppliers: a supplier's figures depend on what reaches it from
-// anywhere in the register.
-func loadRiskInputs(tx *store.Tx, ids []string) (riskInputs, error) {
-	in := riskInputs{latest: map[string]store.AssessmentRow{}}
-	hs, err := tx.RiskHoldings(nil)
-	if err != nil {
-		return in, err
-	}
-	edges, err := tx.LiveEdges(nil)
-	if err != nil {
-		return in, err
-	}
-	in.care = newInCare(hs, edges)
-	as, err := tx.LatestScored(ids)
-	if err != nil {
-		return in, err
-	}
-	for _, a := range as {
-		in.latest[a.SupplierID] = a
-	}
-	return in, nil
-}
-
 // riskOf computes one supplier's risk from loaded inputs.
 func (s *Service) riskOf(sup Supplier, in riskInputs, today string) Risk {
 	cfg := s.scoring

@@ -128,12 +128,3 @@ func (p Portfolio) RankKey(id string) string {
 	}
 	return rankKey(p.Risks[id].Residual.Value, worst, p.Suppliers[id].Name, id)
 }
-
-func anyOf(have, want []string) bool {
-	for _, h := range have {
-		if oneOf(h, want) {
-			return true
-		}
-	}
-	return false
-}

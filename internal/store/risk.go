@@ -4,10 +4,14 @@ package store
 // scoring needs for many suppliers in one statement, never a query per supplier.
 
 // LatestScored returns, per supplier, its latest submitted or approved assessment
-// (rejected and draft ones never count), for the given suppliers or, with nil ids,
+// (rejected and draft ones never count) without its answers, comments and evidence
+// (empty objects), for the given suppliers or, with nil ids,
 // every live supplier — in one statement either way (ids are at most a page).
 func (t *Tx) LatestScored(ids []string) ([]AssessmentRow, error) {
-	q := t.db.Table("assessments AS a").Select("a.*").
+	// Not the answers, comments and evidence: figures read the score and its detail.
+	q := t.db.Table("assessments AS a").Select(`a.id, a.supplier_id, a.questionnaire_id, a.status, '{}' AS answers,
+		'{}' AS comments, '{}' AS evidence, a.score, a.score_detail, a.methodology, a.submitted_by, a.submitted_at,
+		a.reviewed_by, a.reviewed_at, a.review_comment, a.version, a.created_at, a.updated_at`).
 		Joins("JOIN suppliers s ON s.id = a.supplier_id AND s.archived_at IS NULL").
 		Where("a.status IN ('submitted', 'approved')").
 		Where(`NOT EXISTS (SELECT 1 FROM assessments b WHERE b.supplier_id = a.supplier_id
