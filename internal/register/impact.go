@@ -42,11 +42,11 @@ func (s *Service) IncidentImpact(ctx context.Context, id string) (Impact, error)
 		if err != nil {
 			return err
 		}
-		fl, err := s.flows(tx, in.SupplierID)
+		c, err := s.chainOf(tx, sup)
 		if err != nil {
 			return err
 		}
-		out = Impact{Incident: in, Flows: fl, RegulatorDeadline: in.RegulatorDeadline(),
+		out = Impact{Incident: in, Flows: c.flows(c.origins, c.subs), RegulatorDeadline: in.RegulatorDeadline(),
 			SupplierWindowHours: sup.BreachNotificationHours}
 		return nil
 	})
