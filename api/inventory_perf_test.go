@@ -153,7 +153,7 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 			})
 			b.Run("impact", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					im, err := svc.IncidentImpact(ctx, inc.ID)
+					im, err := svc.IncidentImpact(ctx, inc.ID, "", 0)
 					if err != nil || im.Flows.Records == 0 {
 						b.Fatal(err, im.Flows.Records)
 					}

@@ -165,6 +165,36 @@ func (c chain) flows(origins []chainOrigin, subs []string) Flows {
 	return f
 }
 
+// page is one page of the chain's entries, the received origins (in reading order)
+// then the sub-processors (by name), as an answer: every total and category, and the
+// page's origins and sub-processors with their paths (flows). kind names the list
+// for its cursors; the second result is the next page's cursor, "" on the last page.
+func (c chain) page(kind, cur string, limit int) (Flows, string, error) {
+	entries := make([]int, len(c.origins)+len(c.subs)) // an origin's index, then len(origins) + a sub-processor's
+	for i := range entries {
+		entries[i] = i
+	}
+	p, err := PageSlice(entries, kind, cur, limit, func(i int) string {
+		if i < len(c.origins) {
+			return "0\x00" + c.originPos(c.origins[i])
+		}
+		return "1\x00" + c.subPos(c.subs[i-len(c.origins)])
+	})
+	if err != nil {
+		return Flows{}, "", err
+	}
+	var origins []chainOrigin
+	var subs []string
+	for _, i := range p.Items {
+		if i < len(c.origins) {
+			origins = append(origins, c.origins[i])
+		} else {
+			subs = append(subs, c.subs[i-len(c.origins)])
+		}
+	}
+	return c.flows(origins, subs), p.NextCursor, nil
+}
+
 // originPos is an origin's place in reading order (category order, then holder name
 // and id) as text that sorts the same way.
 func (c chain) originPos(o chainOrigin) string {
@@ -175,4 +205,13 @@ func (c chain) originPos(o chainOrigin) string {
 // subPos is a sub-processor's place in name order as text that sorts the same way.
 func (c chain) subPos(id string) string {
 	return c.g.nodes[id].NameKey + "\x00" + id
+}
+
+// subNames names the first n sub-processors (fewer when there are fewer).
+func (c chain) subNames(n int) []string {
+	out := make([]string, 0, min(n, len(c.subs)))
+	for _, id := range c.subs[:min(n, len(c.subs))] {
+		out = append(out, c.g.nodes[id].Name)
+	}
+	return out
 }
