@@ -3,6 +3,7 @@ package api_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/store"
@@ -101,5 +102,54 @@ func TestDataFlowsPaginated(t *testing.T) {
 		h.do(request{method: "GET", path: base + "&cursor=bogus", role: register.RoleViewer}).status(400)
 		h.do(request{method: "GET", path: "/api/v1/suppliers/" + r.ids["Harbour Hosting"] + "/data-flows?limit=501", role: register.RoleViewer}).status(400)
 		h.do(request{method: "GET", path: "/api/v1/suppliers/" + r.ids["Harbour Hosting"] + "/data-flows?sort=name", role: register.RoleViewer}).status(400)
+	})
+}
+
+// Data flows and an incident's impact read one supplier's data in care from its end
+// of the chain (only the holdings whose data reaches it); their totals are every
+// supplier's data in care as risk computes it for the whole register — through a
+// loop, a capped link, an archived holder and an archived supplier in mid-chain.
+func TestDataFlowsTotalsAreDataInCare(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		r := buildRealisticRegister(h, 6)
+		r.supplier("Relay", "low", "GB")
+		r.supplier("Far Store", "low", "GB")
+		r.holds("Relay", "health", 70, "patients")
+		r.link("Dockside Health", "Relay", "health")
+		r.link("Relay", "Far Store", "health")
+		r.link("Beacon Archive", "Far Store", "political_opinions")
+		h.validRequest(request{method: "PATCH", path: "/api/v1/suppliers/" + r.ids["Beacon Archive"] + "/subprocessors/" + r.ids["Far Store"],
+			role: register.RoleEditor, body: map[string]any{"record_count": 5000}}).status(200)
+		check := func(stage string) {
+			for name, id := range r.ids {
+				if name == "Mooring Events" || (stage == "relay archived" && name == "Relay") {
+					continue
+				}
+				risk := r.risk(name)
+				var flows struct {
+					Records int64
+					People  peopleAnswer
+				}
+				h.validRequest(request{method: "GET", path: "/api/v1/suppliers/" + id + "/data-flows", role: register.RoleViewer}).status(200).json(&flows)
+				if flows.Records != risk.DataInCare.Records || flows.People != risk.DataInCare.People {
+					t.Errorf("%s, %s: data flows %d records, people %+v; data in care %+v", stage, name, flows.Records, flows.People, risk.DataInCare)
+				}
+			}
+		}
+		check("chain live")
+		if fs := r.risk("Far Store"); fs.DataInCare.Records != 3000+70+5000 {
+			t.Fatalf("Far Store's data in care %+v, want Dockside's 3,000 and Relay's 70 health records and 5,000 capped political opinions", fs.DataInCare)
+		}
+		h.do(request{method: "DELETE", path: "/api/v1/suppliers/" + r.ids["Relay"], role: register.RoleEditor}).status(204)
+		check("relay archived")
+		inc := h.validRequest(request{method: "POST", path: "/api/v1/incidents", role: register.RoleEditor, body: map[string]any{
+			"supplier_id": r.ids["Far Store"], "summary": "x", "aware_at": t0.Format(time.RFC3339)}}).status(201).object()
+		var im impactAnswer
+		h.validRequest(request{method: "GET", path: "/api/v1/incidents/" + inc["id"].(string) + "/impact", role: register.RoleViewer}).status(200).json(&im)
+		if im.Records != 5000 || len(im.Categories) != 1 || len(im.Categories[0].ReceivedFrom) != 1 ||
+			im.Categories[0].ReceivedFrom[0].Supplier.Name != "Quayside Mail" {
+			t.Fatalf("impact at Far Store once Relay is archived: %+v", im)
+		}
 	})
 }

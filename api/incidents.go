@@ -19,7 +19,7 @@ type IncidentService interface {
 	ListIncidents(ctx context.Context, f register.IncidentFilter) (register.Page[register.Incident], error)
 	PatchIncident(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool,
 		apply func(register.Incident) (register.IncidentFields, error)) (register.Incident, error)
-	IncidentImpact(ctx context.Context, id string) (register.Impact, error)
+	IncidentImpact(ctx context.Context, id, cursor string, limit int) (register.Impact, error)
 }
 
 type incidentHandlers struct {
@@ -125,26 +125,31 @@ type regulatorJSON struct {
 	NotifiedInTime *bool      `json:"notified_in_time"`
 }
 
+// impactJSON is one page of an incident's impact: every total of the whole chain,
+// and this page's received origins, sub-processors and what passes on to them.
 type impactJSON struct {
-	Incident         incidentJSON       `json:"incident"`
-	Summary          string             `json:"summary"`
-	People           peopleJSON         `json:"people"`
-	Records          int64              `json:"records"`
-	DataSubjects     []string           `json:"data_subjects"`
-	SpecialCategory  bool               `json:"special_category"`
-	CriminalOffence  bool               `json:"criminal_offence"`
-	Categories       []categoryFlowJSON `json:"categories"`
-	Subprocessors    []supplierRefJSON  `json:"subprocessors"`
-	Regulator        regulatorJSON      `json:"regulator"`
-	SupplierNotice   supplierNoticeJSON `json:"supplier_notice"`
-	SupplierArchived bool               `json:"supplier_archived"`
+	Incident          incidentJSON       `json:"incident"`
+	Summary           string             `json:"summary"`
+	People            peopleJSON         `json:"people"`
+	Records           int64              `json:"records"`
+	DataSubjects      []string           `json:"data_subjects"`
+	SpecialCategory   bool               `json:"special_category"`
+	CriminalOffence   bool               `json:"criminal_offence"`
+	Categories        []categoryFlowJSON `json:"categories"`
+	SubprocessorCount int                `json:"subprocessor_count"`
+	Subprocessors     []supplierRefJSON  `json:"subprocessors"`
+	Regulator         regulatorJSON      `json:"regulator"`
+	SupplierNotice    supplierNoticeJSON `json:"supplier_notice"`
+	SupplierArchived  bool               `json:"supplier_archived"`
+	NextCursor        *string            `json:"next_cursor"`
 }
 
 func (h *incidentHandlers) impact(c *gin.Context) {
-	if !noQuery(c) {
+	cur, limit, ok := pageQuery(c)
+	if !ok {
 		return
 	}
-	im, err := h.svc.IncidentImpact(c.Request.Context(), c.Param("id"))
+	im, err := h.svc.IncidentImpact(c.Request.Context(), c.Param("id"), cur, limit)
 	if err != nil {
 		writeError(c, h.log, err)
 		return
@@ -152,7 +157,7 @@ func (h *incidentHandlers) impact(c *gin.Context) {
 	fl := toFlowsJSON(im.Flows)
 	out := impactJSON{Incident: toIncidentJSON(im.Incident), Summary: im.Summary, People: toPeopleJSON(im.Flows.People), Records: fl.Records,
 		DataSubjects: fl.DataSubjects, SpecialCategory: fl.SpecialCategory, CriminalOffence: fl.CriminalOffence,
-		Categories: fl.Categories, Subprocessors: fl.Subprocessors, SupplierArchived: fl.Archived,
+		Categories: fl.Categories, SubprocessorCount: im.SubprocessorCount, Subprocessors: fl.Subprocessors, SupplierArchived: fl.Archived,
 		Regulator: regulatorJSON{Deadline: im.RegulatorDeadline, HoursLeft: hoursDown(im.TimeLeft), Overdue: im.TimeLeft <= 0,
 			NotifiedAt: im.Incident.RegulatorNotifiedAt},
 		SupplierNotice: supplierNoticeJSON{WindowHours: im.SupplierWindowHours, SupplierAwareAt: im.Incident.SupplierAwareAt,
@@ -165,6 +170,9 @@ func (h *incidentHandlers) impact(c *gin.Context) {
 	if d := im.SupplierDelay; d != nil {
 		hrs := hoursNearest(*d)
 		out.SupplierNotice.DelayHours = &hrs
+	}
+	if im.NextCursor != "" {
+		out.NextCursor = &im.NextCursor
 	}
 	writeJSON(c, http.StatusOK, out)
 }

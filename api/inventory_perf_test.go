@@ -3,6 +3,9 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,8 +13,10 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/weaklink/weaklink/api"
 	"github.com/weaklink/weaklink/internal/quarterly"
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/sheetio"
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
 )
@@ -82,16 +87,10 @@ func seedLargeRegister(tb testing.TB, st *store.Store, suppliers, perSupplier in
 			add(hub)
 		}
 	}
-	insert := func(table string, rows []string) {
-		for start := 0; start < len(rows); start += 500 {
-			end := min(start+500, len(rows))
-			testdb.Exec(tb, st, "INSERT INTO "+table+" VALUES "+strings.Join(rows[start:end], ","))
-		}
-	}
-	insert("suppliers", sups)
-	insert("data_holdings", holds)
-	insert("subprocessor_links", links)
-	insert("subprocessor_link_categories", linkCats)
+	insertRows(tb, st, "suppliers", sups)
+	insertRows(tb, st, "data_holdings", holds)
+	insertRows(tb, st, linkColumns, links)
+	insertRows(tb, st, "subprocessor_link_categories", linkCats)
 	// Planner statistics, as a database in service has them (autovacuum keeps them up
 	// to date; right after a bulk load they do not exist yet).
 	testdb.Exec(tb, st, "ANALYZE")
@@ -153,7 +152,7 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 			})
 			b.Run("impact", func(b *testing.B) {
 				for i := 0; i < b.N; i++ {
-					im, err := svc.IncidentImpact(ctx, inc.ID)
+					im, err := svc.IncidentImpact(ctx, inc.ID, "", 0)
 					if err != nil || im.Flows.Records == 0 {
 						b.Fatal(err, im.Flows.Records)
 					}
@@ -164,3 +163,78 @@ func BenchmarkExposureAndImpact(b *testing.B) {
 }
 
 func ptrTime(t time.Time) *time.Time { return &t }
+
+// linkColumns names the columns the seeded links fill (record_count, added later, stays NULL).
+const linkColumns = "subprocessor_links (id, supplier_id, subprocessor_id, authorised_at, version, created_at, updated_at)"
+
+// insertRows inserts rows (SQL value tuples) into table, 500 to a statement.
+func insertRows(tb testing.TB, st *store.Store, table string, rows []string) {
+	for start := 0; start < len(rows); start += 500 {
+		testdb.Exec(tb, st, "INSERT INTO "+table+" VALUES "+strings.Join(rows[start:min(start+500, len(rows))], ","))
+	}
+}
+
+// addSubprocessors adds n suppliers ("Sub-processor NNNNN") to which from passes
+// contact details and political opinions, straight into the tables like
+// seedLargeRegister.
+func addSubprocessors(tb testing.TB, st *store.Store, from string, n int) {
+	const ts = "'2026-01-01 00:00:00'"
+	var sups, links, linkCats []string
+	for i := 0; i < n; i++ {
+		id, lid := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+		name := fmt.Sprintf("Sub-processor %05d", i)
+		sups = append(sups, fmt.Sprintf("('%s','%s','%s','low','active','IE','','','',NULL,NULL,NULL,'2024-01-01','[]','',NULL,1,%s,%s)",
+			id, name, strings.ToLower(name), ts, ts))
+		links = append(links, fmt.Sprintf("('%s','%s','%s',NULL,1,%s,%s)", lid, from, id, ts, ts))
+		linkCats = append(linkCats, fmt.Sprintf("('%s','contact_details')", lid), fmt.Sprintf("('%s','political_opinions')", lid))
+	}
+	insertRows(tb, st, "suppliers", sups)
+	insertRows(tb, st, linkColumns, links)
+	insertRows(tb, st, "subprocessor_link_categories", linkCats)
+	testdb.Exec(tb, st, "ANALYZE")
+}
+
+// BenchmarkImpactAtAHubThatPassesDataOn reads, through the router, the first page of
+// an incident's impact at the benchmark register's Hub (200 suppliers pass it data)
+// once it also passes that data on to 5,000 sub-processors, and reports the size of
+// the answer.
+func BenchmarkImpactAtAHubThatPassesDataOn(b *testing.B) {
+	for _, d := range testdb.Dialects() {
+		b.Run(string(d), func(b *testing.B) {
+			st := testdb.Open(b, d)
+			hub := seedLargeRegister(b, st, 10001, 5)
+			addSubprocessors(b, st, hub, 5000)
+			clock := testdb.NewClock(t0)
+			svc := register.New(st, clock.Now)
+			ctx := context.Background()
+			inc, err := svc.CreateIncident(ctx, register.SystemActor("bench"), register.IncidentFields{
+				SupplierID: hub, Summary: "data rendered inaccessible", AwareAt: ptrTime(t0.Add(-time.Hour))})
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, secret, err := svc.CreateAPIKey(ctx, register.SystemActor("bench"), register.NewAPIKey{Name: "bench", Role: register.RoleViewer})
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _, spec := loadContract(b)
+			h, err := api.New(api.Config{Spec: spec, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock.Now},
+				api.NewServices(svc, quarterly.New(svc, st), sheetio.New(svc, st), st))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			size := 0
+			for i := 0; i < b.N; i++ {
+				rec := httptest.NewRecorder()
+				req := httptest.NewRequest("GET", "/api/v1/incidents/"+inc.ID+"/impact", nil)
+				req.Header.Set("Authorization", "Bearer "+secret)
+				h.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatal(rec.Code, rec.Body.String())
+				}
+				size = rec.Body.Len()
+			}
+			b.ReportMetric(float64(size), "answer-bytes")
+		})
+	}
+}

@@ -67,6 +67,35 @@ func (g *graph) widest(category, source string) map[string]int64 {
 	return best
 }
 
+// widestInto is widest seen from the receiving end: for every supplier whose data of
+// the category reaches target along its links, the most records of it that can
+// arrive at target (what widest from that supplier gives for target). One search over
+// the links backwards, instead of one per holding in the register, when only one
+// supplier's data in care is asked for. The target itself is left out, as widest
+// leaves out its source.
+func (g *graph) widestInto(category, target string) map[string]int64 {
+	best := map[string]int64{target: unlimited}
+	h := &capHeap{{id: target, cap: unlimited}}
+	done := map[string]bool{}
+	rev := g.rev[category]
+	for h.Len() > 0 {
+		top := heap.Pop(h).(capItem)
+		if done[top.id] {
+			continue
+		}
+		done[top.id] = true
+		for _, u := range rev[top.id] {
+			c := min(top.cap, g.capOf(category, u, top.id))
+			if b, seen := best[u]; !seen || c > b {
+				best[u] = c
+				heap.Push(h, capItem{id: u, cap: c})
+			}
+		}
+	}
+	delete(best, target)
+	return best
+}
+
 // widestPath returns one path from source to target along which at least records
 // can flow (every link's capacity ≥ records): the shortest such path, and among
 // those the one whose suppliers' names come first hop by hop, as reach picks. Nil

@@ -2,6 +2,7 @@ package register
 
 import (
 	"fmt"
+	"math/rand"
 	"sort"
 	"strings"
 	"testing"
@@ -143,5 +144,58 @@ func TestUnauthorisedLinksCarryData(t *testing.T) {
 	}
 	if c.direct["a"] || !c.direct["b"] {
 		t.Errorf("direct holders %v", c.direct)
+	}
+}
+
+// One supplier's data in care computed from its end (careInto, one backward search
+// per category) is the whole register's (careAll, one search per holding) for that
+// supplier, on random graphs with caps, cycles and holdings everywhere.
+func TestCareIntoIsCareAllForOneSupplier(t *testing.T) {
+	cats := []string{"contact", "health", "political"}
+	for seed := int64(1); seed <= 200; seed++ {
+		rng := rand.New(rand.NewSource(seed))
+		n := 2 + rng.Intn(9)
+		var edges []store.Edge
+		for e := rng.Intn(3 * n); e > 0; e-- {
+			from, to := rng.Intn(n), rng.Intn(n)
+			if from == to {
+				continue
+			}
+			edge := store.Edge{From: fmt.Sprintf("s%d", from), FromName: fmt.Sprintf("S%d", from), To: fmt.Sprintf("s%d", to),
+				ToName: fmt.Sprintf("S%d", to), Category: cats[rng.Intn(len(cats))]}
+			if rng.Intn(2) == 0 {
+				c := int64(rng.Intn(1000))
+				edge.RecordCount = &c
+			}
+			edges = append(edges, edge)
+		}
+		var hs []store.RiskHolding
+		for s := 0; s < n; s++ {
+			for _, cat := range cats {
+				if rng.Intn(2) == 0 {
+					hs = append(hs, store.RiskHolding{ID: fmt.Sprintf("h-%d-%s", s, cat), SupplierID: fmt.Sprintf("s%d", s), CategoryKey: cat,
+						RecordCount: int64(rng.Intn(2000)), DataSubjects: fmt.Sprintf(`["subjects %d"]`, rng.Intn(3))})
+				}
+			}
+		}
+		all := newInCare(hs, edges)
+		for s := 0; s < n; s++ {
+			id := fmt.Sprintf("s%d", s)
+			var want []careItem
+			for _, it := range all.items[id] {
+				if it.Received {
+					want = append(want, it)
+				}
+			}
+			var up []store.UpstreamHolding // every holding: careInto keeps those that reach id
+			for _, h := range hs {
+				up = append(up, store.UpstreamHolding{ID: h.ID, SupplierID: h.SupplierID, CategoryKey: h.CategoryKey,
+					RecordCount: h.RecordCount, DataSubjects: h.DataSubjects})
+			}
+			got := all.g.careInto(id, up)
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("seed %d, %s:\ncareInto %v\ncareAll  %v", seed, id, got, want)
+			}
+		}
 	}
 }

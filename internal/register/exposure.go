@@ -34,7 +34,6 @@ type ExposureItem struct {
 	RecordCount  *int64   // direct holdings only
 	DataSubjects []string // direct holdings only
 	Via          *Via     // sub-processors only
-	pos          string   // position in the answer's order, for cursors
 }
 
 // CategoryExposure totals one category. Records and people count direct holdings
@@ -85,6 +84,7 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 		}
 	}
 	var out Exposure
+	var all exposureAnswer
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		catalogue, err := s.catalogue(tx)
 		if err != nil {
@@ -109,69 +109,121 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 				return err
 			}
 		}
-		out = exposureOf(catalogue, keys, holdings, edges, f.DataSubject)
+		all = exposureOf(catalogue, keys, holdings, edges, f.DataSubject)
 		return nil
 	})
 	if err != nil {
 		return Exposure{}, err
 	}
-	out.Page, err = PageSlice(out.Page.Items, kind, f.Cursor, limit, func(it ExposureItem) string { return it.pos })
-	return out, err
+	page, err := PageSlice(all.entries, kind, f.Cursor, limit, all.pos)
+	if err != nil {
+		return Exposure{}, err
+	}
+	out = all.totals
+	out.Page = Page[ExposureItem]{Items: make([]ExposureItem, len(page.Items)), NextCursor: page.NextCursor}
+	for i, e := range page.Items {
+		out.Page.Items[i] = all.item(e)
+	}
+	return out, nil
 }
 
-// exposureOf computes the whole answer in memory from one load of holdings and edges.
-func exposureOf(catalogue map[string]Category, keys []string, holdings []store.LiveHolding, edges []store.Edge, subject string) Exposure {
+// exposureAnswer is the whole answer in a form that costs little per supplier: the
+// totals, and every item as an entry naming its supplier by id, so that only the
+// page's items get their supplier and path built.
+type exposureAnswer struct {
+	g       *graph
+	totals  Exposure // every total; no items
+	entries []exposureEntry
+}
+
+// exposureEntry is one item of the answer before it is shown.
+type exposureEntry struct {
+	category string
+	order    string // the category's categoryOrder
+	id       string // the supplier
+	holding  *exposureHolder
+	tree     reachTree // sub-processors only: the category's reach from its holders
+}
+
+type exposureHolder struct {
+	records  int64
+	subjects []string
+}
+
+// pos is an entry's position in the answer's order (category, direct holders first,
+// then supplier name and id) as text that sorts the same way, for cursors.
+func (a exposureAnswer) pos(e exposureEntry) string {
+	return strings.Join([]string{e.order, boolString(e.holding == nil), a.g.nodes[e.id].NameKey, e.id}, "\x00")
+}
+
+// item builds the item an entry shows: its supplier, and a sub-processor's path.
+func (a exposureAnswer) item(e exposureEntry) ExposureItem {
+	it := ExposureItem{Category: e.category, Supplier: a.g.nodes[e.id].ref(), Direct: e.holding != nil}
+	if e.holding != nil {
+		count := e.holding.records
+		it.RecordCount, it.DataSubjects = &count, e.holding.subjects
+		return it
+	}
+	path := e.tree.path(e.id)
+	it.Via = &Via{From: a.g.nodes[path[0]].ref(), Path: a.g.refs(path)}
+	return it
+}
+
+// exposureOf computes the whole answer in memory from one load of holdings and edges:
+// the totals, and the entries in the answer's order.
+func exposureOf(catalogue map[string]Category, keys []string, holdings []store.LiveHolding, edges []store.Edge, subject string) exposureAnswer {
 	g := graphOf(edges)
 	type holder struct {
-		store.LiveHolding
-		subjects []string
+		id string
+		exposureHolder
 	}
 	holders := map[string][]holder{}
 	for _, h := range holdings {
 		g.addNode(liveNode(h))
 		subjects := jsonList(h.DataSubjects)
 		if subject == "" || oneOf(subject, subjects) {
-			holders[h.CategoryKey] = append(holders[h.CategoryKey], holder{h, subjects})
+			holders[h.CategoryKey] = append(holders[h.CategoryKey], holder{h.SupplierID, exposureHolder{h.RecordCount, subjects}})
 		}
 	}
 	g.seal()
-	var out Exposure
+	a := exposureAnswer{g: g}
+	out := &a.totals
 	direct, indirect := map[string]bool{}, map[string]bool{}
 	var all []scoring.PeopleHolding
 	for _, key := range keys {
 		ce := CategoryExposure{Category: catalogue[key]}
+		order := categoryOrder(ce.Category)
 		var these []scoring.PeopleHolding
 		var sources []string
-		isHolder := map[string]bool{}
-		var items []ExposureItem
-		for _, h := range holders[key] {
-			count := h.RecordCount
-			items = append(items, ExposureItem{Category: key, Supplier: g.nodes[h.SupplierID].ref(), Direct: true,
-				RecordCount: &count, DataSubjects: h.subjects})
-			sources = append(sources, h.SupplierID)
-			isHolder[h.SupplierID] = true
+		start := len(a.entries)
+		for i := range holders[key] {
+			h := &holders[key][i]
+			a.entries = append(a.entries, exposureEntry{category: key, order: order, id: h.id, holding: &h.exposureHolder})
+			sources = append(sources, h.id)
 			ce.DirectSuppliers++
-			ce.Records += h.RecordCount
-			direct[h.SupplierID] = true
-			these = append(these, scoring.PeopleHolding{DataSubjects: h.subjects, Records: h.RecordCount})
+			ce.Records += h.records
+			direct[h.id] = true
+			these = append(these, scoring.PeopleHolding{DataSubjects: h.subjects, Records: h.records})
 		}
 		ce.People = People(scoring.PeopleOf(these))
 		all = append(all, these...)
-		for id, path := range g.reach(key, sources) {
-			if isHolder[id] {
+		t := g.tree(key, sources)
+		for id, parent := range t {
+			if parent == "" { // a direct holder
 				continue
 			}
-			items = append(items, ExposureItem{Category: key, Supplier: g.nodes[id].ref(),
-				Via: &Via{From: g.nodes[path[0]].ref(), Path: g.refs(path)}})
+			a.entries = append(a.entries, exposureEntry{category: key, order: order, id: id, tree: t})
 			ce.IndirectSuppliers++
 			indirect[id] = true
 		}
-		for i := range items {
-			it := &items[i]
-			it.pos = strings.Join([]string{categoryOrder(ce.Category), boolString(!it.Direct), g.nodes[it.Supplier.ID].NameKey, it.Supplier.ID}, "\x00")
-		}
-		sort.Slice(items, func(i, j int) bool { return items[i].pos < items[j].pos })
-		out.Page.Items = append(out.Page.Items, items...)
+		// Direct holders first, then sub-processors, each by name: the order of pos.
+		items := a.entries[start:]
+		sort.Slice(items, func(i, j int) bool {
+			if d := items[i].holding != nil; d != (items[j].holding != nil) {
+				return d
+			}
+			return g.less(items[i].id, items[j].id)
+		})
 		out.Categories = append(out.Categories, ce)
 		out.Records += ce.Records
 	}
@@ -182,7 +234,7 @@ func exposureOf(catalogue map[string]Category, keys []string, holdings []store.L
 	}
 	out.DirectSuppliers = len(direct)
 	out.People = People(scoring.PeopleOf(all))
-	return out
+	return a
 }
 
 // categoryOrder is a category's place in reading order (special categories first,

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"sort"
 
-	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
 
@@ -66,104 +65,7 @@ type Flows struct {
 	DataSubjects    []string
 	SpecialCategory bool
 	CriminalOffence bool
-	Subprocessors   []SupplierRef // every supplier downstream, in name order
-}
-
-func (s *Service) flows(tx *store.Tx, supplierID string) (Flows, error) {
-	sup, err := supplierRow(tx, supplierID)
-	if err != nil {
-		return Flows{}, err
-	}
-	self := node{ID: sup.ID, Name: sup.Name, NameKey: sup.NameKey, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country}
-	out := Flows{Supplier: self.ref(), Archived: sup.ArchivedAt != nil, Categories: []CategoryFlow{}, DataSubjects: []string{}, Subprocessors: []SupplierRef{}}
-	if out.Archived {
-		return out, nil // archived suppliers neither hold nor pass on data
-	}
-	catalogue, err := s.catalogue(tx)
-	if err != nil {
-		return Flows{}, err
-	}
-	edges, err := tx.LiveEdges(nil)
-	if err != nil {
-		return Flows{}, err
-	}
-	own, err := tx.HoldingsOfSupplier(supplierID)
-	if err != nil {
-		return Flows{}, err
-	}
-	var all []store.RiskHolding
-	if len(edges) > 0 { // what reaches the supplier can come from anywhere in the register
-		if all, err = tx.RiskHoldings(nil); err != nil {
-			return Flows{}, err
-		}
-	}
-	care := newInCare(all, edges)
-	g := care.g
-	g.addNode(self)
-
-	byCat := map[string]*CategoryFlow{}
-	flowOf := func(key string) *CategoryFlow {
-		if byCat[key] == nil {
-			byCat[key] = &CategoryFlow{Category: catalogue[key], DataSubjects: []string{}, ReceivedFrom: []Origin{}, PassedOn: []Downstream{}}
-		}
-		return byCat[key]
-	}
-	var people []scoring.PeopleHolding
-	for _, r := range own {
-		h := holdingFromRow(r)
-		cf := flowOf(h.Category)
-		cf.Direct = &h
-		cf.Records += *h.RecordCount
-		cf.DataSubjects = append(cf.DataSubjects, h.DataSubjects...)
-		people = append(people, scoring.PeopleHolding{DataSubjects: h.DataSubjects, Records: *h.RecordCount})
-	}
-	for _, it := range care.items[supplierID] { // received origins, by category then holder name
-		if !it.Received {
-			continue
-		}
-		cf := flowOf(it.Category)
-		path := g.widestPath(it.Category, it.SupplierID, supplierID, it.Arriving)
-		cf.ReceivedFrom = append(cf.ReceivedFrom, Origin{Supplier: g.nodes[it.SupplierID].ref(), RecordCount: it.Arriving,
-			DataSubjects: it.DataSubjects, Path: g.refs(path)})
-		cf.Records += it.Arriving
-		cf.DataSubjects = append(cf.DataSubjects, it.DataSubjects...)
-		people = append(people, scoring.PeopleHolding{DataSubjects: it.DataSubjects, Records: it.Arriving})
-	}
-	out.People = People(scoring.PeopleOf(people))
-	downstream := map[string]bool{}
-	for key, cf := range byCat {
-		for id, p := range g.reach(key, []string{supplierID}) {
-			if id != supplierID {
-				cf.PassedOn = append(cf.PassedOn, Downstream{Supplier: g.nodes[id].ref(), Path: g.refs(p)})
-				downstream[id] = true
-			}
-		}
-		sort.Slice(cf.PassedOn, func(i, j int) bool { return g.less(cf.PassedOn[i].Supplier.ID, cf.PassedOn[j].Supplier.ID) })
-	}
-	keys := make([]string, 0, len(byCat))
-	for k := range byCat {
-		keys = append(keys, k)
-	}
-	sortCategoryKeys(keys, catalogue)
-	for _, k := range keys {
-		cf := byCat[k]
-		cf.DataSubjects = normalizeSet(cf.DataSubjects, func(s string) string { return s })
-		out.Categories = append(out.Categories, *cf)
-		out.Records += cf.Records
-		out.DataSubjects = append(out.DataSubjects, cf.DataSubjects...)
-		out.SpecialCategory = out.SpecialCategory || cf.Category.SpecialCategory
-		out.CriminalOffence = out.CriminalOffence || cf.Category.CriminalOffence
-	}
-	out.DataSubjects = normalizeSet(out.DataSubjects, func(s string) string { return s })
-	ids := make([]string, 0, len(downstream))
-	for id := range downstream {
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return g.less(ids[i], ids[j]) })
-	for _, id := range ids {
-		out.Subprocessors = append(out.Subprocessors, g.nodes[id].ref())
-	}
-	return out, nil
+	Subprocessors   []SupplierRef // the suppliers downstream, in name order (in an incident's impact, this page's)
 }
 
 func liveNode(h store.LiveHolding) node {

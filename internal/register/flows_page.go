@@ -2,7 +2,6 @@ package register
 
 import (
 	"context"
-	"strings"
 
 	"github.com/weaklink/weaklink/internal/store"
 )
@@ -15,7 +14,8 @@ import (
 // order (special categories first, then by sensitivity), then by holder name. The
 // second result is the next page's cursor, "" on the last page. Errors: CodeNotFound
 // (no such supplier), CodeInvalid (limit, or a cursor from another list). It runs a
-// fixed number of statements whatever the size of the register.
+// fixed number of statements whatever the size of the register, and builds the path
+// of this page's origins only.
 func (s *Service) DataFlows(ctx context.Context, supplierID, cur string, limit int) (Flows, string, error) {
 	if !ValidID(supplierID) {
 		return Flows{}, "", supplierNotFound()
@@ -23,33 +23,21 @@ func (s *Service) DataFlows(ctx context.Context, supplierID, cur string, limit i
 	if _, err := checkLimit(limit); err != nil {
 		return Flows{}, "", err
 	}
-	var f Flows
-	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		f, err = s.flows(tx, supplierID)
+	var c chain
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		sup, err := supplierRow(tx, supplierID)
+		if err != nil {
+			return err
+		}
+		c, err = s.chainOf(tx, sup)
 		return err
 	})
 	if err != nil {
 		return Flows{}, "", err
 	}
-	type origin struct {
-		cat int
-		o   Origin
-		pos string
-	}
-	var all []origin
-	for i, cf := range f.Categories {
-		for _, o := range cf.ReceivedFrom {
-			all = append(all, origin{cat: i, o: o, pos: strings.Join([]string{categoryOrder(cf.Category),
-				strings.ToLower(o.Supplier.Name), o.Supplier.ID}, "\x00")})
-		}
-		f.Categories[i].ReceivedFrom = []Origin{}
-	}
-	page, err := PageSlice(all, "data-flows:"+supplierID, cur, limit, func(o origin) string { return o.pos })
+	page, err := PageSlice(c.origins, "data-flows:"+supplierID, cur, limit, c.originPos)
 	if err != nil {
 		return Flows{}, "", err
 	}
-	for _, o := range page.Items {
-		f.Categories[o.cat].ReceivedFrom = append(f.Categories[o.cat].ReceivedFrom, o.o)
-	}
-	return f, page.NextCursor, nil
+	return c.flows(page.Items, c.subs), page.NextCursor, nil
 }

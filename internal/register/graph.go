@@ -89,28 +89,59 @@ func dedupeSorted(ids []string) []string {
 // short paths it picks the one whose suppliers' names come first, compared hop by
 // hop: breadth-first search over a frontier kept in that order finds it first.
 func (g *graph) reach(category string, sources []string) map[string][]string {
-	paths := make(map[string][]string, len(sources))
+	t := g.tree(category, sources)
+	paths := make(map[string][]string, len(t))
+	for id := range t {
+		paths[id] = t.path(id)
+	}
+	return paths
+}
+
+// reachTree is what reach finds, without the paths: each supplier reached, with the
+// supplier before it on its path ("" for a source). Its paths are built one at a
+// time, so an answer that shows a page of them builds only those.
+type reachTree map[string]string
+
+// tree is reach's breadth-first search, recording each supplier's predecessor.
+func (g *graph) tree(category string, sources []string) reachTree {
+	parent := make(reachTree, len(sources))
 	frontier := append([]string(nil), sources...)
 	sort.Slice(frontier, func(i, j int) bool { return g.less(frontier[i], frontier[j]) })
 	for _, s := range frontier {
-		paths[s] = []string{s}
+		parent[s] = ""
 	}
 	adj := g.adj[category]
 	for len(frontier) > 0 {
 		var next []string
 		for _, u := range frontier {
 			for _, v := range adj[u] {
-				if _, seen := paths[v]; seen {
+				if _, seen := parent[v]; seen {
 					continue
 				}
-				p := make([]string, len(paths[u])+1)
-				copy(p, paths[u])
-				p[len(p)-1] = v
-				paths[v] = p
+				parent[v] = u
 				next = append(next, v)
 			}
 		}
 		frontier = next
 	}
-	return paths
+	return parent
+}
+
+// path is the path reach gives to id, from its source to id (nil when not reached).
+func (t reachTree) path(id string) []string {
+	if _, ok := t[id]; !ok {
+		return nil
+	}
+	n := 1
+	for at := id; t[at] != ""; at = t[at] {
+		n++
+	}
+	p := make([]string, n)
+	for at := id; ; at = t[at] {
+		n--
+		p[n] = at
+		if n == 0 {
+			return p
+		}
+	}
 }

@@ -10,10 +10,19 @@ import (
 	"github.com/weaklink/weaklink/internal/store"
 )
 
-// Impact is an incident's blast radius, computed from the register as it is now.
+// Impact is an incident's blast radius, computed from the register as it is now, one
+// page at a time: every total covers the whole chain on every page, while the lists
+// that grow with the chain come page by page.
 type Impact struct {
 	Incident Incident
-	Flows    Flows
+	// Flows carries every total of the supplier's chain and every category with its
+	// own holding; of the received origins, the sub-processors and what passes on to
+	// them, only this page's.
+	Flows Flows
+	// SubprocessorCount is how many sub-processors the data reaches, over every page.
+	SubprocessorCount int
+	// NextCursor is the next page's cursor, "" on the last page.
+	NextCursor string
 	// RegulatorDeadline is aware_at + 72 hours (GDPR Art. 33); TimeLeft is negative once it has passed.
 	RegulatorDeadline time.Time
 	TimeLeft          time.Duration
@@ -22,17 +31,32 @@ type Impact struct {
 	SupplierWindowHours  *int
 	SupplierDelay        *time.Duration
 	SupplierToldUsInTime *bool
-	Summary              string
+	// Summary is computed from the whole chain, the same on every page.
+	Summary string
 }
 
-// IncidentImpact answers, in one request: what is exposed at the supplier and down
-// its chain, how many records, whether special-category or criminal-offence data is
-// involved, when the regulator must be told, and a sentence a spokesperson can read.
-func (s *Service) IncidentImpact(ctx context.Context, id string) (Impact, error) {
+// IncidentImpact answers: what is exposed at the supplier and down its chain, how
+// many records, whether special-category or criminal-offence data is involved, when
+// the regulator must be told, and a sentence a spokesperson can read. Every total and
+// the sentence cover the whole chain on every page; the received origins and the
+// sub-processors come a page at a time (chain.page). Errors: CodeNotFound (no such
+// incident), CodeInvalid (limit, or a cursor another list issued). It runs a fixed
+// number of statements whatever the size of the register.
+func (s *Service) IncidentImpact(ctx context.Context, id, cur string, limit int) (Impact, error) {
 	if !ValidID(id) {
 		return Impact{}, incidentNotFound()
 	}
+	if _, err := checkLimit(limit); err != nil {
+		return Impact{}, err
+	}
+	kind := "impact:" + id
+	if cur != "" {
+		if _, err := decodeCursor(cur, kind); err != nil {
+			return Impact{}, err
+		}
+	}
 	var out Impact
+	var c chain
 	err := s.st.Read(ctx, func(tx *store.Tx) error {
 		in, err := s.loadIncident(tx, id)
 		if err != nil {
@@ -42,17 +66,20 @@ func (s *Service) IncidentImpact(ctx context.Context, id string) (Impact, error)
 		if err != nil {
 			return err
 		}
-		fl, err := s.flows(tx, in.SupplierID)
-		if err != nil {
+		if c, err = s.chainOf(tx, sup); err != nil {
 			return err
 		}
-		out = Impact{Incident: in, Flows: fl, RegulatorDeadline: in.RegulatorDeadline(),
-			SupplierWindowHours: sup.BreachNotificationHours}
+		out = Impact{Incident: in, RegulatorDeadline: in.RegulatorDeadline(), SupplierWindowHours: sup.BreachNotificationHours}
 		return nil
 	})
 	if err != nil {
 		return Impact{}, err
 	}
+	fl, next, err := c.page(kind, cur, limit)
+	if err != nil {
+		return Impact{}, err
+	}
+	out.Flows, out.SubprocessorCount, out.NextCursor = fl, len(c.subs), next
 	now := s.now()
 	out.TimeLeft = out.RegulatorDeadline.Sub(now)
 	if in := out.Incident; in.SupplierAwareAt != nil {
@@ -63,12 +90,14 @@ func (s *Service) IncidentImpact(ctx context.Context, id string) (Impact, error)
 			out.SupplierToldUsInTime = &ok
 		}
 	}
-	out.Summary = impactSummary(out, now)
+	out.Summary = impactSummary(out, c.subNames(maxNamedSubprocessors))
 	return out, nil
 }
 
-// impactSummary is the plain-language sentence for a spokesperson.
-func impactSummary(im Impact, now time.Time) string {
+// impactSummary is the plain-language sentence for a spokesperson, from the totals
+// of the whole chain (never from one page): firstSubs names the first sub-processors
+// by name, at most maxNamedSubprocessors of im.SubprocessorCount.
+func impactSummary(im Impact, firstSubs []string) string {
 	in, fl := im.Incident, im.Flows
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, a supplier, reported a security incident of which we became aware on %s (%s). ",
@@ -95,12 +124,9 @@ func impactSummary(im Impact, now time.Time) string {
 		if len(special) > 0 {
 			fmt.Fprintf(&b, ", including special-category or criminal-offence data (%s)", joinAnd(special))
 		}
-		if n := len(fl.Subprocessors); n > 0 {
-			names := make([]string, n)
-			for i, r := range fl.Subprocessors {
-				names[i] = r.Name
-			}
-			fmt.Fprintf(&b, ", and it passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"), namesAtMost(names, maxNamedSubprocessors))
+		if n := im.SubprocessorCount; n > 0 {
+			fmt.Fprintf(&b, ", and it passes data on to %s (%s)", plural(n, "sub-processor", "sub-processors"),
+				namesAtMost(firstSubs, n, maxNamedSubprocessors))
 		}
 		b.WriteString(". ")
 	}
@@ -171,17 +197,17 @@ func plural(n int, one, many string) string {
 }
 
 // maxNamedSubprocessors is how many sub-processors the spokesperson sentence names: a
-// hub's hundreds would drown the sentence (the answer lists them all).
+// hub's hundreds would drown the sentence (the answer's pages list them all).
 const maxNamedSubprocessors = 5
 
-// namesAtMost joins up to limit names, then says how many others there are:
-// "A, B, C, D, E and 3 others".
-func namesAtMost(names []string, limit int) string {
-	if len(names) <= limit {
-		return joinAnd(names)
+// namesAtMost joins the first names of a list of total, up to limit of them, then
+// says how many others there are: "A, B, C, D, E and 3 others". names holds the
+// list's first min(total, limit) names at least.
+func namesAtMost(names []string, total, limit int) string {
+	if total <= limit {
+		return joinAnd(names[:total])
 	}
-	rest := len(names) - limit
-	return strings.Join(names[:limit], ", ") + " and " + plural(rest, "other", "others")
+	return strings.Join(names[:limit], ", ") + " and " + plural(total-limit, "other", "others")
 }
 
 func joinAnd(items []string) string {

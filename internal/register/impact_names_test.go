@@ -16,7 +16,7 @@ func TestNamesAtMost(t *testing.T) {
 		{8, "A, B, C, D, E and 3 others"},
 	}
 	for _, tc := range cases {
-		if got := namesAtMost(names[:tc.n], maxNamedSubprocessors); got != tc.want {
+		if got := namesAtMost(names[:min(tc.n, maxNamedSubprocessors)], tc.n, maxNamedSubprocessors); got != tc.want {
 			t.Errorf("%d names: %q, want %q", tc.n, got, tc.want)
 		}
 	}

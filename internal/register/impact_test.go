@@ -36,7 +36,7 @@ func TestImpactSummaryTimeLeft(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			im, err := svc.IncidentImpact(ctx, in.ID)
+			im, err := svc.IncidentImpact(ctx, in.ID, "", 0)
 			if err != nil {
 				t.Fatal(err)
 			}

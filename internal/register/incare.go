@@ -56,6 +56,43 @@ func newInCare(hs []store.RiskHolding, edges []store.Edge) inCare {
 	return c
 }
 
+// careInto is careAll's answer for one supplier, the received origins only: each live
+// holding elsewhere whose category reaches target (from store.HoldingsReaching; any
+// other holding is left out), with the records that arrive, in the order newInCare
+// keeps (category key, then holder name).
+func (g *graph) careInto(target string, holdings []store.UpstreamHolding) []careItem {
+	into := map[string]map[string]int64{}
+	var out []careItem
+	for _, h := range holdings {
+		if h.SupplierID == target {
+			continue
+		}
+		arrive, ok := into[h.CategoryKey]
+		if !ok {
+			arrive = g.widestInto(h.CategoryKey, target)
+			into[h.CategoryKey] = arrive
+		}
+		c, reached := arrive[h.SupplierID]
+		if !reached {
+			continue
+		}
+		src := careSource{HoldingID: h.ID, SupplierID: h.SupplierID, Category: h.CategoryKey, Records: h.RecordCount,
+			DataSubjects: jsonList(h.DataSubjects)}
+		out = append(out, careItem{careSource: src, Received: true, Arriving: min(max(0, src.Records), c)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		switch {
+		case a.Category != b.Category:
+			return a.Category < b.Category
+		case a.SupplierID != b.SupplierID:
+			return g.less(a.SupplierID, b.SupplierID)
+		}
+		return a.HoldingID < b.HoldingID
+	})
+	return out
+}
+
 // scoringHoldings is the supplier's data in care as inherent risk reads it: each
 // origin's category, sensitivity and arriving records.
 func (c inCare) scoringHoldings(id string) []scoring.Holding {

@@ -71,3 +71,59 @@ func (t *Tx) LiveHoldings(categories []string) ([]LiveHolding, error) {
 	}
 	return out, translate("list live holdings", rows.Err())
 }
+
+// UpstreamHolding is what one supplier's data in care needs of a holding elsewhere.
+type UpstreamHolding struct {
+	ID           string
+	SupplierID   string
+	CategoryKey  string
+	RecordCount  int64
+	DataSubjects string // JSON array of strings
+}
+
+// holdingsReachingSQL follows the live links backwards from a supplier, category by
+// category, to every live supplier whose data of that category can reach it (UNION,
+// not UNION ALL, so a loop ends), and returns those suppliers' holdings of those
+// categories. Both planners run it from the indexes on subprocessor_links
+// (subprocessor_id), subprocessor_link_categories (link_id, category_key) and
+// data_holdings (supplier_id, category_key).
+const holdingsReachingSQL = `
+WITH RECURSIVE upstream (supplier_id, category_key) AS (
+	SELECT l.supplier_id, c.category_key
+	FROM subprocessor_links l
+	JOIN subprocessor_link_categories c ON c.link_id = l.id
+	JOIN suppliers f ON f.id = l.supplier_id AND f.archived_at IS NULL
+	JOIN suppliers t ON t.id = l.subprocessor_id AND t.archived_at IS NULL
+	WHERE l.subprocessor_id = ?
+	UNION
+	SELECT l.supplier_id, c.category_key
+	FROM upstream u
+	JOIN subprocessor_links l ON l.subprocessor_id = u.supplier_id
+	JOIN subprocessor_link_categories c ON c.link_id = l.id AND c.category_key = u.category_key
+	JOIN suppliers f ON f.id = l.supplier_id AND f.archived_at IS NULL
+)
+SELECT h.id, h.supplier_id, h.category_key, h.record_count, h.data_subjects
+FROM data_holdings h
+JOIN upstream u ON u.supplier_id = h.supplier_id AND u.category_key = h.category_key
+WHERE h.supplier_id <> ?`
+
+// HoldingsReaching returns, in one statement, every holding of another live supplier
+// whose category reaches the given supplier along live links that name it, however
+// many links away: the only holdings that can be in its care besides its own.
+// Rows are scanned by hand, like LiveHoldings.
+func (t *Tx) HoldingsReaching(supplierID string) ([]UpstreamHolding, error) {
+	rows, err := t.db.Raw(holdingsReachingSQL, supplierID, supplierID).Rows()
+	if err != nil {
+		return nil, translate("holdings reaching a supplier", err)
+	}
+	defer rows.Close()
+	var out []UpstreamHolding
+	for rows.Next() {
+		var h UpstreamHolding
+		if err := rows.Scan(&h.ID, &h.SupplierID, &h.CategoryKey, &h.RecordCount, &h.DataSubjects); err != nil {
+			return nil, translate("scan holding reaching a supplier", err)
+		}
+		out = append(out, h)
+	}
+	return out, translate("holdings reaching a supplier", rows.Err())
+}
