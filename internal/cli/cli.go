@@ -62,6 +62,7 @@ var commands = map[string]command{
 	"export":  runExport,
 	"report":  runReport,
 	"audit":   runAudit,
+	"demo":    runDemo,
 	"version": runVersion,
 	"help":    runHelp,
 }

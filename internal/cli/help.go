@@ -32,6 +32,7 @@ var usage = []usageEntry{
 	{"report render", "weaklink report render ID [--format json|html|pdf|xlsx|csv] [-o FILE]", "write a stored report (JSON to stdout by default)"},
 	{"audit verify", "weaklink audit verify [--expect SEQ:HASH]", "check the audit trail's hash chain and that a\nhead recorded earlier is still in it"},
 	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
+	{"demo generate", "weaklink demo generate --suppliers N --seed S [--now RFC3339]", "fill an empty register with N fictional suppliers,\nthe same for the same N, S and time; migrates a\ndatabase that has no tables yet"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},
 }
@@ -66,8 +67,9 @@ func writeHelp(w io.Writer) {
 	fmt.Fprint(w, `
 Flags and arguments may come in any order; "--" ends the flags.
 Exit codes: 0 done; 1 the command failed; 2 bad usage or configuration (nothing was done).
-Only serve (unless told not to migrate) and migrate change the database schema; other
-commands stop when it is behind (run weaklink migrate up) or the SQLite file is missing.
+Only serve (unless told not to migrate) and migrate change the database schema, and
+demo generate migrates a database that has no tables yet; other commands stop when it is
+behind (run weaklink migrate up) or the SQLite file is missing.
 
 Configuration comes from the environment (variable, default, meaning):
 `)
