@@ -92,11 +92,11 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	for _, d := range testdb.Dialects() {
 		t.Run(string(d), func(t *testing.T) {
 			a, b, c := testdb.Open(t, d), testdb.Open(t, d), testdb.Open(t, d)
-			generate(t, a, 60, 42)
-			generate(t, b, 60, 42)
-			generate(t, c, 60, 43)
+			generate(t, a, 40, 42)
+			generate(t, b, 40, 42)
+			generate(t, c, 40, 43)
 			da, db, dc := dump(t, a), dump(t, b), dump(t, c)
-			if len(da["suppliers"]) != 60 || len(da["audit_events"]) == 0 {
+			if len(da["suppliers"]) != 40 || len(da["audit_events"]) == 0 {
 				t.Fatalf("%d suppliers, %d audit events", len(da["suppliers"]), len(da["audit_events"]))
 			}
 			for table, rows := range da {
