@@ -63,6 +63,7 @@ var commands = map[string]command{
 	"report":  runReport,
 	"audit":   runAudit,
 	"risk":    runRisk,
+	"demo":    runDemo,
 	"version": runVersion,
 	"help":    runHelp,
 }

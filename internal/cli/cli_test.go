@@ -127,6 +127,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"export", "--help"}, []string{"-o string"}},
 		{[]string{"version", "-h"}, []string{"weaklink version"}},
 		{[]string{"help", "report"}, []string{"weaklink report generate", "weaklink report render"}},
+		{[]string{"demo", "--help"}, []string{"weaklink demo generate --suppliers N --seed S"}},
 	}
 	for _, tc := range cases {
 		code, out, errOut := c.run(tc.args...)
@@ -214,7 +215,8 @@ func readmeSection(t *testing.T, readme, heading string) string {
 func TestContradictoryConfigurationExits2(t *testing.T) {
 	c := newCLI(t)
 	c.env["WEAKLINK_SCORING_WEAK_BELOW"] = "80" // above WEAKLINK_SCORING_STRONG_FROM (75)
-	cases := append([][]string{{"serve"}, {"migrate", "up"}, {"migrate", "status"}, {"migrate", "down"}}, commandsThatNeedACurrentSchema(t)...)
+	cases := append([][]string{{"serve"}, {"migrate", "up"}, {"migrate", "status"}, {"migrate", "down"},
+		{"demo", "generate", "--suppliers", "20", "--seed", "1"}}, commandsThatNeedACurrentSchema(t)...)
 	for _, args := range cases {
 		code, _, errOut := c.run(args...)
 		if code != 2 || !strings.Contains(errOut, "configuration: WEAKLINK_SCORING_WEAK_BELOW (80) must be below WEAKLINK_SCORING_STRONG_FROM (75)") {

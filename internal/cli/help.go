@@ -34,6 +34,7 @@ var usage = []usageEntry{
 	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
 	{"risk verify", "weaklink risk verify", "recompute every supplier's risk figures from scratch\nand report any that differ from the stored ones"},
 	{"risk rebuild", "weaklink risk rebuild", "recompute and store every supplier's risk figures\n(after a methodology or configuration change)"},
+	{"demo generate", "weaklink demo generate --suppliers N --seed S [--now RFC3339]", "fill an empty register with N fictional suppliers,\nthe same for the same N, S and time; migrates a\ndatabase that has no tables yet"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},
 }
@@ -68,8 +69,9 @@ func writeHelp(w io.Writer) {
 	fmt.Fprint(w, `
 Flags and arguments may come in any order; "--" ends the flags.
 Exit codes: 0 done; 1 the command failed; 2 bad usage or configuration (nothing was done).
-Only serve (unless told not to migrate) and migrate change the database schema; other
-commands stop when it is behind (run weaklink migrate up) or the SQLite file is missing.
+Only serve (unless told not to migrate) and migrate change the database schema, and
+demo generate migrates a database that has no tables yet; other commands stop when it is
+behind (run weaklink migrate up) or the SQLite file is missing.
 
 Configuration comes from the environment (variable, default, meaning):
 `)

@@ -21,8 +21,9 @@ import (
 )
 
 // schemaUse says what a command may do to the database and its schema. Only serve
-// (when WEAKLINK_AUTO_MIGRATE allows) and migrate up change the schema; every other
-// command finds it current or stops.
+// (when WEAKLINK_AUTO_MIGRATE allows) and migrate up change the schema, and demo
+// generate migrates a database with no tables; every other command finds it current
+// or stops.
 type schemaUse int
 
 const (
@@ -56,6 +57,15 @@ type app struct {
 	reports  *quarterly.Service // the quarterly report, layered on svc
 	sheets   *sheetio.Service   // spreadsheet import and export, layered on svc
 	migrated int                // migrations applied while opening (schemaMigrate, schemaPopulate)
+	scoring  scoring.Config
+	flags    scoring.FlagConfig
+}
+
+// service builds a register service on the store with the configured scoring,
+// flag thresholds and audit key, on the given clock: svc runs on the program's
+// clock; the demo generator builds its own on the clock it sets.
+func (a *app) service(clock register.Clock) *register.Service {
+	return register.New(a.store, clock).WithScoring(a.scoring).WithFlags(a.flags).WithAuditKey(a.cfg.AuditKey)
 }
 
 // close releases the store.
@@ -86,11 +96,11 @@ func (inv *invocation) open(ctx context.Context, cfg config.Config, use schemaUs
 	if err != nil {
 		return nil, &configError{err}
 	}
-	a := &app{cfg: cfg, log: newLogger(cfg, inv.stderr)}
+	a := &app{cfg: cfg, log: newLogger(cfg, inv.stderr), scoring: sc, flags: fc}
 	if a.store, a.migrated, err = openStore(ctx, cfg, use); err != nil {
 		return nil, err
 	}
-	a.svc = register.New(a.store, inv.prog.Now).WithScoring(sc).WithFlags(fc).WithAuditKey(cfg.AuditKey)
+	a.svc = a.service(inv.prog.Now)
 	a.reports, a.sheets = quarterly.New(a.svc, a.store), sheetio.New(a.svc, a.store)
 	if err := inv.checkAuditKey(ctx, a, use); err != nil {
 		a.close()

@@ -739,3 +739,21 @@ func (s *Service) KeepRiskCurrent(ctx context.Context) (RiskUpkeep, error) {
 	out.Ran = ran
 	return out, err
 }
+
+// SuspendRisk marks the stored risk figures unbuilt, so that the writes that follow
+// skip their maintenance, for a caller that writes a whole register at once (the demo
+// generator) and then calls RebuildRisk. Reads that show figures answer
+// CodeUnavailable until then; serve's upkeep would rebuild them.
+func (s *Service) SuspendRisk(ctx context.Context) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		row, err := tx.RiskState()
+		if err != nil {
+			return err
+		}
+		row.Built = false
+		if err := tx.SaveRiskState(row); err != nil {
+			return err
+		}
+		return tx.ClearRisk()
+	})
+}

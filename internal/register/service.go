@@ -23,6 +23,8 @@ type Service struct {
 	auditKey []byte
 	// rand is the entropy source for ids and secrets (crypto/rand by default).
 	rand func([]byte) (int, error)
+	// ids, when set, replaces the UUIDv7 source of newID (WithIDs).
+	ids func() string
 }
 
 // New returns a Service. A nil clock means the system clock.
@@ -40,8 +42,13 @@ func (s *Service) now() time.Time { return s.clock().UTC().Truncate(time.Microse
 // packages layered on the register, so that one injected clock drives them all.
 func (s *Service) Now() time.Time { return s.now() }
 
-// newID returns a time-ordered UUIDv7.
-func (s *Service) newID() string { return uuid.Must(uuid.NewV7()).String() }
+// newID returns a time-ordered UUIDv7, or the next id of the source WithIDs gave.
+func (s *Service) newID() string {
+	if s.ids != nil {
+		return s.ids()
+	}
+	return uuid.Must(uuid.NewV7()).String()
+}
 
 // NewID returns a new time-ordered id (UUIDv7, RFC 9562) for a resource.
 func (s *Service) NewID() string { return s.newID() }
@@ -49,6 +56,15 @@ func (s *Service) NewID() string { return s.newID() }
 // WithFlags replaces the weak-link flag thresholds (the defaults are scoring.DefaultFlagConfig).
 func (s *Service) WithFlags(cfg scoring.FlagConfig) *Service {
 	s.flagCfg = cfg
+	return s
+}
+
+// WithIDs replaces the source of every new id (resources and audit events), by
+// default UUIDv7 from the system clock and crypto/rand, with next: for a register
+// that must come out the same every time, such as a generated demo. next must
+// return valid UUIDs (ValidID), each once; time-ordered ones keep the default's order.
+func (s *Service) WithIDs(next func() string) *Service {
+	s.ids = next
 	return s
 }
 
