@@ -101,6 +101,15 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
 	}
 	now := s.reg.Now()
+	// The current quarter describes the register as it stands; a past one, as it
+	// stood at the quarter's end, from the risk history.
+	var asOf *time.Time
+	if quarter != QuarterOf(now) {
+		t := end.Add(-time.Microsecond)
+		asOf = &t
+	} else if _, err := s.reg.RefreshRisk(ctx); err != nil {
+		return Report{}, false, err
+	}
 	var (
 		snap     report.Snapshot
 		existing string
@@ -120,10 +129,10 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 			return nil
 		}
 		existing = ""
-		if err := checkQuarterAllowed(quarter, now); err != nil {
+		if err := checkQuarterBegun(quarter, now); err != nil {
 			return err
 		}
-		snap, err = s.assemble(tx, quarter, revision, start, end, now, a, sums)
+		snap, err = s.assemble(tx, quarter, revision, start, end, now, asOf, a, sums)
 		return err
 	})
 	if err != nil {
@@ -267,10 +276,11 @@ func (s *Service) ListReports(ctx context.Context, year int, cur string, limit i
 func reportNotFound() error { return register.Errorf(register.CodeNotFound, "No report has this id.") }
 
 // assemble builds the snapshot from one read transaction: the portfolio (risk and
-// flags), the quarter's assessments and incidents, and the previous stored report.
-func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, end, now time.Time, a register.Actor,
-	sums []store.ReportSummary) (report.Snapshot, error) {
-	p, err := s.reg.LoadPortfolio(tx, now)
+// flags, as stored now, or as of asOf from the risk history), the quarter's
+// assessments and incidents (as they stood at asOf), and the previous stored report.
+func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, end, now time.Time, asOf *time.Time,
+	a register.Actor, sums []store.ReportSummary) (report.Snapshot, error) {
+	p, err := s.reg.StoredPortfolio(tx, asOf)
 	if err != nil {
 		return report.Snapshot{}, err
 	}
@@ -286,6 +296,11 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 	if err != nil {
 		return report.Snapshot{}, err
 	}
+	taken := now
+	if asOf != nil {
+		taken = *asOf
+		done, incidents = assessmentsAsOf(done, taken), incidentsAsOf(incidents, taken)
+	}
 	// Changes compare with the quarter just before, never with an older one: a
 	// regeneration compares with the same quarter its first generation did.
 	prev, noComparison, err := previousReport(tx, quarter, sums)
@@ -293,7 +308,7 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 		return report.Snapshot{}, err
 	}
 	snap := report.Snapshot{ID: s.reg.NewID(), Quarter: quarter, Revision: revision, QuarterStart: start.Format(time.DateOnly),
-		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: now, GeneratedBy: a.Name,
+		QuarterEnd: end.AddDate(0, 0, -1).Format(time.DateOnly), AsOf: taken, GeneratedBy: a.Name,
 		Methodology: scoring.MethodologyVersion, AuditHeadSeq: head.Seq, AuditHeadHash: head.Hash}
 	buildSummaryAndLines(&snap, p)
 	snap.Exposure = exposureMatrix(p)

@@ -6,15 +6,13 @@ import (
 
 	"github.com/weaklink/weaklink/internal/register"
 	"github.com/weaklink/weaklink/internal/report"
+	"github.com/weaklink/weaklink/internal/store"
 )
 
-// lateDays is how many days after a quarter's last day its report may still be
-// generated. Until risk history is recorded a report can only describe the register
-// as it stands when it is generated, so the quarter it is labelled with must be the
-// current one, or the one just ended while the register has had little time to
-// move: the late report says on its face when it was taken. This is a deliberate,
-// temporary exception to PRODUCT.md §5 (a past quarter read from history), to be
-// removed when history is recorded.
+// lateDays: reports stored by earlier releases described the register as it stood
+// when they were generated, so one generated more than lateDays after its quarter
+// ended is labelled with a quarter its figures do not describe (mislabelled). Reports
+// of past quarters are now built from the risk history as of the quarter's end.
 const lateDays = 31
 
 // daysAfterEnd is how many calendar days (UTC) after the last day of the quarter
@@ -40,36 +38,16 @@ func previousQuarter(q string) string {
 	return QuarterOf(start.AddDate(0, -3, 0))
 }
 
-// checkQuarterAllowed refuses, as CodeInvalid on the field quarter, a new report or
-// revision of any quarter but the current one and the one just ended (up to lateDays
-// after its end); the message names the quarters allowed at now.
-func checkQuarterAllowed(quarter string, now time.Time) error {
-	current := QuarterOf(now)
-	if quarter == current {
+// checkQuarterBegun refuses, as CodeInvalid on the field quarter, a report of a
+// quarter that has not begun at now. A past quarter is built from the risk history
+// (register.Service.StoredPortfolio refuses one that ended before it began).
+func checkQuarterBegun(quarter string, now time.Time) error {
+	start, _, _ := quarterBounds(quarter)
+	if !start.After(now) {
 		return nil
 	}
-	prev := previousQuarter(current)
-	_, prevEnd, _ := quarterBounds(prev)
-	late := daysAfterEnd(prevEnd, now)
-	if quarter == prev && late <= lateDays {
-		return nil
-	}
-	allowed := fmt.Sprintf("must be %s (the current quarter)", current)
-	if late <= lateDays {
-		allowed += fmt.Sprintf(" or %s (ended %s ago, allowed until %s)", prev, days(late), longDate(prevEnd.AddDate(0, 0, lateDays-1)))
-	}
-	var why string
-	switch start, _, _ := quarterBounds(quarter); {
-	case start.After(now):
-		why = quarter + " has not started yet"
-	case quarter == prev:
-		why = fmt.Sprintf("%s ended %s ago, more than %d days ago", prev, days(late), lateDays)
-	default:
-		why = quarter + " is over"
-	}
-	return register.Invalid(register.FieldError{Field: "quarter", Message: fmt.Sprintf("%s: %s. A report shows the register as it "+
-		"stands when it is generated, so it can be labelled with a past quarter only within %d days of that quarter's end",
-		allowed, why, lateDays)})
+	return register.Invalid(register.FieldError{Field: "quarter", Message: fmt.Sprintf(
+		"%s has not started yet: the current quarter is %s", quarter, QuarterOf(now))})
 }
 
 func days(n int) string {
@@ -95,4 +73,37 @@ func deriveTiming(s *report.Snapshot) {
 	if s.Changes == nil && s.NoComparison == "" {
 		s.NoComparison = fmt.Sprintf("No report of %s is stored: nothing to compare with.", previousQuarter(s.Quarter))
 	}
+}
+
+// assessmentsAsOf gives the quarter's assessments the status they had at t: one
+// reviewed later was still submitted.
+func assessmentsAsOf(as []store.AssessmentRow, t time.Time) []store.AssessmentRow {
+	out := make([]store.AssessmentRow, 0, len(as))
+	for _, a := range as {
+		if a.ReviewedAt != nil && a.ReviewedAt.After(t) {
+			a.Status, a.ReviewedAt = "submitted", nil
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// incidentsAsOf gives the quarter's incidents what was recorded of them at t: one
+// closed later was not closed yet (it shows as open: when it was contained is not
+// recorded), and notifications sent later were not sent yet.
+func incidentsAsOf(ins []store.IncidentRow, t time.Time) []store.IncidentRow {
+	out := make([]store.IncidentRow, 0, len(ins))
+	for _, in := range ins {
+		if in.ClosedAt != nil && in.ClosedAt.After(t) {
+			in.Status, in.ClosedAt = "open", nil
+		}
+		if in.RegulatorNotifiedAt != nil && in.RegulatorNotifiedAt.After(t) {
+			in.RegulatorNotifiedAt = nil
+		}
+		if in.SubjectsNotifiedAt != nil && in.SubjectsNotifiedAt.After(t) {
+			in.SubjectsNotifiedAt = nil
+		}
+		out = append(out, in)
+	}
+	return out
 }

@@ -28,7 +28,9 @@ type Portfolio struct {
 	Config     scoring.Config                   // the thresholds it was computed with
 	care       inCare                           // every live supplier's data in care
 	facts      map[string]*scoring.SupplierFacts
-	edgesFrom  map[string][]store.Edge // supplier id → its onward edges
+	edgesFrom  map[string][]store.Edge        // supplier id → its onward edges
+	held       map[string][]store.RiskHolding // supplier id → its direct holdings
+	stored     *storedViews                   // set when read from stored figures (no graph)
 }
 
 // LoadPortfolio reads the portfolio as of now inside the caller's transaction, so
@@ -44,7 +46,7 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 // with those statistics instead of the scope's own.
 func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, stats *scoring.Statistics) (Portfolio, error) {
 	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
-		Categories: map[string][]string{}, edgesFrom: map[string][]store.Edge{}}
+		Categories: map[string][]string{}, edgesFrom: map[string][]store.Edge{}, held: map[string][]store.RiskHolding{}}
 	var (
 		rows  []store.SupplierRow
 		edges []store.Edge
@@ -140,6 +142,7 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, sta
 		}
 		f.Holdings = append(f.Holdings, hf)
 		p.Categories[h.SupplierID] = append(p.Categories[h.SupplierID], h.CategoryKey)
+		p.held[h.SupplierID] = append(p.held[h.SupplierID], h)
 	}
 	for _, a := range acc {
 		if p.Accepted[a.SupplierID] == nil {
@@ -277,6 +280,15 @@ type Reach struct {
 // loaded (no query per supplier). An id the portfolio does not hold (an archived
 // supplier) is absent from the answer: the register records no data there.
 func (p Portfolio) ReachOf(ids []string) map[string]Reach {
+	if p.stored != nil {
+		out := make(map[string]Reach, len(ids))
+		for _, id := range ids {
+			if r, live := p.stored.reach[id]; live {
+				out[id] = r
+			}
+		}
+		return out
+	}
 	g := graphOf(p.Edges)
 	specialCat := map[string]bool{}
 	for _, h := range p.Holdings {
@@ -321,6 +333,12 @@ func (p Portfolio) ReachOf(ids []string) map[string]Reach {
 // CategoriesInCare lists the categories in a supplier's data in care, held or
 // received, sorted by key.
 func (p Portfolio) CategoriesInCare(id string) []string {
+	if p.stored != nil {
+		if cats := p.stored.inCare[id]; cats != nil {
+			return cats
+		}
+		return []string{}
+	}
 	seen := map[string]bool{}
 	out := []string{}
 	for _, it := range p.care.items[id] {

@@ -63,6 +63,7 @@ type projected struct {
 	care     []store.RiskCareRow
 	up, down string // fingerprints
 	valid    *time.Time
+	inputs   string // the report's inputs, JSON (reportInputs)
 }
 
 // errRiskNotBuilt answers reads while the projection has not been built yet.
@@ -125,6 +126,8 @@ func (s *Service) projectOne(p Portfolio, sup Supplier, now time.Time) *projecte
 		pr.rel = relativeInputs{Status: sup.Status, Care: []scoring.HoldingFacts{}, Held: []scoring.HoldingFacts{}}
 		pr.up = fingerprint("archived", sup.ID)
 		pr.down = pr.up
+		pr.inputs = mustJSON(reportInputs{Supplier: reportSupplier{ID: sup.ID, Name: sup.Name, Criticality: sup.Criticality,
+			Status: sup.Status}, Holdings: []heldInput{}, InCare: []string{}, Accepted: map[string]Acceptance{}})
 		return pr
 	}
 	pr.live = true
@@ -172,7 +175,18 @@ func (s *Service) projectOne(p Portfolio, sup Supplier, now time.Time) *projecte
 	}
 	pr.down = fingerprint("live", sup.Name, strings.Join(onward, ","), strings.Join(items, ","))
 	pr.valid = validUntil(p, sup.ID, now)
+	pr.inputs = mustJSON(reportInputsOf(p, sup))
 	return pr
+}
+
+// mustJSON encodes what the register itself built (maps, slices, strings, numbers):
+// it cannot fail.
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("encode %T: %v", v, err))
+	}
+	return string(b)
 }
 
 // trimAssessment keeps of the latest assessment what the risk answer shows: no
@@ -288,7 +302,7 @@ func rowOf(pr *projected, now time.Time) (store.RiskRow, []store.RiskFlagRow, er
 	}
 	row := store.RiskRow{SupplierID: pr.sup.ID, Live: pr.live, Residual: r.Residual.Value, Inherent: r.Inherent.Value,
 		Posture: r.Posture.Value, Tier: r.Tier, ValidUntil: pr.valid, Summary: string(summary), Figures: string(figures),
-		RelativeInputs: string(rel), FingerprintUp: pr.up, FingerprintDown: pr.down, ComputedAt: now}
+		RelativeInputs: string(rel), ReportInputs: pr.inputs, FingerprintUp: pr.up, FingerprintDown: pr.down, ComputedAt: now}
 	if pr.live && scoring.InOutlierPopulation(pr.sup.Status, r.Posture.Value) {
 		row.OutlierPosture = r.Posture.Value
 	}

@@ -365,7 +365,7 @@ func (s *Service) loadStoredProjections(tx *store.Tx, ids []string, now time.Tim
 			return nil, err
 		}
 		pr := &projected{sup: bySup[row.SupplierID], live: row.Live, risk: r, accepted: map[string]Acceptance{},
-			up: row.FingerprintUp, down: row.FingerprintDown, valid: row.ValidUntil}
+			up: row.FingerprintUp, down: row.FingerprintDown, valid: row.ValidUntil, inputs: row.ReportInputs}
 		if err := json.Unmarshal([]byte(row.RelativeInputs), &pr.rel); err != nil {
 			return nil, fmt.Errorf("stored relative inputs of %s: %w", row.SupplierID, err)
 		}
@@ -400,25 +400,57 @@ func storedRows(tx *store.Tx, ids []string) (map[string]store.RiskRow, error) {
 	return out, nil
 }
 
-// saveProjections stores the projections whose rows differ from the stored ones.
+// saveProjections stores the projections whose rows differ from the stored ones, and
+// records each change in the risk history: at the moment a date made it (the stored
+// row's valid_until, when that has passed), else now.
 func saveProjections(tx *store.Tx, prs map[string]*projected, old map[string]store.RiskRow, now time.Time) error {
+	return saveProjectionsAs(tx, prs, old, now, false)
+}
+
+// saveProjectionsAs is saveProjections; with all, every row is written (after a
+// clear), while the history still records only what differs from old.
+func saveProjectionsAs(tx *store.Tx, prs map[string]*projected, old map[string]store.RiskRow, now time.Time, all bool) error {
 	ids := keysOf(prs)
 	sort.Strings(ids)
 	var rows []store.RiskRow
 	var flags []store.RiskFlagRow
 	var care []store.RiskCareRow
+	var hist []store.RiskHistoryRow
 	for _, id := range ids {
 		pr := prs[id]
 		row, fl, err := rowOf(pr, now)
 		if err != nil {
 			return err
 		}
-		if o, had := old[id]; had && sameStored(o, row) {
+		o, had := old[id]
+		if had && sameStored(o, row) && !all {
 			continue
 		}
 		rows, flags, care = append(rows, row), append(flags, fl...), append(care, pr.care...)
+		if had && sameHistory(o, row) {
+			continue // only ordering keys, fingerprints or validity moved
+		}
+		at := now
+		if had && o.ValidUntil != nil && !o.ValidUntil.After(now) {
+			at = *o.ValidUntil
+		}
+		hist = append(hist, store.RiskHistoryRow{SupplierID: id, EffectiveAt: at, RecordedAt: now, Live: row.Live,
+			Residual: row.Residual, Inherent: row.Inherent, Posture: row.Posture, Tier: row.Tier, Figures: row.Figures,
+			ReportInputs: row.ReportInputs})
 	}
-	return tx.SaveRisk(rows, flags, care)
+	if err := tx.SaveRisk(rows, flags, care); err != nil {
+		return err
+	}
+	if len(hist) == 0 {
+		return nil
+	}
+	return tx.AppendRiskHistory(hist)
+}
+
+// sameHistory reports whether two rows hold the same figures and report inputs: a
+// change of neither is not a change in the risk history.
+func sameHistory(a, b store.RiskRow) bool {
+	return a.Live == b.Live && a.Figures == b.Figures && a.ReportInputs == b.ReportInputs
 }
 
 // sameStored reports whether two rows store the same projection (computed_at aside).
@@ -440,7 +472,12 @@ func saveStatistics(tx *store.Tx, st scoring.Statistics, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	return tx.SaveRiskState(store.RiskStateRow{Built: true, BuiltAt: &now, Methodology: MethodologyVersion, Statistics: string(raw)})
+	state, err := tx.RiskState()
+	if err != nil {
+		return err
+	}
+	state.Built, state.BuiltAt, state.Methodology, state.Statistics = true, &now, MethodologyVersion, string(raw)
+	return tx.SaveRiskState(state)
 }
 
 // wholeRegisterAbove is the number of suppliers named by one write (an import) above
@@ -475,11 +512,27 @@ func (s *Service) rebuildRisk(tx *store.Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	old, err := storedRows(tx, nil)
+	if err != nil {
+		return err
+	}
 	if err := tx.ClearRisk(); err != nil {
 		return err
 	}
-	if err := saveProjections(tx, prs, nil, now); err != nil {
+	if err := saveProjectionsAs(tx, prs, old, now, true); err != nil {
 		return err
+	}
+	// Figures built over a register whose writes were not recorded (never built, or
+	// suspended) start the history now; a register built while empty has it all.
+	state, err := tx.RiskState()
+	if err != nil {
+		return err
+	}
+	if !state.Built {
+		state.HistoryFrom = &now
+		if err := tx.SaveRiskState(state); err != nil {
+			return err
+		}
 	}
 	return saveStatistics(tx, stats, now)
 }

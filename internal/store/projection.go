@@ -36,6 +36,7 @@ type RiskRow struct {
 	Summary         string // JSON: what lists show
 	Figures         string // JSON: the whole risk answer
 	RelativeInputs  string // JSON: what the portfolio-relative flags read
+	ReportInputs    string // JSON: what the quarterly report reads beside the figures
 	FingerprintUp   string
 	FingerprintDown string
 	ComputedAt      time.Time
@@ -71,6 +72,7 @@ type RiskStateRow struct {
 	ID          int `gorm:"primaryKey"`
 	Built       bool
 	BuiltAt     *time.Time
+	HistoryFrom *time.Time // the first moment the risk history records
 	Methodology string
 	Statistics  string
 }
@@ -91,6 +93,10 @@ func (t *Tx) SaveRiskState(r RiskStateRow) error {
 	if r.BuiltAt != nil {
 		b := normTime(*r.BuiltAt)
 		r.BuiltAt = &b
+	}
+	if r.HistoryFrom != nil {
+		h := normTime(*r.HistoryFrom)
+		r.HistoryFrom = &h
 	}
 	return translate("save risk projection state", t.db.Save(&r).Error)
 }
@@ -119,9 +125,9 @@ func (t *Tx) SaveRisk(rows []RiskRow, flags []RiskFlagRow, care []RiskCareRow) e
 	}
 	cols := []string{"live", "residual", "inherent", "posture", "outlier_posture", "tier", "open_flags", "rank_key",
 		"pos_residual", "pos_residual_desc", "pos_inherent", "pos_inherent_desc", "pos_posture", "pos_posture_desc",
-		"valid_until", "summary", "figures", "relative_inputs", "fingerprint_up", "fingerprint_down", "computed_at"}
+		"valid_until", "summary", "figures", "relative_inputs", "report_inputs", "fingerprint_up", "fingerprint_down", "computed_at"}
 	if err := t.db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "supplier_id"}},
-		DoUpdates: clause.AssignmentColumns(cols)}).CreateInBatches(&rows, batchOf(22)).Error; err != nil {
+		DoUpdates: clause.AssignmentColumns(cols)}).CreateInBatches(&rows, batchOf(23)).Error; err != nil {
 		return translate("save risk", err)
 	}
 	if len(flags) > 0 {
@@ -444,4 +450,61 @@ func (t *Tx) RiskCareOf(ids []string) ([]RiskCareRow, error) {
 		var rows []RiskCareRow
 		return rows, translate("stored care", q.Find(&rows).Error)
 	})
+}
+
+// RiskHistoryRow is one change of a supplier's figures: what they became, and the
+// report's inputs beside them, from EffectiveAt until the supplier's next row.
+type RiskHistoryRow struct {
+	SupplierID   string    `gorm:"primaryKey"`
+	EffectiveAt  time.Time `gorm:"primaryKey"`
+	RecordedAt   time.Time
+	Live         bool
+	Residual     float64
+	Inherent     float64
+	Posture      *float64
+	Tier         string
+	Figures      string
+	ReportInputs string
+}
+
+// TableName maps RiskHistoryRow to its table.
+func (RiskHistoryRow) TableName() string { return "supplier_risk_history" }
+
+// AppendRiskHistory records changes; a second change of one supplier at the same
+// moment replaces the first (the state at that moment is the last).
+func (t *Tx) AppendRiskHistory(rows []RiskHistoryRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for i := range rows {
+		rows[i].EffectiveAt, rows[i].RecordedAt = normTime(rows[i].EffectiveAt), normTime(rows[i].RecordedAt)
+	}
+	return translate("append risk history", t.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "supplier_id"}, {Name: "effective_at"}},
+		DoUpdates: clause.AssignmentColumns([]string{"recorded_at", "live", "residual", "inherent", "posture", "tier", "figures", "report_inputs"}),
+	}).CreateInBatches(&rows, batchOf(10)).Error)
+}
+
+// RiskHistoryAt returns, for every supplier with a row before at, its latest row
+// before at: the register's figures as they stood at that moment.
+func (t *Tx) RiskHistoryAt(at time.Time) ([]RiskHistoryRow, error) {
+	at = normTime(at)
+	var rows []RiskHistoryRow
+	err := t.db.Table("supplier_risk_history AS h").Select("h.*").
+		Where("h.effective_at < ?", at).
+		Where(`NOT EXISTS (SELECT 1 FROM supplier_risk_history n WHERE n.supplier_id = h.supplier_id
+			AND n.effective_at > h.effective_at AND n.effective_at < ?)`, at).
+		Find(&rows).Error
+	return rows, translate("risk history at", err)
+}
+
+// RiskHistoryOf returns a supplier's history rows, newest first, before the cursor
+// moment when one is given, at most limit+1 of them.
+func (t *Tx) RiskHistoryOf(supplierID string, before *time.Time, limit int) ([]RiskHistoryRow, error) {
+	q := t.db.Where("supplier_id = ?", supplierID)
+	if before != nil {
+		q = q.Where("effective_at < ?", normTime(*before))
+	}
+	var rows []RiskHistoryRow
+	return rows, translate("risk history", q.Order("effective_at DESC").Limit(limit+1).Find(&rows).Error)
 }
