@@ -264,3 +264,29 @@ func (h *assessmentHandlers) supplierRisk(c *gin.Context) {
 	}
 	writeJSON(c, http.StatusOK, out)
 }
+
+type riskChangeJSON struct {
+	EffectiveAt  time.Time  `json:"effective_at"`
+	Archived     bool       `json:"archived"`
+	Inherent     float64    `json:"inherent"`
+	Posture      *float64   `json:"posture"`
+	Provisional  bool       `json:"posture_provisional"`
+	Residual     float64    `json:"residual"`
+	Tier         string     `json:"tier"`
+	InherentTier string     `json:"inherent_tier"`
+	Flags        []flagJSON `json:"flags"`
+}
+
+func (h *assessmentHandlers) riskHistory(c *gin.Context) {
+	cur, limit, ok := pageQuery(c)
+	if !ok {
+		return
+	}
+	page, err := h.svc.RiskHistory(c.Request.Context(), c.Param("id"), cur, limit)
+	now := h.now()
+	answerPage(c, h.log, page, err, func(r register.RiskChange) riskChangeJSON {
+		return riskChangeJSON{EffectiveAt: r.EffectiveAt, Archived: r.Archived, Inherent: r.Inherent, Posture: r.Posture,
+			Provisional: r.PostureProvisional, Residual: r.Residual, Tier: r.Tier, InherentTier: r.InherentTier,
+			Flags: toFlagsJSON(r.Flags, now)}
+	})
+}

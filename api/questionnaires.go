@@ -29,6 +29,7 @@ type AssessmentService interface {
 	ReviewAssessment(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool,
 		decode func() (register.Review, error)) (register.Assessment, error)
 	SupplierRisk(ctx context.Context, id string) (register.Supplier, register.Risk, error)
+	RiskHistory(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.RiskChange], error)
 }
 
 type assessmentHandlers struct {

@@ -127,6 +127,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"POST", "/api/v1/assessments/:id/submit", editor, asm.submitAssessment},
 		{"POST", "/api/v1/assessments/:id/review", editor, asm.reviewAssessment},
 		{"GET", "/api/v1/suppliers/:id/risk", viewer, asm.supplierRisk},
+		{"GET", "/api/v1/suppliers/:id/risk/history", viewer, asm.riskHistory},
 
 		{"GET", "/api/v1/weak-links", viewer, weak.list},
 		{"GET", "/api/v1/suppliers/:id/risk-acceptances", viewer, weak.listAcceptances},

@@ -66,6 +66,7 @@ var access = map[string]string{
 	"POST /api/v1/assessments/:id/submit":                         "editor",
 	"POST /api/v1/assessments/:id/review":                         "editor",
 	"GET /api/v1/suppliers/:id/risk":                              "viewer",
+	"GET /api/v1/suppliers/:id/risk/history":                      "viewer",
 	"GET /api/v1/weak-links":                                      "viewer",
 	"GET /api/v1/suppliers/:id/risk-acceptances":                  "viewer",
 	"POST /api/v1/suppliers/:id/risk-acceptances":                 "admin",

@@ -153,7 +153,7 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 	}
 	body, _ := json.Marshal(snap)
 	hs, _ := json.Marshal(hashes)
-	row := store.ReportRow{ID: snap.ID, Quarter: quarter, Revision: snap.Revision, AsOf: now, Snapshot: string(body),
+	row := store.ReportRow{ID: snap.ID, Quarter: quarter, Revision: snap.Revision, AsOf: snap.AsOf, Snapshot: string(body),
 		RendererVersion: report.RendererVersion, Hashes: string(hs), FlaggedSuppliers: snap.Summary.FlaggedSuppliers,
 		Version: 1, CreatedAt: now, UpdatedAt: now}
 	if a.KeyID != "" {

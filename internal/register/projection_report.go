@@ -1,6 +1,7 @@
 package register
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -179,4 +180,69 @@ func (s *Service) StoredPortfolio(tx *store.Tx, asOf *time.Time) (Portfolio, err
 		rows = append(rows, storedSupplier{id: r.SupplierID, figures: r.Figures, inputs: r.ReportInputs, live: r.Live})
 	}
 	return s.portfolioFromStored(rows)
+}
+
+// RiskChange is one entry of a supplier's risk history: its figures from EffectiveAt
+// until the next entry.
+type RiskChange struct {
+	EffectiveAt        time.Time
+	Archived           bool // the supplier was archived at this moment: it holds nothing and raises no flags
+	Inherent           float64
+	Posture            *float64
+	PostureProvisional bool
+	Residual           float64
+	Tier               string
+	InherentTier       string
+	Flags              []FlagView
+}
+
+// RiskHistory answers GET /suppliers/{id}/risk/history: how the supplier's tier,
+// figures and flags changed over time, newest first, a page at a time (keyset on the
+// moment each change took effect).
+func (s *Service) RiskHistory(ctx context.Context, supplierID, cur string, limit int) (Page[RiskChange], error) {
+	limit, err := checkLimit(limit)
+	if err != nil {
+		return Page[RiskChange]{}, err
+	}
+	kind := "risk-history:" + supplierID
+	var before *time.Time
+	if cur != "" {
+		c, err := decodeCursor(cur, kind)
+		if err != nil {
+			return Page[RiskChange]{}, err
+		}
+		t, err := time.Parse(time.RFC3339Nano, c.Value)
+		if err != nil {
+			return Page[RiskChange]{}, invalidCursor()
+		}
+		before = &t
+	}
+	var rows []store.RiskHistoryRow
+	err = s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) (err error) {
+		rows, err = tx.RiskHistoryOf(supplierID, before, limit)
+		return err
+	})
+	if err != nil {
+		return Page[RiskChange]{}, err
+	}
+	out := Page[RiskChange]{Items: []RiskChange{}}
+	for i, row := range rows {
+		if i == limit {
+			last := rows[i-1].EffectiveAt.UTC().Format(time.RFC3339Nano)
+			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: last, ID: supplierID})
+			break
+		}
+		var sr storedRisk
+		if err := json.Unmarshal([]byte(row.Figures), &sr); err != nil {
+			return Page[RiskChange]{}, fmt.Errorf("risk history of %s: %w", supplierID, err)
+		}
+		r := sr.Risk
+		ch := RiskChange{EffectiveAt: row.EffectiveAt.UTC(), Archived: !row.Live, Inherent: r.Inherent.Value, Posture: r.Posture.Value,
+			PostureProvisional: r.PostureProvisional, Residual: r.Residual.Value, Tier: r.Tier, InherentTier: r.InherentTier, Flags: r.Flags}
+		if ch.Flags == nil {
+			ch.Flags = []FlagView{}
+		}
+		out.Items = append(out.Items, ch)
+	}
+	return out, nil
 }
