@@ -206,20 +206,19 @@ func TestReportDownloadRecordedAfterTheFileIsWritten(t *testing.T) {
 	}
 }
 
-// report generate refuses a quarter the report would mislabel: exit 1, with the
-// quarters allowed named, and nothing printed on standard output; the quarter just
-// ended is allowed in the 31 days after its end.
-func TestReportGenerateRefusesAQuarterNotAllowed(t *testing.T) {
+// report generate refuses a quarter that has not begun: exit 1, naming the current
+// quarter, and nothing printed on standard output; a past quarter is generated as of
+// its end.
+func TestReportGenerateRefusesAQuarterNotBegun(t *testing.T) {
 	c := newMigratedCLI(t)
 	c.at(time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC))
-	code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q3")
-	want := "error: report generate: --quarter 2026-Q3: must be 2026-Q4 (the current quarter): 2026-Q3 ended 61 days ago, more than 31 days ago."
+	code, out, errOut := c.run("report", "generate", "--quarter", "2027-Q1")
+	want := "error: report generate: --quarter 2027-Q1: 2027-Q1 has not started yet: the current quarter is 2026-Q4"
 	if code != 1 || out != "" || !strings.HasPrefix(errOut, want) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want exit 1 and %q", code, out, errOut, want)
 	}
-	c.at(time.Date(2026, 10, 10, 9, 0, 0, 0, time.UTC))
 	if code, out, errOut := c.run("report", "generate", "--quarter", "2026-Q3"); code != 0 ||
-		!strings.HasPrefix(out, "2026-Q3 stored revision 1 (2026-10-10T09:00:00Z): ") {
-		t.Fatalf("Q3 on 10 October: exit %d, %q %q", code, out, errOut)
+		!strings.HasPrefix(out, "2026-Q3 stored revision 1 (2026-09-30T23:59:59Z): ") {
+		t.Fatalf("Q3 on 30 November: exit %d, %q %q", code, out, errOut)
 	}
 }

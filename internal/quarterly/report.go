@@ -100,6 +100,10 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 	if !ok {
 		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
 	}
+	// Figures never built, or built under other settings, are computed first.
+	if _, err := s.reg.BuildRiskIfNeeded(ctx); err != nil {
+		return Report{}, false, err
+	}
 	now := s.reg.Now()
 	// The current quarter describes the register as it stands; a past one, as it
 	// stood at the quarter's end, from the risk history.

@@ -68,16 +68,25 @@ type projected struct {
 
 // errRiskNotBuilt answers reads while the projection has not been built yet.
 func errRiskNotBuilt() error {
-	return Errorf(CodeUnavailable, "Risk figures are being computed after an upgrade; retry in a few seconds.")
+	return Errorf(CodeUnavailable, "Risk figures are being computed (after an upgrade or a change of scoring settings); retry in a few seconds.")
 }
 
-// riskState reads the projection's state and statistics.
-func riskState(tx *store.Tx) (built bool, st scoring.Statistics, err error) {
+// figuresKey names what stored figures were computed under: the methodology version
+// and every scoring and flag setting. Figures stored under another key are stale:
+// reads answer as if unbuilt and serve's upkeep (or BuildRiskIfNeeded) recomputes
+// them, so a changed setting never leaves figures computed with the old one.
+func (s *Service) figuresKey() string {
+	return MethodologyVersion + " " + fingerprint(mustJSON(s.scoring), mustJSON(s.flagCfg))
+}
+
+// riskState reads the projection's state and statistics: built only when built under
+// this service's methodology and settings.
+func (s *Service) riskState(tx *store.Tx) (built bool, st scoring.Statistics, err error) {
 	row, err := tx.RiskState()
 	if err != nil {
 		return false, st, err
 	}
-	if !row.Built {
+	if !row.Built || (row.Methodology != "" && row.Methodology != s.figuresKey()) {
 		return false, st, nil
 	}
 	if err := json.Unmarshal([]byte(row.Statistics), &st); err != nil {
@@ -373,8 +382,8 @@ func unionOf(lists ...[]string) []string {
 }
 
 // requireBuilt answers CodeUnavailable while the projection is unbuilt.
-func requireBuilt(tx *store.Tx) error {
-	built, _, err := riskState(tx)
+func (s *Service) requireBuilt(tx *store.Tx) error {
+	built, _, err := s.riskState(tx)
 	if err == nil && !built {
 		return errRiskNotBuilt()
 	}
@@ -384,7 +393,7 @@ func requireBuilt(tx *store.Tx) error {
 // riskSummaries reads the list summaries of the given suppliers from the projection,
 // recomputing those past their valid_until.
 func (s *Service) riskSummaries(tx *store.Tx, ids []string, now time.Time) (map[string]RiskSummary, error) {
-	built, stats, err := riskState(tx)
+	built, stats, err := s.riskState(tx)
 	if err != nil {
 		return nil, err
 	}

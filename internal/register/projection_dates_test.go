@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
 	"github.com/weaklink/weaklink/migrations"
@@ -195,5 +196,41 @@ func TestProjectionMigrationMarksAnExistingRegisterUnbuilt(t *testing.T) {
 			t.Fatalf("build: %v %v", built, err)
 		}
 		mustVerify(t, svc, "after the build")
+	})
+}
+
+// Figures stored under other scoring settings are never served: reads answer
+// unavailable until they are recomputed under the settings in force, and the
+// recomputation keeps the risk history going.
+func TestChangedSettingsRecomputeTheStoredFigures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _ := newService(t, st)
+		s, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "critical"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, r, err := svc.SupplierRisk(ctx, s.ID); err != nil || r.Tier == "low" {
+			t.Fatalf("default settings: %+v, %v", r.Tier, err)
+		}
+		cfg := scoring.DefaultConfig()
+		cfg.TierCritical, cfg.TierHigh, cfg.TierMedium = 100, 99.9, 99.8
+		strict, clock := newService(t, st)
+		strict.WithScoring(cfg)
+		clock.Advance(time.Hour)
+		_, _, err = strict.SupplierRisk(ctx, s.ID)
+		if de, ok := register.AsError(err); !ok || de.Code != register.CodeUnavailable {
+			t.Fatalf("risk under other settings: %v", err)
+		}
+		if did, err := strict.BuildRiskIfNeeded(ctx); err != nil || !did {
+			t.Fatalf("rebuild: %v %v", did, err)
+		}
+		if _, r, err := strict.SupplierRisk(ctx, s.ID); err != nil || r.Tier != "low" {
+			t.Fatalf("new settings: %+v, %v", r.Tier, err)
+		}
+		page, err := strict.RiskHistory(ctx, s.ID, "", 10)
+		if err != nil || len(page.Items) != 2 || page.Items[0].Tier != "low" {
+			t.Fatalf("history across the change: %+v, %v", page.Items, err)
+		}
 	})
 }

@@ -25,8 +25,11 @@ type riskChange struct {
 // transaction (see projection.go for which suppliers it recomputes). It does nothing
 // while the projection is unbuilt: building it computes everything.
 func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error {
-	built, stats, err := riskState(tx)
+	built, stats, err := s.riskState(tx)
 	if err != nil || !built {
+		return err
+	}
+	if err := s.claimFigures(tx); err != nil {
 		return err
 	}
 	if ch.all {
@@ -65,6 +68,17 @@ func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error
 		return err
 	}
 	return s.settle(tx, now, stats, prs, old)
+}
+
+// claimFigures records this service's methodology and settings on figures built
+// while the register was empty (by the migration, which cannot know them).
+func (s *Service) claimFigures(tx *store.Tx) error {
+	row, err := tx.RiskState()
+	if err != nil || row.Methodology != "" {
+		return err
+	}
+	row.Methodology = s.figuresKey()
+	return tx.SaveRiskState(row)
 }
 
 // propagate computes the suppliers upstream of up and downstream of down that are
@@ -145,7 +159,7 @@ func (s *Service) settle(tx *store.Tx, now time.Time, stats scoring.Statistics, 
 		return err
 	}
 	if changed {
-		return saveStatistics(tx, next, now)
+		return s.saveStatistics(tx, next, now)
 	}
 	return nil
 }
@@ -467,7 +481,7 @@ func normRow(r store.RiskRow) store.RiskRow {
 	return r
 }
 
-func saveStatistics(tx *store.Tx, st scoring.Statistics, now time.Time) error {
+func (s *Service) saveStatistics(tx *store.Tx, st scoring.Statistics, now time.Time) error {
 	raw, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -476,7 +490,7 @@ func saveStatistics(tx *store.Tx, st scoring.Statistics, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	state.Built, state.BuiltAt, state.Methodology, state.Statistics = true, &now, MethodologyVersion, string(raw)
+	state.Built, state.BuiltAt, state.Methodology, state.Statistics = true, &now, s.figuresKey(), string(raw)
 	return tx.SaveRiskState(state)
 }
 
@@ -502,7 +516,7 @@ func (s *Service) recomputeAll(tx *store.Tx, now time.Time, stored scoring.Stati
 	if reflect.DeepEqual(normStats(stats), normStats(stored)) {
 		return nil
 	}
-	return saveStatistics(tx, stats, now)
+	return s.saveStatistics(tx, stats, now)
 }
 
 // rebuildRisk recomputes every supplier's projection and the statistics from
@@ -534,7 +548,7 @@ func (s *Service) rebuildRisk(tx *store.Tx, now time.Time) error {
 			return err
 		}
 	}
-	return saveStatistics(tx, stats, now)
+	return s.saveStatistics(tx, stats, now)
 }
 
 // computeAll computes every supplier's projection (archived ones included) from the
@@ -578,12 +592,19 @@ func (s *Service) RebuildRisk(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// BuildRiskIfNeeded builds the projection when it has never been built, and says
-// whether it did.
+// BuildRiskIfNeeded builds the stored figures when they have never been built, or
+// were built under another methodology or other settings, and says whether it did.
 func (s *Service) BuildRiskIfNeeded(ctx context.Context) (bool, error) {
+	var built bool
+	if err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		built, _, err = s.riskState(tx)
+		return err
+	}); err != nil || built {
+		return false, err
+	}
 	did := false
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		built, _, err := riskState(tx)
+		built, _, err := s.riskState(tx)
 		if err != nil || built {
 			return err
 		}
@@ -618,7 +639,7 @@ func (s *Service) RiskVerify(ctx context.Context) (RiskVerification, error) {
 	var out RiskVerification
 	err := s.st.Read(ctx, func(tx *store.Tx) error {
 		now := s.now()
-		built, stored, err := riskState(tx)
+		built, stored, err := s.riskState(tx)
 		if err != nil {
 			return err
 		}
@@ -741,7 +762,7 @@ func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
 	for {
 		n := 0
 		err := s.st.Write(ctx, func(tx *store.Tx) error {
-			built, _, err := riskState(tx)
+			built, _, err := s.riskState(tx)
 			if err != nil || !built {
 				return err
 			}

@@ -152,8 +152,8 @@ func (s *Service) StoredPortfolio(tx *store.Tx, asOf *time.Time) (Portfolio, err
 	if err != nil {
 		return Portfolio{}, err
 	}
-	if !state.Built {
-		return Portfolio{}, errRiskNotBuilt()
+	if err := s.requireBuilt(tx); err != nil {
+		return Portfolio{}, err
 	}
 	var rows []storedSupplier
 	if asOf == nil {

@@ -130,7 +130,7 @@ func (r Risk) summary() RiskSummary {
 // valid_until are recomputed (not stored: the next write or the background refresh
 // does that). An unbuilt projection is CodeUnavailable.
 func (s *Service) storedRisk(tx *store.Tx, id string, now time.Time) (Risk, error) {
-	built, stats, err := riskState(tx)
+	built, stats, err := s.riskState(tx)
 	if err != nil {
 		return Risk{}, err
 	}

@@ -228,7 +228,7 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 			return err
 		}
 		if len(q.Tiers) > 0 || len(q.AnyFlags) > 0 {
-			if err := requireBuilt(tx); err != nil {
+			if err := s.requireBuilt(tx); err != nil {
 				return err
 			}
 		}
@@ -299,7 +299,7 @@ func (s *Service) riskOrderedPage(ctx context.Context, categories []string, rq s
 		if err := s.requireCategories(tx, "category", categories); err != nil {
 			return err
 		}
-		if err := requireBuilt(tx); err != nil {
+		if err := s.requireBuilt(tx); err != nil {
 			return err
 		}
 		sups, risks, err = tx.RiskPage(rq)

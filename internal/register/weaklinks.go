@@ -87,7 +87,7 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
 			return err
 		}
-		if err := requireBuilt(tx); err != nil {
+		if err := s.requireBuilt(tx); err != nil {
 			return err
 		}
 		sups, risks, err = tx.RiskPage(rq)
