@@ -39,12 +39,27 @@ func (s *Service) LoadPortfolio(tx *store.Tx, now time.Time) (Portfolio, error) 
 	return s.loadPortfolio(tx, now, nil, nil)
 }
 
+// partLoad is a portfolio loaded for a few suppliers' figures (projection.go): every
+// supplier of scope is named and its edges loaded, the holdings of those in held
+// (the data in care of the targets comes from them), the assessments, acceptances
+// and incidents of those in full (the targets), and the others downstream of the
+// targets take their posture from postures (as stored). The figures of suppliers
+// not in full are left incomplete: callers read only the targets'.
+type partLoad struct {
+	scope, held, full []string
+	postures          map[string]*float64
+}
+
 // loadPortfolio reads the portfolio of the live suppliers among scope (nil: every
 // live supplier). A scope must hold everything upstream of the suppliers whose
 // figures the caller reads (their data in care comes from there) and everything
 // downstream (their sub-processors); with stats, the portfolio-relative flags compare
 // with those statistics instead of the scope's own.
-func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, stats *scoring.Statistics) (Portfolio, error) {
+func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, part *partLoad, stats *scoring.Statistics) (Portfolio, error) {
+	var scope, held, full []string
+	if part != nil {
+		scope, held, full = part.scope, part.held, part.full
+	}
 	p := Portfolio{Suppliers: map[string]Supplier{}, Risks: map[string]Risk{}, Accepted: map[string]map[string]Acceptance{},
 		Categories: map[string][]string{}, edgesFrom: map[string][]store.Edge{}, held: map[string][]store.RiskHolding{}}
 	var (
@@ -60,11 +75,11 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, sta
 	if err != nil {
 		return p, err
 	}
-	hs, err := tx.RiskHoldings(scope)
+	hs, err := tx.RiskHoldings(held)
 	if err != nil {
 		return p, err
 	}
-	latest, err := tx.LatestScoredOf(scope)
+	latest, err := tx.LatestScoredOf(full)
 	if err != nil {
 		return p, err
 	}
@@ -76,11 +91,11 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, sta
 	if err != nil {
 		return p, err
 	}
-	acc, err := tx.ActiveAcceptancesOf(scope, now)
+	acc, err := tx.ActiveAcceptancesOf(full, now)
 	if err != nil {
 		return p, err
 	}
-	open, err := tx.OpenIncidentsOf(scope)
+	open, err := tx.OpenIncidentsOf(full)
 	if err != nil {
 		return p, err
 	}
@@ -103,8 +118,14 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, scope []string, sta
 		sup.Risk = &sum
 		p.Order = append(p.Order, sup.ID)
 		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
+		posture := risk.Posture.Value
+		if part != nil {
+			if v, ok := part.postures[sup.ID]; ok {
+				posture = v
+			}
+		}
 		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
-			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil,
+			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: posture, DPASigned: sup.DPASignedAt != nil,
 			InCare: in.care.holdingFacts(sup.ID), Unauthorised: in.care.unauthorised(sup.ID)}
 		for _, c := range sup.Certifications {
 			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})

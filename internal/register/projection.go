@@ -97,9 +97,12 @@ func (s *Service) riskState(tx *store.Tx) (built bool, st scoring.Statistics, er
 
 // computeProjection computes the projection of the given suppliers (archived ones
 // included) against the given statistics, from the part of the register their
-// figures depend on: everything upstream of them (their data in care) and everything
-// downstream (their sub-processors).
-func (s *Service) computeProjection(tx *store.Tx, now time.Time, ids []string, stats scoring.Statistics) (map[string]*projected, error) {
+// figures depend on: everything upstream of them (their data in care: names, edges
+// and holdings) and everything downstream (their sub-processors: names, edges and
+// postures). A posture downstream comes from fresh (projections computed earlier in
+// the same write), else from its stored row while valid, else is computed here.
+func (s *Service) computeProjection(tx *store.Tx, now time.Time, ids []string, stats scoring.Statistics,
+	fresh map[string]*projected) (map[string]*projected, error) {
 	up, err := tx.SupplyChain(ids, store.Upstream)
 	if err != nil {
 		return nil, err
@@ -108,8 +111,39 @@ func (s *Service) computeProjection(tx *store.Tx, now time.Time, ids []string, s
 	if err != nil {
 		return nil, err
 	}
-	scope := unionOf(up, down)
-	p, err := s.loadPortfolio(tx, now, scope, &stats)
+	target := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		target[id] = true
+	}
+	part := &partLoad{scope: unionOf(up, down), full: append([]string(nil), ids...), postures: map[string]*float64{}}
+	var others []string
+	for _, id := range down {
+		if target[id] {
+			continue
+		}
+		if pr := fresh[id]; pr != nil {
+			part.postures[id] = pr.risk.Posture.Value
+			continue
+		}
+		others = append(others, id)
+	}
+	stored, err := tx.StoredPostures(others)
+	if err != nil {
+		return nil, err
+	}
+	valid := make(map[string]bool, len(stored))
+	for _, r := range stored {
+		if r.ValidUntil == nil || r.ValidUntil.After(now) {
+			part.postures[r.SupplierID], valid[r.SupplierID] = r.Posture, true
+		}
+	}
+	for _, id := range others {
+		if !valid[id] {
+			part.full = append(part.full, id) // no valid stored figures: computed here
+		}
+	}
+	part.held = unionOf(up, part.full)
+	p, err := s.loadPortfolio(tx, now, part, &stats)
 	if err != nil {
 		return nil, err
 	}
@@ -199,13 +233,19 @@ func mustJSON(v any) string {
 }
 
 // trimAssessment keeps of the latest assessment what the risk answer shows: no
-// answers, comments or evidence.
+// answers, comments or evidence, and of its score the figure, the failed critical
+// controls and the domains (not each answer's score, nor the breakdown).
 func trimAssessment(a *Assessment) *Assessment {
 	if a == nil {
 		return nil
 	}
-	return &Assessment{AssessmentFields: AssessmentFields{QuestionnaireID: a.QuestionnaireID}, ID: a.ID,
-		SupplierID: a.SupplierID, Status: a.Status, SubmittedAt: a.SubmittedAt, Score: a.Score}
+	out := &Assessment{AssessmentFields: AssessmentFields{QuestionnaireID: a.QuestionnaireID}, ID: a.ID,
+		SupplierID: a.SupplierID, Status: a.Status, SubmittedAt: a.SubmittedAt}
+	if sc := a.Score; sc != nil {
+		out.Score = &AssessmentScore{Score: sc.Score, Raw: sc.Raw, FailedCritical: sc.FailedCritical, Domains: sc.Domains,
+			Methodology: sc.Methodology}
+	}
+	return out
 }
 
 // aggregate sums holding facts per category (and, when byReceived, per held or
@@ -421,7 +461,7 @@ func (s *Service) riskSummaries(tx *store.Tx, ids []string, now time.Time) (map[
 		}
 	}
 	if len(stale) > 0 {
-		prs, err := s.computeProjection(tx, now, stale, stats)
+		prs, err := s.computeProjection(tx, now, stale, stats, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -50,7 +51,7 @@ func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error
 	if err != nil {
 		return err
 	}
-	prs, err := s.computeProjection(tx, now, first, stats)
+	prs, err := s.computeProjection(tx, now, first, stats, nil)
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (s *Service) propagate(tx *store.Tx, now time.Time, stats scoring.Statistic
 	if len(next) == 0 {
 		return nil
 	}
-	more, err := s.computeProjection(tx, now, next, stats)
+	more, err := s.computeProjection(tx, now, next, stats, prs)
 	if err != nil {
 		return err
 	}
@@ -172,7 +173,7 @@ func (s *Service) nextStatistics(tx *store.Tx, stats scoring.Statistics, prs map
 		next.Categories[k] = v
 	}
 	postureMoved := false
-	cats := map[string]bool{}
+	recount := map[string]bool{} // categories whose totals saturate: recomputed from the holdings
 	for id, pr := range prs {
 		o, had := old[id]
 		var was relativeInputs
@@ -186,12 +187,13 @@ func (s *Service) nextStatistics(tx *store.Tx, stats scoring.Statistics, prs map
 		if !had || !sameFloat(o.OutlierPosture, now) {
 			postureMoved = true
 		}
-		if !reflect.DeepEqual(heldOf(was), heldOf(pr.rel)) {
-			for _, h := range was.Held {
-				cats[h.Category] = true
-			}
-			for _, h := range pr.rel.Held {
-				cats[h.Category] = true
+		before, after := heldOf(was), heldOf(pr.rel)
+		if !reflect.DeepEqual(before, after) {
+			scoring.MoveCategoryTotals(next.Categories, before, after)
+			for _, h := range append(before, after...) {
+				if next.Categories[h.Category].Records == math.MaxInt64 || h.Records == math.MaxInt64 {
+					recount[h.Category] = true
+				}
 			}
 		}
 	}
@@ -210,9 +212,9 @@ func (s *Service) nextStatistics(tx *store.Tx, stats scoring.Statistics, prs map
 		}
 		next.Outlier = scoring.OutlierStatisticsOf(append(postures, others...), s.flagCfg)
 	}
-	if len(cats) > 0 {
-		keys := make([]string, 0, len(cats))
-		for k := range cats {
+	if len(recount) > 0 {
+		keys := make([]string, 0, len(recount))
+		for k := range recount {
 			keys = append(keys, k)
 			delete(next.Categories, k)
 		}

@@ -144,7 +144,7 @@ func (s *Service) storedRisk(tx *store.Tx, id string, now time.Time) (Risk, erro
 	if len(rows) == 1 && (rows[0].ValidUntil == nil || rows[0].ValidUntil.After(now)) {
 		return riskFromRow(rows[0])
 	}
-	prs, err := s.computeProjection(tx, now, []string{id}, stats)
+	prs, err := s.computeProjection(tx, now, []string{id}, stats, nil)
 	if err != nil {
 		return Risk{}, err
 	}

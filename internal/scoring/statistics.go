@@ -29,6 +29,9 @@ type CategoryTotal struct {
 	Special bool   `json:"special"` // any holding of it is special-category
 	Holders int    `json:"holders"` // suppliers holding more than 0 records of it
 	Records int64  `json:"records"` // all its records, saturating
+	// Suppliers is how many suppliers hold it at all (0 records included): a total
+	// kept up to date change by change is dropped when it reaches 0.
+	Suppliers int `json:"suppliers"`
 }
 
 // PortfolioStatistics computes the statistics of a whole portfolio: the outlier
@@ -63,6 +66,7 @@ func CategoryTotals(suppliers []SupplierFacts) map[string]CategoryTotal {
 		keys, recs := categoryRecords(s.Holdings)
 		for _, k := range keys {
 			t := out[k]
+			t.Suppliers++
 			if recs[k] > 0 {
 				t.Holders++
 				t.Records = satAdd(t.Records, recs[k])
@@ -126,4 +130,46 @@ func RelativeFlags(s SupplierFacts, st Statistics, today string, cfg Config, fc 
 		}
 	}
 	return out
+}
+
+// MoveCategoryTotals updates category totals for one supplier whose direct holdings
+// changed from before to after (each as CategoryTotals reads Holdings): the totals of
+// the categories either holds are adjusted, and a category no supplier holds any
+// more is dropped. The result equals CategoryTotals over the portfolio after the
+// change as long as no total saturates (a total at the int64 limit is recomputed by
+// the caller).
+func MoveCategoryTotals(totals map[string]CategoryTotal, before, after []HoldingFacts) {
+	bk, br := categoryRecords(before)
+	ak, ar := categoryRecords(after)
+	for _, k := range bk {
+		t := totals[k]
+		t.Suppliers--
+		if br[k] > 0 {
+			t.Holders--
+			t.Records -= br[k]
+		}
+		totals[k] = t
+	}
+	for _, k := range ak {
+		t := totals[k]
+		t.Suppliers++
+		if ar[k] > 0 {
+			t.Holders++
+			t.Records = satAdd(t.Records, ar[k])
+		}
+		totals[k] = t
+	}
+	for _, h := range after {
+		t := totals[h.Category]
+		if t.Name == "" {
+			t.Name = categoryLabel(h)
+		}
+		t.Special = t.Special || h.Special
+		totals[h.Category] = t
+	}
+	for _, k := range bk {
+		if totals[k].Suppliers <= 0 {
+			delete(totals, k)
+		}
+	}
 }

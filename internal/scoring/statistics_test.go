@@ -62,3 +62,26 @@ func hasCode(fs []Flag, code string) bool {
 	}
 	return false
 }
+
+// Moving one supplier's holdings at a time keeps the category totals equal to a
+// computation over the whole portfolio, categories no one holds any more included.
+func TestMoveCategoryTotalsMatchesARecount(t *testing.T) {
+	r := newRand(11)
+	for run := 0; run < 300; run++ {
+		p := randPortfolio(r, 1+r.IntN(12))
+		totals := CategoryTotals(p.Suppliers)
+		for step := 0; step < 5; step++ {
+			i := r.IntN(len(p.Suppliers))
+			before := p.Suppliers[i].Holdings
+			other := randPortfolio(r, 1).Suppliers[0].Holdings
+			if r.IntN(4) == 0 {
+				other = nil
+			}
+			p.Suppliers[i].Holdings = other
+			MoveCategoryTotals(totals, before, other)
+			if want := CategoryTotals(p.Suppliers); !reflect.DeepEqual(totals, want) {
+				t.Fatalf("run %d step %d: moved totals %+v, recount %+v", run, step, totals, want)
+			}
+		}
+	}
+}

@@ -508,3 +508,20 @@ func (t *Tx) RiskHistoryOf(supplierID string, before *time.Time, limit int) ([]R
 	var rows []RiskHistoryRow
 	return rows, translate("risk history", q.Order("effective_at DESC").Limit(limit+1).Find(&rows).Error)
 }
+
+// StoredPosture is a supplier's stored posture and until when it is valid.
+type StoredPosture struct {
+	SupplierID string
+	Posture    *float64
+	ValidUntil *time.Time
+}
+
+// StoredPostures returns the stored posture of each of the given suppliers that has
+// stored figures (two columns, not the figures).
+func (t *Tx) StoredPostures(ids []string) ([]StoredPosture, error) {
+	return inBatches(ids, func(batch []string) ([]StoredPosture, error) {
+		var rows []StoredPosture
+		err := t.db.Model(&RiskRow{}).Select("supplier_id, posture, valid_until").Where("supplier_id IN ?", batch).Scan(&rows).Error
+		return rows, translate("stored postures", err)
+	})
+}
