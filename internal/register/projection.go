@@ -76,8 +76,13 @@ func errRiskNotBuilt() error {
 // reads answer as if unbuilt and serve's upkeep (or BuildRiskIfNeeded) recomputes
 // them, so a changed setting never leaves figures computed with the old one.
 func (s *Service) figuresKey() string {
-	return MethodologyVersion + " " + fingerprint(mustJSON(s.scoring), mustJSON(s.flagCfg))
+	return MethodologyVersion + " " + fingerprint(projectionFormat, mustJSON(s.scoring), mustJSON(s.flagCfg))
 }
+
+// projectionFormat versions what a stored row holds (storedRisk, relativeInputs,
+// reportInputs, the statistics): a release that changes it changes this, and the
+// figures are recomputed when it starts.
+const projectionFormat = "1"
 
 // riskState reads the projection's state and statistics: built only when built under
 // this service's methodology and settings.
