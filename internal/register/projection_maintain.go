@@ -451,7 +451,7 @@ func saveProjectionsAs(tx *store.Tx, prs map[string]*projected, old map[string]s
 			at = *o.ValidUntil
 		}
 		hist = append(hist, store.RiskHistoryRow{SupplierID: id, EffectiveAt: at, RecordedAt: now, Live: row.Live,
-			Residual: row.Residual, Inherent: row.Inherent, Posture: row.Posture, Tier: row.Tier, Figures: row.Figures,
+			Residual: row.Residual, Inherent: row.Inherent, Posture: row.Posture, Tier: row.Tier, Figures: historyFigures(pr.risk),
 			ReportInputs: row.ReportInputs})
 	}
 	if err := tx.SaveRisk(rows, flags, care); err != nil {
@@ -461,6 +461,26 @@ func saveProjectionsAs(tx *store.Tx, prs map[string]*projected, old map[string]s
 		return nil
 	}
 	return tx.AppendRiskHistory(hist)
+}
+
+// historyFigures is what the risk history keeps of a supplier's figures: everything
+// the history's answer and a past quarter's report show, without the breakdowns
+// behind each figure or the latest assessment's domain scores.
+func historyFigures(r Risk) string {
+	r.Inherent.Breakdown, r.Posture.Breakdown, r.Residual.Breakdown = nil, nil, nil
+	if a := r.Assessment; a != nil {
+		trimmed := *a
+		if a.Score != nil {
+			sc := *a.Score
+			sc.Domains = nil
+			trimmed.Score = &sc
+		}
+		r.Assessment = &trimmed
+	}
+	if r.Flags == nil {
+		r.Flags = []FlagView{}
+	}
+	return mustJSON(storedRisk{Risk: r})
 }
 
 // sameHistory reports whether two rows hold the same figures and report inputs: a
