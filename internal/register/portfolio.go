@@ -111,21 +111,25 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, part *partLoad, sta
 	for _, a := range latest {
 		in.latest[a.SupplierID] = a
 	}
+	isFull := map[string]bool{}
+	for _, id := range full {
+		isFull[id] = true
+	}
 	for _, r := range rows {
 		sup := supplierFromRow(r)
+		if part != nil && !isFull[sup.ID] {
+			// Named on a path, with the posture stored for it: nothing else is read.
+			p.Suppliers[sup.ID] = sup
+			facts[sup.ID] = &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Posture: part.postures[sup.ID]}
+			continue
+		}
 		risk := s.riskOf(sup, in, today)
 		sum := risk.summary()
 		sup.Risk = &sum
 		p.Order = append(p.Order, sup.ID)
 		p.Suppliers[sup.ID], p.Risks[sup.ID] = sup, risk
-		posture := risk.Posture.Value
-		if part != nil {
-			if v, ok := part.postures[sup.ID]; ok {
-				posture = v
-			}
-		}
 		f := &scoring.SupplierFacts{ID: sup.ID, Name: sup.Name, Status: sup.Status, Criticality: sup.Criticality,
-			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: posture, DPASigned: sup.DPASignedAt != nil,
+			Tier: risk.Tier, InherentTier: risk.InherentTier, Posture: risk.Posture.Value, DPASigned: sup.DPASignedAt != nil,
 			InCare: in.care.holdingFacts(sup.ID), Unauthorised: in.care.unauthorised(sup.ID)}
 		for _, c := range sup.Certifications {
 			f.Certifications = append(f.Certifications, scoring.Certification{Scheme: c.Scheme, ExpiresAt: c.ExpiresAt})
@@ -175,7 +179,7 @@ func (s *Service) loadPortfolio(tx *store.Tx, now time.Time, part *partLoad, sta
 	if err := addQuestionTexts(tx, facts, answered); err != nil {
 		return p, err
 	}
-	s.addDownstream(facts, edges, hs)
+	s.addDownstream(facts, edges, hs, p.Order)
 	pf := scoring.Portfolio{Today: today}
 	for _, id := range p.Order {
 		pf.Suppliers = append(pf.Suppliers, *facts[id])
@@ -211,10 +215,10 @@ func liveInNameOrder(tx *store.Tx, ids []string) ([]store.SupplierRow, error) {
 	return live, nil
 }
 
-// addDownstream records, for every supplier that passes data on, each sub-processor
-// its data reaches with one shortest path. The categories a supplier passes on are
-// the ones it holds and the ones that reach it from holders upstream.
-func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges []store.Edge, hs []store.RiskHolding) {
+// addDownstream records, for each supplier of ids that passes data on, each
+// sub-processor its data reaches with one shortest path. The categories a supplier
+// passes on are the ones it holds and the ones that reach it from holders upstream.
+func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges []store.Edge, hs []store.RiskHolding, ids []string) {
 	g := graphOf(edges)
 	holders := map[string][]string{}
 	for _, h := range hs {
@@ -235,7 +239,8 @@ func (s *Service) addDownstream(facts map[string]*scoring.SupplierFacts, edges [
 			has[id][cat] = true
 		}
 	}
-	for id, f := range facts {
+	for _, id := range ids {
+		f := facts[id]
 		seen := map[string][]string{}
 		var cats []string
 		for c := range has[id] {
