@@ -27,9 +27,10 @@ type chainOrigin struct {
 	item careItem
 }
 
-// chainOf computes the chain of a supplier from the catalogue, every live edge, the
-// supplier's own holdings and, when data reaches it through links, the holdings
-// whose data reaches it: at most four statements whatever the size of the register.
+// chainOf computes the chain of a supplier from the catalogue, the live edges among
+// the suppliers upstream and downstream of it, the supplier's own holdings and, when
+// data reaches it through links, the holdings whose data reaches it: a fixed number
+// of statements per thousand suppliers in its chain.
 func (s *Service) chainOf(tx *store.Tx, sup store.SupplierRow) (chain, error) {
 	self := node{ID: sup.ID, Name: sup.Name, NameKey: sup.NameKey, Criticality: sup.Criticality, Status: sup.Status, Country: sup.Country}
 	c := chain{g: newGraph(), self: sup.ID, totals: Flows{Supplier: self.ref(), Archived: sup.ArchivedAt != nil,
@@ -41,7 +42,17 @@ func (s *Service) chainOf(tx *store.Tx, sup store.SupplierRow) (chain, error) {
 	if err != nil {
 		return chain{}, err
 	}
-	edges, err := tx.LiveEdges(nil)
+	// Only the supplier's own chain: every path from an origin to it runs through
+	// suppliers upstream of it, every path on from it through suppliers downstream.
+	up, err := tx.SupplyChain([]string{sup.ID}, store.Upstream)
+	if err != nil {
+		return chain{}, err
+	}
+	down, err := tx.SupplyChain([]string{sup.ID}, store.Downstream)
+	if err != nil {
+		return chain{}, err
+	}
+	edges, err := tx.LiveEdgesWithin(unionOf(up, down))
 	if err != nil {
 		return chain{}, err
 	}
