@@ -288,7 +288,12 @@ func (s *Service) assemble(tx *store.Tx, quarter string, revision int, start, en
 	if err != nil {
 		return report.Snapshot{}, err
 	}
+	// The audit trail's head as of the moment described: an auditor replays the
+	// trail up to it.
 	head, err := tx.AuditHead()
+	if asOf != nil {
+		head, err = tx.AuditHeadAt(*asOf)
+	}
 	if err != nil {
 		return report.Snapshot{}, err
 	}

@@ -89,11 +89,15 @@ func assessmentsAsOf(as []store.AssessmentRow, t time.Time) []store.AssessmentRo
 }
 
 // incidentsAsOf gives the quarter's incidents what was recorded of them at t: one
-// closed later was not closed yet (it shows as open: when it was contained is not
-// recorded), and notifications sent later were not sent yet.
+// recorded later is left out, one closed later was not closed yet (it shows as open:
+// when it was contained is not recorded), and notifications sent later were not sent
+// yet. Summaries show as they read now.
 func incidentsAsOf(ins []store.IncidentRow, t time.Time) []store.IncidentRow {
 	out := make([]store.IncidentRow, 0, len(ins))
 	for _, in := range ins {
+		if in.CreatedAt.After(t) {
+			continue
+		}
 		if in.ClosedAt != nil && in.ClosedAt.After(t) {
 			in.Status, in.ClosedAt = "open", nil
 		}

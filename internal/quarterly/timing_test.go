@@ -279,3 +279,36 @@ func (f *reportFixture) link(from, to string, categories ...string) {
 		f.t.Fatal(err)
 	}
 }
+
+// A date that passed with no read or refresh before a write is recorded at its own
+// moment, and the write at the write's: a past quarter's report shows neither the
+// write made after the quarter nor misses the date passed in it.
+func TestPastQuarterReportSeparatesADatePassedFromALaterWrite(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		f := newFixture(t, st, date(2026, 9, 10, 9))
+		f.supplier("Quayside Mail", "high", dpa, func(s *register.SupplierFields) {
+			s.Certifications = []register.Certification{{Scheme: "iso27001", ExpiresAt: "2026-09-20"}}
+		})
+		f.holds("Quayside Mail", "contact_details", 5000, "customers")
+		f.assess("Quayside Mail", false)
+		// No read and no refresh between the expiry (from 21 September) and a write in Q4.
+		f.at(date(2026, 10, 5, 9))
+		f.holds("Quayside Mail", "political_opinions", 900000, "members")
+		q3 := f.generate("2026-Q3", false).Snapshot
+		if q3.Summary.Records != 5000 {
+			t.Fatalf("Q3 shows %d records; the 900,000 were added on 5 October", q3.Summary.Records)
+		}
+		if len(q3.Suppliers) != 1 || !hasFlagLine(q3.Suppliers[0].Flags, "certification_expired") {
+			t.Fatalf("Q3 misses the certificate that expired on 20 September: %+v", q3.Suppliers)
+		}
+	})
+}
+
+func hasFlagLine(fs []report.FlagLine, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}

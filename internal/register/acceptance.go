@@ -74,7 +74,7 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 	exp := f.ExpiresAt.UTC().Truncate(time.Microsecond)
 	f.ExpiresAt = &exp
 	var out Acceptance
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if _, err := liveSupplierRow(tx, supplierID, "The supplier is archived; there is nothing to accept."); err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 		if err := tx.InsertAcceptance(&row); err != nil {
 			return err
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{supplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{supplierID}}); err != nil {
 			return err
 		}
 		// The expiry is part of the audited event, so the trail says when the acceptance lapses.
@@ -124,7 +124,7 @@ func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, if
 	if !ValidID(id) {
 		return acceptanceNotFound()
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		r, err := loadForChange(tx, func() (store.AcceptanceRow, error) { return tx.GetAcceptance(id) }, ifMatch,
 			changeable[store.AcceptanceRow]{what: "risk acceptance", notFound: acceptanceNotFound,
 				version: func(r store.AcceptanceRow) int { return r.Version }})
@@ -140,7 +140,7 @@ func (s *Service) WithdrawAcceptance(ctx context.Context, a Actor, id string, if
 		if err := tx.RevokeAcceptance(&r, expected); err != nil {
 			return staleOr(err, "risk acceptance")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{r.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{r.SupplierID}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionRevoke, ResourceAcceptance, id, map[string]Change{"revoked_at": {After: now.Format(time.RFC3339Nano)}}, now)

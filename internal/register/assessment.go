@@ -118,7 +118,7 @@ func (s *Service) CreateAssessment(ctx context.Context, a Actor, supplierID stri
 		return Assessment{}, Invalid(FieldError{Field: "questionnaire_id", Message: "must be a questionnaire id (a UUID)"})
 	}
 	var out Assessment
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		sup, err := supplierRow(tx, supplierID)
 		if err != nil {
 			return err
@@ -266,7 +266,7 @@ func (s *Service) SubmitAssessment(ctx context.Context, a Actor, id string, ifMa
 		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
 			return staleOr(err, "assessment")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionSubmit, ResourceAssessment, id, map[string]Change{
@@ -320,7 +320,7 @@ func (s *Service) ReviewAssessment(ctx context.Context, a Actor, id string, ifMa
 		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
 			return staleOr(err, "assessment")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionReview, ResourceAssessment, id, map[string]Change{
@@ -334,7 +334,7 @@ func (s *Service) changeAssessment(ctx context.Context, id string, ifMatch func(
 	if !ValidID(id) {
 		return assessmentNotFound()
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		r, err := loadForChange(tx, func() (store.AssessmentRow, error) { return tx.GetAssessment(id) }, ifMatch,
 			changeable[store.AssessmentRow]{what: "assessment", notFound: assessmentNotFound,
 				version:         func(r store.AssessmentRow) int { return r.Version },

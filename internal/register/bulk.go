@@ -138,9 +138,15 @@ func (s *Service) ApplyBulk(tx *store.Tx, a Actor, changes []BulkChange, at time
 // MaintainRiskAfterBulk brings the stored risk figures up to date with bulk writes
 // (ApplyBulk) of the caller's transaction, once all of them are applied: the
 // suppliers named are those whose own inputs the writes changed.
-func (s *Service) MaintainRiskAfterBulk(tx *store.Tx, suppliers []string, at time.Time) error {
-	return s.maintainRisk(tx, at, riskChange{suppliers: unionOf(suppliers)})
+func (s *Service) MaintainRiskAfterBulk(tx *store.Tx, suppliers []string) error {
+	return s.maintainRisk(tx, riskChange{suppliers: unionOf(suppliers)})
 }
+
+// CatchUpRisk brings the stored risk figures past their valid_until up to date, each
+// at the moment its date took effect, inside the caller's write transaction and
+// before it changes anything: what a write then changes is recorded at its own moment.
+// Packages that write in bulk (the spreadsheet import) call it first.
+func (s *Service) CatchUpRisk(tx *store.Tx) error { return s.catchUp(tx) }
 
 // ValidKey reports whether s has the shape of a catalogue key (^[a-z0-9_]{1,64}$).
 func ValidKey(s string) bool { return keyPattern.MatchString(s) }

@@ -90,7 +90,7 @@ func (s *Service) CreateCategory(ctx context.Context, a Actor, key string, f Cat
 	now := s.now()
 	c := Category{CategoryFields: f, ID: s.newID(), Key: key, Version: 1, CreatedAt: now, UpdatedAt: now}
 	row := categoryToRow(c)
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertCategory(&row); err != nil {
 			if errors.Is(err, store.ErrDuplicate) {
 				return &Error{Code: CodeConflict, Message: "A category with this key already exists.",
@@ -136,7 +136,7 @@ func (s *Service) PatchCategory(ctx context.Context, a Actor, key string, ifMatc
 		if err := tx.UpdateCategory(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "data category")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{all: true}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{all: true}); err != nil {
 			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceCategory, cur.ID, changes, now)
@@ -148,7 +148,7 @@ func (s *Service) DeleteCategory(ctx context.Context, a Actor, key string, ifMat
 	if !keyPattern.MatchString(key) {
 		return categoryNotFound()
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		r, err := loadForChange(tx, func() (store.CategoryRow, error) { return tx.GetCategory(key) }, ifMatch,
 			changeable[store.CategoryRow]{what: "data category", notFound: categoryNotFound,
 				version: func(r store.CategoryRow) int { return r.Version }})

@@ -56,7 +56,7 @@ func loadForChange[R any](tx *store.Tx, get func() (R, error), ifMatch func(int)
 func patch[T, F any](ctx context.Context, s *Service, load func(*store.Tx) (T, error), apply func(T) (F, error),
 	save func(tx *store.Tx, cur T, f F, now time.Time) (T, error)) (T, error) {
 	var out T
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		cur, err := load(tx)
 		if err != nil {
 			return err

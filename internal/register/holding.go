@@ -192,7 +192,7 @@ func (s *Service) CreateHolding(ctx context.Context, a Actor, supplierID string,
 		return Holding{}, supplierNotFound()
 	}
 	var out Holding
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		var err error
 		out, err = s.createHolding(tx, a, supplierID, f)
 		return err
@@ -222,7 +222,7 @@ func (s *Service) createHolding(tx *store.Tx, a Actor, supplierID string, f Hold
 		}
 		return Holding{}, err
 	}
-	if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{supplierID}}); err != nil {
+	if err := s.maintainRisk(tx, riskChange{suppliers: []string{supplierID}}); err != nil {
 		return Holding{}, err
 	}
 	changes := Diff(nil, Snapshot(f))
@@ -292,7 +292,7 @@ func (s *Service) PatchHolding(ctx context.Context, a Actor, id string, ifMatch 
 		if err := tx.UpdateHolding(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "data holding")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
 			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceHolding, id, changes, now)
@@ -304,7 +304,7 @@ func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch
 	if !ValidID(id) {
 		return holdingNotFound()
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		cur, err := s.loadHoldingForChange(tx, id, ifMatch)
 		if err != nil {
 			return err
@@ -312,7 +312,7 @@ func (s *Service) DeleteHolding(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.DeleteHolding(id); err != nil {
 			return err
 		}
-		if err := s.maintainRisk(tx, s.now(), riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
 			return err
 		}
 		changes := Diff(Snapshot(cur.HoldingFields), nil)

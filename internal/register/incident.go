@@ -107,7 +107,7 @@ func (s *Service) CreateIncident(ctx context.Context, a Actor, f IncidentFields)
 		return Incident{}, err
 	}
 	var out Incident
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		sup, err := tx.GetSupplier(f.SupplierID)
 		if errors.Is(err, store.ErrNotFound) {
 			return Invalid(FieldError{Field: "supplier_id", Message: "is not a supplier in the register"})
@@ -123,7 +123,7 @@ func (s *Service) CreateIncident(ctx context.Context, a Actor, f IncidentFields)
 		if err := tx.InsertIncident(&row); err != nil {
 			return err
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{f.SupplierID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{f.SupplierID}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionCreate, ResourceIncident, out.ID, Diff(nil, Snapshot(f)), now)
@@ -200,7 +200,7 @@ func (s *Service) PatchIncident(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.UpdateIncident(&row, cur.Version); err != nil {
 			return cur, staleOr(err, "incident")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: unionOf([]string{cur.SupplierID, f.SupplierID})}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: unionOf([]string{cur.SupplierID, f.SupplierID})}); err != nil {
 			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceIncident, id, changes, now)

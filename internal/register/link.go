@@ -76,7 +76,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 	}
 	validateLinkFields(&fe, &f, now)
 	var out Link
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		from, err := supplierRow(tx, supplierID)
 		if err != nil {
 			return err
@@ -110,7 +110,7 @@ func (s *Service) CreateLink(ctx context.Context, a Actor, supplierID string, f 
 			}
 			return err
 		}
-		if err := s.maintainRisk(tx, now, riskChange{links: [][2]string{{supplierID, f.SubprocessorID}}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{links: [][2]string{{supplierID, f.SubprocessorID}}}); err != nil {
 			return err
 		}
 		changes := Diff(nil, Snapshot(f))
@@ -126,7 +126,7 @@ func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subproces
 	if !ValidID(supplierID) || !ValidID(subprocessorID) {
 		return notFound
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		r, cats, err := tx.GetLink(supplierID, subprocessorID)
 		if errors.Is(err, store.ErrNotFound) {
 			return notFound
@@ -140,7 +140,7 @@ func (s *Service) DeleteLink(ctx context.Context, a Actor, supplierID, subproces
 		if err := tx.DeleteLink(r.ID); err != nil {
 			return err
 		}
-		if err := s.maintainRisk(tx, s.now(), riskChange{links: [][2]string{{supplierID, subprocessorID}}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{links: [][2]string{{supplierID, subprocessorID}}}); err != nil {
 			return err
 		}
 		l := linkFromRow(r, cats)
@@ -246,7 +246,7 @@ func (s *Service) PatchLink(ctx context.Context, a Actor, supplierID, subprocess
 		if err := tx.UpdateLink(&row, f.Categories, cur.Version); err != nil {
 			return cur, staleOr(err, "sub-processor link")
 		}
-		if err := s.maintainRisk(tx, now, riskChange{links: [][2]string{{cur.SupplierID, cur.SubprocessorID}}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{links: [][2]string{{cur.SupplierID, cur.SubprocessorID}}}); err != nil {
 			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceLink, cur.ID, changes, now)

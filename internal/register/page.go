@@ -8,7 +8,9 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Page is one page of a list and the cursor of the next (empty on the last page).
@@ -46,11 +48,18 @@ func encodeCursor(c cursor) string {
 func decodeCursor(s, kind string) (cursor, error) {
 	var c cursor
 	raw, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(s) > maxCursorLen || json.Unmarshal(raw, &c) != nil || c.Kind != kind {
+	if err != nil || len(s) > maxCursorLen || json.Unmarshal(raw, &c) != nil || c.Kind != kind ||
+		!utf8.ValidString(c.Value) || !utf8.ValidString(c.ID) || strings.ContainsRune(c.ID, 0) {
 		return cursor{}, invalidCursor()
 	}
 	return c, nil
 }
+
+// sqlCursorValue is a cursor's value as a keyset query compares it: PostgreSQL text
+// holds no NUL, so the separator NUL of positions issued before the risk orders were
+// stored becomes the \x01 they are stored with (a cursor of those pages on from the
+// same place), and no client text can make the statement fail.
+func sqlCursorValue(v string) string { return storedKey(v) }
 
 func invalidCursor() error {
 	return Invalid(FieldError{Field: "cursor", Message: "is not a cursor this list issued (start again without it, with the same sort)"})

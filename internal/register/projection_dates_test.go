@@ -2,6 +2,7 @@ package register_test
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"testing"
 	"time"
@@ -231,6 +232,71 @@ func TestChangedSettingsRecomputeTheStoredFigures(t *testing.T) {
 		page, err := strict.RiskHistory(ctx, s.ID, "", 10)
 		if err != nil || len(page.Items) != 2 || page.Items[0].Tier != "low" {
 			t.Fatalf("history across the change: %+v, %v", page.Items, err)
+		}
+	})
+}
+
+// A process configured differently writing to the same database (a rolling upgrade,
+// a setting changed on one of two servers) marks the stored figures as needing a
+// rebuild: no process serves figures its write did not maintain.
+func TestAWriteUnderOtherSettingsSupersedesTheStoredFigures(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		clock := testdb.NewClock(t0)
+		a := register.New(st, clock.Now)
+		s, err := a.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "high", Status: "active"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg := scoring.DefaultConfig()
+		cfg.NoDPAPenalty++
+		b := register.New(st, clock.Now).WithScoring(cfg)
+		if did, err := b.BuildRiskIfNeeded(ctx); err != nil || !did {
+			t.Fatal(did, err)
+		}
+		clock.Advance(time.Minute)
+		if _, err := a.CreateHolding(ctx, editor, s.ID, register.HoldingFields{Category: "political_opinions",
+			DataSubjects: []string{"members"}, RecordCount: ptrTo(int64(900_000)), Purpose: "membership"}); err != nil {
+			t.Fatal(err)
+		}
+		for name, svc := range map[string]*register.Service{"a": a, "b": b} {
+			_, _, err := svc.SupplierRisk(ctx, s.ID)
+			if de, ok := register.AsError(err); !ok || de.Code != register.CodeUnavailable {
+				t.Fatalf("%s reads after a write it could not maintain: %v", name, err)
+			}
+		}
+		if did, err := b.BuildRiskIfNeeded(ctx); err != nil || !did {
+			t.Fatal(did, err)
+		}
+		if _, r, err := b.SupplierRisk(ctx, s.ID); err != nil || r.InCare.Records != 900_000 {
+			t.Fatalf("after the rebuild: %d records in care, %v", r.InCare.Records, err)
+		}
+		mustVerify(t, b, "after the rebuild")
+	})
+}
+
+// A cursor a client altered to hold a NUL (or one issued before the risk orders were
+// stored, whose separators were NUL) pages on instead of failing the query.
+func TestACursorWithANulPagesOn(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		svc, _ := newService(t, st)
+		if _, err := svc.CreateSupplier(ctx, editor, register.SupplierFields{Name: "Quayside Mail", Criticality: "high"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, raw := range []string{`{"k":"weak-links::::","v":"00000\u0000x","i":"x"}`,
+			`{"k":"suppliers-by-risk:-residual_risk::","v":"000100\u0000x","i":"x"}`} {
+			cur := base64.RawURLEncoding.EncodeToString([]byte(raw))
+			if _, err := svc.WeakLinks(ctx, register.WeakLinkFilter{Cursor: cur}); err != nil {
+				if _, ok := register.AsError(err); !ok {
+					t.Fatalf("weak links with %s: %v", raw, err)
+				}
+			}
+			if _, err := svc.ListSuppliers(ctx, register.SupplierFilter{Sort: "-residual_risk", Cursor: cur}); err != nil {
+				if _, ok := register.AsError(err); !ok {
+					t.Fatalf("risk-ordered list with %s: %v", raw, err)
+				}
+			}
 		}
 	})
 }

@@ -23,12 +23,22 @@ type riskChange struct {
 }
 
 // maintainRisk brings the projection up to date with a write, inside the write's
-// transaction (see projection.go for which suppliers it recomputes). It does nothing
-// while the projection is unbuilt: building it computes everything.
-func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error {
+// transaction (see projection.go for which suppliers it recomputes), as of the
+// moment read here — after the write lock, so the history's moments follow the order
+// in which writes commit. It does nothing while the projection is unbuilt: building
+// it computes everything.
+func (s *Service) maintainRisk(tx *store.Tx, ch riskChange) error {
+	return s.maintainRiskAt(tx, s.now(), ch)
+}
+
+// maintainRiskAt is maintainRisk as of a given moment.
+func (s *Service) maintainRiskAt(tx *store.Tx, now time.Time, ch riskChange) error {
 	built, stats, err := s.riskState(tx)
-	if err != nil || !built {
+	if err != nil {
 		return err
+	}
+	if !built {
+		return s.supersede(tx)
 	}
 	if err := s.claimFigures(tx); err != nil {
 		return err
@@ -70,6 +80,23 @@ func (s *Service) maintainRisk(tx *store.Tx, now time.Time, ch riskChange) error
 	}
 	return s.settle(tx, now, stats, prs, old)
 }
+
+// supersede marks figures built under another methodology or other settings (by a
+// process configured differently on the same database) as needing a rebuild, since
+// this write is not reflected in them: every process then answers figure reads with
+// CodeUnavailable until one rebuilds them. The history is kept.
+func (s *Service) supersede(tx *store.Tx) error {
+	row, err := tx.RiskState()
+	if err != nil || !row.Built || row.Methodology == supersededFigures {
+		return err
+	}
+	row.Methodology = supersededFigures
+	return tx.SaveRiskState(row)
+}
+
+// supersededFigures is the methodology recorded on figures a write could not
+// maintain: it matches no process's settings.
+const supersededFigures = "superseded"
 
 // claimFigures records this service's methodology and settings on figures built
 // while the register was empty (by the migration, which cannot know them).
@@ -189,6 +216,11 @@ func (s *Service) nextStatistics(tx *store.Tx, stats scoring.Statistics, prs map
 		}
 		before, after := heldOf(was), heldOf(pr.rel)
 		if !reflect.DeepEqual(before, after) {
+			for _, h := range append(before, after...) {
+				if next.Categories[h.Category].Records == math.MaxInt64 {
+					recount[h.Category] = true // saturated before the move
+				}
+			}
 			scoring.MoveCategoryTotals(next.Categories, before, after)
 			for _, h := range append(before, after...) {
 				if next.Categories[h.Category].Records == math.MaxInt64 || h.Records == math.MaxInt64 {
@@ -417,8 +449,8 @@ func storedRows(tx *store.Tx, ids []string) (map[string]store.RiskRow, error) {
 }
 
 // saveProjections stores the projections whose rows differ from the stored ones, and
-// records each change in the risk history: at the moment a date made it (the stored
-// row's valid_until, when that has passed), else now.
+// records each change in the risk history at now: the moment of the write, or of the
+// date that made it (catchUp computes as of each valid_until in turn).
 func saveProjections(tx *store.Tx, prs map[string]*projected, old map[string]store.RiskRow, now time.Time) error {
 	return saveProjectionsAs(tx, prs, old, now, false)
 }
@@ -446,11 +478,7 @@ func saveProjectionsAs(tx *store.Tx, prs map[string]*projected, old map[string]s
 		if had && sameHistory(o, row) {
 			continue // only ordering keys, fingerprints or validity moved
 		}
-		at := now
-		if had && o.ValidUntil != nil && !o.ValidUntil.After(now) {
-			at = *o.ValidUntil
-		}
-		hist = append(hist, store.RiskHistoryRow{SupplierID: id, EffectiveAt: at, RecordedAt: now, Live: row.Live,
+		hist = append(hist, store.RiskHistoryRow{SupplierID: id, EffectiveAt: now, RecordedAt: now, Live: row.Live,
 			Residual: row.Residual, Inherent: row.Inherent, Posture: row.Posture, Tier: row.Tier, Figures: historyFigures(pr.risk),
 			ReportInputs: row.ReportInputs})
 	}
@@ -672,7 +700,7 @@ func (s *Service) RiskVerify(ctx context.Context) (RiskVerification, error) {
 		if err != nil {
 			return err
 		}
-		out.Statistics = !reflect.DeepEqual(normStats(stats), normStats(stored))
+		statsDiffer := !reflect.DeepEqual(normStats(stats), normStats(stored))
 		old, err := storedRows(tx, nil)
 		if err != nil {
 			return err
@@ -723,6 +751,8 @@ func (s *Service) RiskVerify(ctx context.Context) (RiskVerification, error) {
 				diff("data in care per category")
 			}
 		}
+		// With rows awaiting their refresh the statistics may lag them: not a difference.
+		out.Statistics = statsDiffer && out.Awaiting == 0
 		for id := range old {
 			if prs[id] == nil {
 				out.Differences = append(out.Differences, RiskDifference{SupplierID: id, What: "stored figures of a supplier that does not exist"})
@@ -776,35 +806,80 @@ func sameSet[T any](a, b []T, key func(T) string) bool {
 	return slices.Equal(ka, kb)
 }
 
-// RefreshRisk recomputes and stores every supplier whose stored figures are past
-// their valid_until (at most a batch at a time, until none is left), and returns how
-// many it recomputed. Serve's background task calls it.
+// RefreshRisk brings every stored figure past its valid_until up to date (catchUp),
+// a bounded number of steps per transaction until none is left, and returns how many
+// suppliers it recomputed. Serve's background task calls it.
 func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
 	total := 0
 	for {
-		n := 0
-		err := s.st.Write(ctx, func(tx *store.Tx) error {
-			built, _, err := s.riskState(tx)
-			if err != nil || !built {
-				return err
-			}
-			now := s.now()
-			ids, err := tx.RiskExpired(now, refreshBatch)
-			if err != nil || len(ids) == 0 {
-				return err
-			}
-			n = len(ids)
-			return s.maintainRisk(tx, now, riskChange{suppliers: ids})
+		n, more := 0, false
+		err := s.st.Write(ctx, func(tx *store.Tx) (err error) {
+			n, more, err = s.catchUpSteps(tx, catchUpPerTransaction)
+			return err
 		})
 		total += n
-		if err != nil || n < refreshBatch {
+		if err != nil || !more {
 			return total, err
 		}
 	}
 }
 
+// catchUp brings every stored figure past its valid_until up to date inside tx: see
+// CatchUpRisk. Every write transaction of the register starts with it (write).
+func (s *Service) catchUp(tx *store.Tx) error {
+	for {
+		_, more, err := s.catchUpSteps(tx, catchUpPerTransaction)
+		if err != nil || !more {
+			return err
+		}
+	}
+}
+
+// catchUpSteps takes at most steps steps forward through the stored valid_until
+// moments: each step recomputes the suppliers whose figures stop being valid at the
+// earliest such moment, as of that moment, and records their changes then. It says
+// how many suppliers it recomputed and whether any figure is still past its moment.
+func (s *Service) catchUpSteps(tx *store.Tx, steps int) (int, bool, error) {
+	built, _, err := s.riskState(tx)
+	if err != nil || !built {
+		return 0, false, err
+	}
+	now, n := s.now(), 0
+	for range steps {
+		next, err := tx.NextRiskExpiry()
+		if err != nil || next == nil || next.After(now) {
+			return n, false, err
+		}
+		ids, err := tx.RiskExpired(*next, refreshBatch)
+		if err != nil {
+			return n, false, err
+		}
+		if err := s.maintainRiskAt(tx, next.UTC(), riskChange{suppliers: ids}); err != nil {
+			return n, false, err
+		}
+		n += len(ids)
+	}
+	return n, true, nil
+}
+
+// catchUpPerTransaction bounds the steps one transaction takes (after a long outage
+// there is one per hour an incident stayed open, and one per date passed).
+const catchUpPerTransaction = 200
+
 // refreshBatch bounds one refresh transaction.
 const refreshBatch = 500
+
+// write runs fn in one write transaction of the register, after bringing the stored
+// risk figures past their valid_until up to date: the write's own changes are then
+// recorded at its moment, never mixed with what a date changed earlier.
+func (s *Service) write(ctx context.Context, fn func(*store.Tx) error) error {
+	return s.st.Write(ctx, func(tx *store.Tx) error {
+		if err := s.catchUp(tx); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
 
 // RiskUpkeep is what one background pass over the projection did.
 type RiskUpkeep struct {

@@ -49,11 +49,11 @@ func (s *Service) CreateSupplier(ctx context.Context, a Actor, f SupplierFields)
 	}
 	sup := Supplier{SupplierFields: f, ID: s.newID(), Version: 1, CreatedAt: now, UpdatedAt: now}
 	row := supplierToRow(sup)
-	err := s.st.Write(ctx, func(tx *store.Tx) error {
+	err := s.write(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertSupplier(&row); err != nil {
 			return supplierWriteError(err, f.Name)
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{sup.ID}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{sup.ID}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionCreate, ResourceSupplier, sup.ID, Diff(nil, Snapshot(f)), now)
@@ -111,7 +111,7 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
 			return cur, supplierWriteError(err, f.Name)
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{id}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{id}}); err != nil {
 			return cur, err
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceSupplier, id, changes, now)
@@ -124,7 +124,7 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 	if !ValidID(id) {
 		return supplierNotFound()
 	}
-	return s.st.Write(ctx, func(tx *store.Tx) error {
+	return s.write(ctx, func(tx *store.Tx) error {
 		cur, err := s.loadSupplierForChange(tx, id, ifMatch)
 		if err != nil {
 			return err
@@ -136,7 +136,7 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
 			return supplierWriteError(err, cur.Name)
 		}
-		if err := s.maintainRisk(tx, now, riskChange{suppliers: []string{id}}); err != nil {
+		if err := s.maintainRisk(tx, riskChange{suppliers: []string{id}}); err != nil {
 			return err
 		}
 		return s.record(tx, a, ActionArchive, ResourceSupplier, id,
@@ -209,7 +209,7 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		if err != nil {
 			return Page[Supplier]{}, err
 		}
-		ks := &store.Keyset{Value: c.Value, ID: c.ID}
+		ks := &store.Keyset{Value: sqlCursorValue(c.Value), ID: c.ID}
 		if key != "name" {
 			t, err := time.Parse(time.RFC3339Nano, c.Value)
 			if err != nil {
@@ -273,7 +273,7 @@ func (s *Service) listSuppliersByRisk(ctx context.Context, f SupplierFilter, q s
 		if err != nil {
 			return Page[Supplier]{}, err
 		}
-		after = c.Value
+		after = sqlCursorValue(c.Value)
 	}
 	rq := store.RiskListQuery{Suppliers: q, OrderKey: order, After: after, Limit: limit}
 	return s.riskOrderedPage(ctx, f.Categories, rq, kind, limit)

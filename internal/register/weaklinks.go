@@ -72,7 +72,7 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		if err != nil {
 			return Page[WeakLink]{}, err
 		}
-		after = c.Value
+		after = sqlCursorValue(c.Value)
 	}
 	if err := s.refreshIfExpired(ctx); err != nil {
 		return Page[WeakLink]{}, err

@@ -90,7 +90,13 @@ func (s *Service) importRows(ctx context.Context, a register.Actor, t rows, dryR
 	if dryRun {
 		err = s.st.Read(ctx, run)
 	} else {
-		err = s.st.Write(ctx, run)
+		err = s.st.Write(ctx, func(tx *store.Tx) error {
+			// Figures a date changed are brought up to date before the import changes anything.
+			if err := s.reg.CatchUpRisk(tx); err != nil {
+				return err
+			}
+			return run(tx)
+		})
 	}
 	if err != nil && !errors.Is(err, errDryRun) {
 		return ImportResult{}, err

@@ -86,7 +86,7 @@ func (p *importPlan) write(tx *store.Tx) error {
 	if err := w.flush(); err != nil {
 		return err
 	}
-	return p.s.reg.MaintainRiskAfterBulk(tx, w.touched, p.now)
+	return p.s.reg.MaintainRiskAfterBulk(tx, w.touched)
 }
 
 // visit parses, checks and (with w) writes one row.

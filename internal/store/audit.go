@@ -88,3 +88,14 @@ func (t *Tx) AuditEventAt(seq int64) (AuditEventRow, error) {
 	var r AuditEventRow
 	return r, translate("read audit event", t.db.Where("seq = ?", seq).Take(&r).Error)
 }
+
+// AuditHeadAt reads the chain's head as it stood at t: the newest event that occurred
+// at or before t (Seq 0 and an empty hash when none had).
+func (t *Tx) AuditHeadAt(at time.Time) (AuditHeadRow, error) {
+	var rows []AuditEventRow
+	err := t.db.Select("seq, hash").Where("occurred_at <= ?", normTime(at)).Order("seq DESC").Limit(1).Find(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return AuditHeadRow{ID: 1}, translate("audit head at", err)
+	}
+	return AuditHeadRow{ID: 1, Seq: rows[0].Seq, Hash: rows[0].Hash}, nil
+}
