@@ -100,7 +100,7 @@ func TestRiskProjectionMatchesAFullComputationAfterRandomWrites(t *testing.T) {
 		kinds := map[string]int{}
 		for ops < 260 {
 			ops++
-			clock.Advance(time.Duration(r.IntN(36)) * time.Hour)
+			clock.Advance(time.Duration(r.IntN(7)) * time.Hour)
 			switch k := r.IntN(13); k {
 			case 0, 1:
 				h, err := svc.CreateHolding(ctx, editor, pick(sups), register.HoldingFields{Category: cats[r.IntN(len(cats))],
