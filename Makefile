@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-pg ci lint lint-openapi build docker
+.PHONY: help run test test-pg ci lint lint-openapi build docker load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 16
@@ -36,6 +36,9 @@ lint-openapi: node_modules ## lint openapi.yaml with Spectral (npm script lint:o
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
+
+load: ## run the load harness (about an hour; SQLite and PostgreSQL) and write its tables into docs/performance.md
+	LOAD_COMMAND="make load$(if $(LOAD_ARGS), LOAD_ARGS='$(LOAD_ARGS)')" bash .ci/load/run --profile --doc docs/performance.md $(LOAD_ARGS)
 
 build: ## build the static binary ./weaklink
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o weaklink .
