@@ -811,7 +811,7 @@ func sameSet[T any](a, b []T, key func(T) string) bool {
 // suppliers it recomputed. Serve's background task calls it.
 func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
 	total := 0
-	for {
+	for ctx.Err() == nil {
 		n, more := 0, false
 		err := s.st.Write(ctx, func(tx *store.Tx) (err error) {
 			n, more, err = s.catchUpSteps(tx, catchUpPerTransaction)
@@ -822,14 +822,28 @@ func (s *Service) RefreshRisk(ctx context.Context) (int, error) {
 			return total, err
 		}
 	}
+	return total, ctx.Err()
 }
 
 // catchUp brings every stored figure past its valid_until up to date inside tx: see
-// CatchUpRisk. Every write transaction of the register starts with it (write).
+// CatchUpRisk. Every write transaction of the register starts with it (write). It
+// steps through the moments one by one, as RefreshRisk does; after a long pause with
+// more than catchUpExactSteps moments pending (an outage: every open incident's
+// message changes hourly), it computes what remains as of now, so that the write is
+// not held up: those changes are then recorded when caught up, never before they
+// happened.
 func (s *Service) catchUp(tx *store.Tx) error {
+	_, more, err := s.catchUpSteps(tx, catchUpExactSteps)
+	if err != nil || !more {
+		return err
+	}
+	now := s.now()
 	for {
-		_, more, err := s.catchUpSteps(tx, catchUpPerTransaction)
-		if err != nil || !more {
+		ids, err := tx.RiskExpired(now, refreshBatch)
+		if err != nil || len(ids) == 0 {
+			return err
+		}
+		if err := s.maintainRiskAt(tx, now, riskChange{suppliers: ids}); err != nil {
 			return err
 		}
 	}
@@ -862,9 +876,14 @@ func (s *Service) catchUpSteps(tx *store.Tx, steps int) (int, bool, error) {
 	return n, true, nil
 }
 
-// catchUpPerTransaction bounds the steps one transaction takes (after a long outage
-// there is one per hour an incident stayed open, and one per date passed).
-const catchUpPerTransaction = 200
+// catchUpPerTransaction bounds the steps one background transaction takes (after a
+// long outage there is one per hour an incident stayed open, and one per date
+// passed), so that writes wait for the lock no longer than a few steps.
+const catchUpPerTransaction = 20
+
+// catchUpExactSteps is how many moments a write steps through exactly before it
+// computes the rest as of now.
+const catchUpExactSteps = 20
 
 // refreshBatch bounds one refresh transaction.
 const refreshBatch = 500

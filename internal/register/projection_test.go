@@ -101,6 +101,9 @@ func TestRiskProjectionMatchesAFullComputationAfterRandomWrites(t *testing.T) {
 		for ops < 260 {
 			ops++
 			clock.Advance(time.Duration(r.IntN(7)) * time.Hour)
+			if ops%50 == 0 { // a long pause: more moments pending than a write steps through
+				clock.Advance(10 * 24 * time.Hour)
+			}
 			switch k := r.IntN(13); k {
 			case 0, 1:
 				h, err := svc.CreateHolding(ctx, editor, pick(sups), register.HoldingFields{Category: cats[r.IntN(len(cats))],
