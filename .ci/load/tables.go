@@ -172,7 +172,14 @@ func ratio(rs []Result, r Result) (float64, string) {
 		return 0, "—"
 	}
 	v := r.RPS / c
-	return v, fmt.Sprintf("%.0f %%", 100*v)
+	switch pct := 100 * v; {
+	case pct < 1:
+		return v, fmt.Sprintf("%.2f %%", pct)
+	case pct < 10:
+		return v, fmt.Sprintf("%.1f %%", pct)
+	default:
+		return v, fmt.Sprintf("%.0f %%", pct)
+	}
 }
 
 func dbTitle(d string) string {
@@ -278,6 +285,10 @@ func renderTables(rs []Result, command, note string) string {
 		w("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n")
 		for _, r := range reads {
 			_, rt := ratio(rs, r)
+			if r.Requests == 0 {
+				w("| `%s` | %d | 0 | — | — | no request completed in the %.0f-s run | 0 %% | %s |\n", r.Name, r.C, r.Seconds, fmtRSS(r.RSS))
+				continue
+			}
 			w("| `%s` | %d | %s | %s | %s | %s | %s | %s |\n", r.Name, r.C, fmtRPS(r.RPS), fmtMS(r.P50), fmtMS(r.P99),
 				r.NonOKText(), rt, fmtRSS(r.RSS))
 		}

@@ -26,6 +26,9 @@ func readTarget(name string, minRatio, maxP99 float64) target {
 	return target{what, func(rs []Result, db string) (string, bool, bool) {
 		for _, r := range rs {
 			if r.Kind == "read" && r.Name == name && r.Database == db && r.N == targetN && r.C == targetC {
+				if r.Requests == 0 {
+					return fmt.Sprintf("no request completed in the %.0f-s run", r.Seconds), false, true
+				}
 				v, rt := ratio(rs, r)
 				ok := v >= minRatio && (maxP99 == 0 || r.P99 < maxP99)
 				fig := rt
