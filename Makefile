@@ -37,7 +37,7 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch node_modules
 
-load: ## run the load harness (about an hour; SQLite and PostgreSQL) and write its tables into docs/performance.md
+load: ## run the load harness (1 to 1.5 hours; SQLite and PostgreSQL) and write its tables into docs/performance.md
 	LOAD_COMMAND="make load$(if $(LOAD_ARGS), LOAD_ARGS='$(LOAD_ARGS)')" bash .ci/load/run --profile --doc docs/performance.md $(LOAD_ARGS)
 
 build: ## build the static binary ./weaklink

@@ -173,6 +173,8 @@ func ratio(rs []Result, r Result) (float64, string) {
 	}
 	v := r.RPS / c
 	switch pct := 100 * v; {
+	case pct < 0.01:
+		return v, "< 0.01 %"
 	case pct < 1:
 		return v, fmt.Sprintf("%.2f %%", pct)
 	case pct < 10:
