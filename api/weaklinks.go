@@ -97,8 +97,8 @@ func (h *weakLinkHandlers) list(c *gin.Context) {
 	answerPage(c, h.log, page, err, func(w register.WeakLink) weakLinkJSON {
 		s := w.Supplier
 		return weakLinkJSON{Supplier: supplierRefJSON{ID: s.ID, Name: s.Name, Criticality: s.Criticality, Status: s.Status, Country: s.Country},
-			Inherent: w.Risk.Inherent.Value, Posture: w.Risk.Posture.Value, Provisional: w.Risk.PostureProvisional, EffectivePosture: w.EffectivePosture,
-			Residual: w.Risk.Residual.Value, Tier: w.Risk.Tier, Flags: toFlagsJSON(w.Flags, now)}
+			Inherent: w.Risk.Inherent, Posture: w.Risk.Posture, Provisional: w.Risk.PostureProvisional, EffectivePosture: w.EffectivePosture,
+			Residual: w.Risk.Residual, Tier: w.Risk.Tier, Flags: toFlagsJSON(w.Flags, now)}
 	})
 }
 

@@ -152,10 +152,14 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (Actor, error
 	if row.RevokedAt != nil || (row.ExpiresAt != nil && !row.ExpiresAt.After(now)) {
 		return Actor{}, fail
 	}
-	// last_used_at is bookkeeping: a failed write (SQLite busy behind a long import,
-	// say) must not turn an authenticated read into an error. It is retried on the
-	// key's next request.
-	_ = tx.TouchAPIKey(row.ID, now, lastUsedInterval)
+	// last_used_at is bookkeeping, written at most once a minute per key: the row just
+	// read says whether it is due, so most requests write nothing (on SQLite a write
+	// would take the database's single write lock on every read). A failed write
+	// (SQLite busy behind a long import, say) must not turn an authenticated read into
+	// an error; it is retried on the key's next request.
+	if row.LastUsedAt == nil || row.LastUsedAt.Before(now.Add(-lastUsedInterval)) {
+		_ = tx.TouchAPIKey(row.ID, now, lastUsedInterval)
+	}
 	return Actor{KeyID: row.ID, Name: row.Name, Role: Role(row.Role)}, nil
 }
 

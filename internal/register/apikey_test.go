@@ -46,6 +46,21 @@ func TestAPIKeyLifecycle(t *testing.T) {
 		if used, _ := svc.GetAPIKey(ctx, k.ID); used.LastUsedAt == nil || !used.LastUsedAt.Equal(t0) {
 			t.Fatalf("last_used_at = %v, want %v", used.LastUsedAt, t0)
 		}
+		// last_used_at moves at most once a minute.
+		clock.Advance(30 * time.Second)
+		if _, err := svc.Authenticate(ctx, ksecret); err != nil {
+			t.Fatal(err)
+		}
+		if used, _ := svc.GetAPIKey(ctx, k.ID); used.LastUsedAt == nil || !used.LastUsedAt.Equal(t0) {
+			t.Fatalf("last_used_at after 30 s = %v, want %v", used.LastUsedAt, t0)
+		}
+		clock.Advance(31 * time.Second)
+		if _, err := svc.Authenticate(ctx, ksecret); err != nil {
+			t.Fatal(err)
+		}
+		if used, _ := svc.GetAPIKey(ctx, k.ID); used.LastUsedAt == nil || !used.LastUsedAt.Equal(t0.Add(61*time.Second)) {
+			t.Fatalf("last_used_at after 61 s = %v, want %v", used.LastUsedAt, t0.Add(61*time.Second))
+		}
 		clock.Advance(time.Hour)
 		if _, err := svc.Authenticate(ctx, ksecret); register.ErrorCode(err) != register.CodeUnauthenticated {
 			t.Fatalf("expired key: %v", err)

@@ -58,7 +58,9 @@ type Exposure struct {
 
 // Exposure lists every live supplier holding the category directly and every
 // sub-processor its data reaches, paginated; totals cover the whole answer. It runs
-// a fixed number of statements (catalogue, holdings, edges) whatever the register's size.
+// a fixed number of statements (catalogue, holdings, edges) whatever the register's
+// size, and only when the register has changed since the same question was last
+// answered (answerAt): the pages of one answer, and readers asking the same, share it.
 func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, error) {
 	limit, err := checkLimit(f.Limit)
 	if err != nil {
@@ -83,12 +85,10 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 			return Exposure{}, err
 		}
 	}
-	var out Exposure
-	var all exposureAnswer
-	err = s.st.Read(ctx, func(tx *store.Tx) error {
+	all, err := answerAt(ctx, s, kind, func(tx *store.Tx) (exposureAnswer, error) {
 		catalogue, err := s.catalogue(tx)
 		if err != nil {
-			return err
+			return exposureAnswer{}, err
 		}
 		var keys []string
 		for k, c := range catalogue {
@@ -97,20 +97,19 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 			}
 		}
 		if f.Category != "" && catalogue[f.Category].Key == "" {
-			return Invalid(FieldError{Field: "category", Message: "is not a data category in the catalogue"})
+			return exposureAnswer{}, Invalid(FieldError{Field: "category", Message: "is not a data category in the catalogue"})
 		}
 		sortCategoryKeys(keys, catalogue)
 		holdings, edges := []store.LiveHolding{}, []store.Edge{}
 		if len(keys) > 0 {
 			if holdings, err = tx.LiveHoldings(keys); err != nil {
-				return err
+				return exposureAnswer{}, err
 			}
 			if edges, err = tx.LiveEdges(keys); err != nil {
-				return err
+				return exposureAnswer{}, err
 			}
 		}
-		all = exposureOf(catalogue, keys, holdings, edges, f.DataSubject)
-		return nil
+		return exposureOf(catalogue, keys, holdings, edges, f.DataSubject), nil
 	})
 	if err != nil {
 		return Exposure{}, err
@@ -119,7 +118,7 @@ func (s *Service) Exposure(ctx context.Context, f ExposureFilter) (Exposure, err
 	if err != nil {
 		return Exposure{}, err
 	}
-	out = all.totals
+	out := all.totals
 	out.Page = Page[ExposureItem]{Items: make([]ExposureItem, len(page.Items)), NextCursor: page.NextCursor}
 	for i, e := range page.Items {
 		out.Page.Items[i] = all.item(e)

@@ -55,26 +55,30 @@ func (s *Service) IncidentImpact(ctx context.Context, id, cur string, limit int)
 			return Impact{}, err
 		}
 	}
-	var out Impact
-	var c chain
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
+	// The incident and its supplier's chain, as the register holds them now (kept
+	// between pages and readers until the register changes).
+	type incidentChain struct {
+		in     Incident
+		window *int
+		c      chain
+	}
+	ic, err := answerAt(ctx, s, kind, func(tx *store.Tx) (incidentChain, error) {
 		in, err := s.loadIncident(tx, id)
 		if err != nil {
-			return err
+			return incidentChain{}, err
 		}
 		sup, err := tx.GetSupplier(in.SupplierID)
 		if err != nil {
-			return err
+			return incidentChain{}, err
 		}
-		if c, err = s.chainOf(tx, sup); err != nil {
-			return err
-		}
-		out = Impact{Incident: in, RegulatorDeadline: in.RegulatorDeadline(), SupplierWindowHours: sup.BreachNotificationHours}
-		return nil
+		c, err := s.chainOf(tx, sup)
+		return incidentChain{in: in, window: sup.BreachNotificationHours, c: c}, err
 	})
 	if err != nil {
 		return Impact{}, err
 	}
+	c := ic.c
+	out := Impact{Incident: ic.in, RegulatorDeadline: ic.in.RegulatorDeadline(), SupplierWindowHours: ic.window}
 	fl, next, err := c.page(kind, cur, limit)
 	if err != nil {
 		return Impact{}, err

@@ -82,7 +82,14 @@ func (s *Service) figuresKey() string {
 // projectionFormat versions what a stored row holds (storedRisk, relativeInputs,
 // reportInputs, the statistics): a release that changes it changes this, and the
 // figures are recomputed when it starts.
-const projectionFormat = "1"
+const projectionFormat = "2"
+
+// projectionCurrent says whether stored figures built under methodology can be
+// served by this service: built, and under its methodology and settings (an empty
+// methodology is the empty register the migration built).
+func (s *Service) projectionCurrent(built bool, methodology string) bool {
+	return built && (methodology == "" || methodology == s.figuresKey())
+}
 
 // riskState reads the projection's state and statistics: built only when built under
 // this service's methodology and settings.
@@ -91,7 +98,7 @@ func (s *Service) riskState(tx *store.Tx) (built bool, st scoring.Statistics, er
 	if err != nil {
 		return false, st, err
 	}
-	if !row.Built || (row.Methodology != "" && row.Methodology != s.figuresKey()) {
+	if !s.projectionCurrent(row.Built, row.Methodology) {
 		return false, st, nil
 	}
 	if err := json.Unmarshal([]byte(row.Statistics), &st); err != nil {
@@ -346,7 +353,7 @@ func rowOf(pr *projected, now time.Time) (store.RiskRow, []store.RiskFlagRow, er
 	if err != nil {
 		return store.RiskRow{}, nil, err
 	}
-	summary, err := json.Marshal(sum)
+	summary, err := json.Marshal(listSummary{RiskSummary: sum, EffectivePosture: r.EffectivePosture, Flags: r.Flags})
 	if err != nil {
 		return store.RiskRow{}, nil, err
 	}
@@ -403,13 +410,34 @@ func riskFromRow(row store.RiskRow) (Risk, error) {
 	return sr.Risk, nil
 }
 
+// listSummary is a stored row's summary column: what a supplier list shows of each
+// supplier's risk, and what a weak-links item shows beside it, so that neither
+// decodes the whole figures.
+type listSummary struct {
+	RiskSummary
+	EffectivePosture *float64
+	Flags            []FlagView
+}
+
 // summaryFromRow decodes a stored row's list summary.
 func summaryFromRow(row store.RiskRow) (RiskSummary, error) {
-	var sum RiskSummary
+	var sum RiskSummary // the flags beside it are skipped, not decoded
 	if err := json.Unmarshal([]byte(row.Summary), &sum); err != nil {
 		return sum, fmt.Errorf("stored risk summary of %s: %w", row.SupplierID, err)
 	}
 	return sum, nil
+}
+
+// listSummaryFromRow decodes a stored row's summary column.
+func listSummaryFromRow(row store.RiskRow) (listSummary, error) {
+	var ls listSummary
+	if err := json.Unmarshal([]byte(row.Summary), &ls); err != nil {
+		return ls, fmt.Errorf("stored risk summary of %s: %w", row.SupplierID, err)
+	}
+	if ls.Flags == nil {
+		ls.Flags = []FlagView{}
+	}
+	return ls, nil
 }
 
 func unionOf(lists ...[]string) []string {

@@ -2,6 +2,7 @@ package register
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/weaklink/weaklink/internal/scoring"
@@ -89,26 +90,64 @@ func (s *Service) SupplierRisk(ctx context.Context, id string) (Supplier, Risk, 
 		sup Supplier
 		r   Risk
 	)
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
+	now := s.now()
+	// The usual case: one statement reads the supplier, its stored row and the
+	// projection's state, and the row is current.
+	tx := s.st.NoTx(ctx)
+	row, err := tx.SupplierWithRisk(id)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return sup, r, err
+	}
+	if err == nil && s.projectionCurrent(row.Built, row.Methodology) && (row.Risk.ValidUntil == nil || row.Risk.ValidUntil.After(now)) {
+		sup = supplierFromRow(row.Supplier)
+		if r, err = riskFromRow(row.Risk); err != nil {
+			return sup, r, err
+		}
+		return sup, r, s.nameQuestionnaire(tx, &r)
+	}
+	// Otherwise (no such supplier, figures past their valid_until, an unbuilt
+	// projection): in one transaction, recomputed on the spot when they can be.
+	err = s.st.Read(ctx, func(tx *store.Tx) error {
 		row, err := supplierRow(tx, id)
 		if err != nil {
 			return err
 		}
 		sup = supplierFromRow(row)
-		r, err = s.storedRisk(tx, id, s.now())
+		r, err = s.storedRisk(tx, id, now)
 		if err != nil {
 			return err
 		}
-		if r.Assessment != nil { // name the questionnaire it answered
-			q, err := tx.GetQuestionnaire(r.Assessment.QuestionnaireID)
-			if err != nil {
-				return err
-			}
-			r.Assessment.QuestionnaireName, r.Assessment.QuestionnaireRevision = q.Name, q.Revision
-		}
-		return nil
+		return s.nameQuestionnaire(tx, &r)
 	})
 	return sup, r, err
+}
+
+// questionnaireName is a questionnaire version's name and revision.
+type questionnaireName struct {
+	name     string
+	revision int
+}
+
+// nameQuestionnaire names the questionnaire r's latest assessment answered. A
+// published version is frozen, so its name is read once per process and kept.
+func (s *Service) nameQuestionnaire(tx *store.Tx, r *Risk) error {
+	if r.Assessment == nil {
+		return nil
+	}
+	id := r.Assessment.QuestionnaireID
+	if n, ok := s.published.Load(id); ok {
+		r.Assessment.QuestionnaireName, r.Assessment.QuestionnaireRevision = n.(questionnaireName).name, n.(questionnaireName).revision
+		return nil
+	}
+	name, err := tx.QuestionnaireName(id)
+	if err != nil {
+		return err
+	}
+	if name.Status == "published" {
+		s.published.Store(id, questionnaireName{name: name.Name, revision: name.Revision})
+	}
+	r.Assessment.QuestionnaireName, r.Assessment.QuestionnaireRevision = name.Name, name.Revision
+	return nil
 }
 
 // RiskSummary is the part of a supplier's risk shown in lists.

@@ -2,6 +2,7 @@ package register
 
 import (
 	"crypto/rand"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -25,6 +26,11 @@ type Service struct {
 	rand func([]byte) (int, error)
 	// ids, when set, replaces the UUIDv7 source of newID (WithIDs).
 	ids func() string
+	// published caches the names of published questionnaire versions, which never
+	// change once published (questionnaire.go), so risk reads need not load them.
+	published sync.Map // questionnaire id -> questionnaireName
+	// answers keeps recent exposure and impact answers by audit head (answers.go).
+	answers *answerCache
 }
 
 // New returns a Service. A nil clock means the system clock.
@@ -32,7 +38,7 @@ func New(st *store.Store, clock Clock) *Service {
 	if clock == nil {
 		clock = time.Now
 	}
-	return &Service{st: st, clock: clock, rand: rand.Read, scoring: scoring.DefaultConfig(), flagCfg: scoring.DefaultFlagConfig()}
+	return &Service{st: st, clock: clock, rand: rand.Read, answers: &answerCache{}, scoring: scoring.DefaultConfig(), flagCfg: scoring.DefaultFlagConfig()}
 }
 
 // now is the clock in UTC at the precision both databases keep.

@@ -111,11 +111,28 @@ func (s *Service) PatchSupplier(ctx context.Context, a Actor, id string, ifMatch
 		if err := tx.UpdateSupplier(&row, cur.Version); err != nil {
 			return cur, supplierWriteError(err, f.Name)
 		}
-		if err := s.maintainRisk(tx, riskChange{suppliers: []string{id}}); err != nil {
-			return cur, err
+		if changesFigureInputs(changes) {
+			if err := s.maintainRisk(tx, riskChange{suppliers: []string{id}}); err != nil {
+				return cur, err
+			}
 		}
 		return out, s.record(tx, a, ActionUpdate, ResourceSupplier, id, changes, now)
 	})
+}
+
+// descriptiveFields are the supplier fields that no figure, flag or report input
+// reads (the projection's inputs are listed in projection.go and
+// projection_report.go): a change to these alone leaves every stored figure as it is.
+var descriptiveFields = map[string]bool{"services": true, "website": true, "security_contact": true, "notes": true}
+
+// changesFigureInputs says whether a supplier change touches a field the figures read.
+func changesFigureInputs(changes map[string]Change) bool {
+	for field := range changes {
+		if !descriptiveFields[field] {
+			return true
+		}
+	}
+	return false
 }
 
 // ArchiveSupplier takes a supplier out of the live register; its history stays and
@@ -196,9 +213,6 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	if len(f.Tiers) > 0 || len(f.Flags) > 0 {
 		kind += ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Flags, ",")
 		q.Tiers, q.AnyFlags = f.Tiers, f.Flags
-		if err := s.refreshIfExpired(ctx); err != nil {
-			return Page[Supplier]{}, err
-		}
 	}
 	if riskSorts[key] {
 		// Positions in this list differ from keyset values: a cursor of one never pages the other.
@@ -219,29 +233,7 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		}
 		q.After = ks
 	}
-	var (
-		rows []store.SupplierRow
-		sums map[string]RiskSummary
-	)
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
-			return err
-		}
-		if len(q.Tiers) > 0 || len(q.AnyFlags) > 0 {
-			if err := s.requireBuilt(tx); err != nil {
-				return err
-			}
-		}
-		if rows, err = tx.ListSuppliers(q); err != nil {
-			return err
-		}
-		ids := make([]string, 0, len(rows))
-		for _, r := range rows {
-			ids = append(ids, r.ID)
-		}
-		sums, err = s.riskSummaries(tx, ids, s.now())
-		return err
-	})
+	rows, sums, err := s.supplierPage(ctx, f.Categories, q)
 	if err != nil {
 		return Page[Supplier]{}, err
 	}
@@ -260,6 +252,73 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 		}
 		return c
 	}), nil
+}
+
+// supplierPage reads a page of suppliers with their stored list summaries: in one
+// statement when the projection is current and no stored row has expired (the usual
+// case); otherwise in a transaction, recomputing the summaries past their
+// valid_until, after bringing every expired row up to date when the page filters on
+// stored figures (tiers, flags). A category filter is first checked against the
+// register's categories (an unknown one is CodeInvalid).
+func (s *Service) supplierPage(ctx context.Context, categories []string, q store.SupplierQuery) ([]store.SupplierRow, map[string]RiskSummary, error) {
+	if len(categories) == 0 {
+		rows, sums, ok, err := s.storedSupplierPage(ctx, q)
+		if err != nil || ok {
+			return rows, sums, err
+		}
+	}
+	byFigures := len(q.Tiers) > 0 || len(q.AnyFlags) > 0
+	if byFigures {
+		if err := s.refreshIfExpired(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	var (
+		rows []store.SupplierRow
+		sums map[string]RiskSummary
+	)
+	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
+		if err := s.requireCategories(tx, "category", categories); err != nil {
+			return err
+		}
+		if byFigures {
+			if err := s.requireBuilt(tx); err != nil {
+				return err
+			}
+		}
+		if rows, err = tx.ListSuppliers(q); err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(rows))
+		for _, r := range rows {
+			ids = append(ids, r.ID)
+		}
+		sums, err = s.riskSummaries(tx, ids, s.now())
+		return err
+	})
+	return rows, sums, err
+}
+
+// storedSupplierPage is supplierPage's one statement; ok is false when its answer
+// cannot be served as stored (an empty page, an unbuilt projection, a row expired
+// or missing).
+func (s *Service) storedSupplierPage(ctx context.Context, q store.SupplierQuery) ([]store.SupplierRow, map[string]RiskSummary, bool, error) {
+	page, err := s.st.NoTx(ctx).SupplierPageWithRisk(q, s.now())
+	if err != nil || len(page) == 0 || !s.projectionCurrent(page[0].Built, page[0].Methodology) || page[0].Expired {
+		return nil, nil, false, err
+	}
+	rows := make([]store.SupplierRow, len(page))
+	sums := make(map[string]RiskSummary, len(page))
+	for i, p := range page {
+		if p.Risk.SupplierID == "" {
+			return nil, nil, false, nil
+		}
+		if sums[p.Supplier.ID], err = summaryFromRow(p.Risk); err != nil {
+			return nil, nil, false, err
+		}
+		rows[i] = p.Supplier
+	}
+	return rows, sums, true, nil
 }
 
 // listSuppliersByRisk orders or filters by risk figures: a walk along the stored
@@ -288,13 +347,46 @@ var riskOrderKey = map[string]string{
 
 // riskOrderedPage reads one page of a risk-ordered supplier list from the projection.
 func (s *Service) riskOrderedPage(ctx context.Context, categories []string, rq store.RiskListQuery, kind string, limit int) (Page[Supplier], error) {
-	if err := s.refreshIfExpired(ctx); err != nil {
+	rows, err := s.riskPage(ctx, categories, rq)
+	if err != nil {
 		return Page[Supplier]{}, err
 	}
-	var (
-		sups  []store.SupplierRow
-		risks []store.RiskRow
-	)
+	out := Page[Supplier]{Items: []Supplier{}}
+	for i, row := range rows {
+		if i == limit {
+			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: orderValue(rq.OrderKey, rows[i-1].Risk), ID: rows[i-1].Risk.SupplierID})
+			break
+		}
+		sum, err := summaryFromRow(row.Risk)
+		if err != nil {
+			return Page[Supplier]{}, err
+		}
+		sup := supplierFromRow(row.Supplier)
+		sup.Risk = &sum
+		out.Items = append(out.Items, sup)
+	}
+	return out, nil
+}
+
+// riskPage reads a page of a risk-ordered list from the projection: in one statement
+// when the projection is current and no stored row has expired (the usual case);
+// otherwise after bringing expired rows up to date, in a transaction that answers
+// CodeUnavailable while the projection is unbuilt. A category filter is first
+// checked against the register's categories (an unknown one is CodeInvalid).
+func (s *Service) riskPage(ctx context.Context, categories []string, rq store.RiskListQuery) ([]store.RiskPageRow, error) {
+	if len(categories) == 0 {
+		rows, err := s.st.NoTx(ctx).RiskPage(rq, s.now())
+		if err != nil {
+			return nil, err
+		}
+		if len(rows) > 0 && s.projectionCurrent(rows[0].Built, rows[0].Methodology) && !rows[0].Expired {
+			return rows, nil
+		}
+	}
+	if err := s.refreshIfExpired(ctx); err != nil {
+		return nil, err
+	}
+	var rows []store.RiskPageRow
 	err := s.st.Read(ctx, func(tx *store.Tx) (err error) {
 		if err := s.requireCategories(tx, "category", categories); err != nil {
 			return err
@@ -302,27 +394,10 @@ func (s *Service) riskOrderedPage(ctx context.Context, categories []string, rq s
 		if err := s.requireBuilt(tx); err != nil {
 			return err
 		}
-		sups, risks, err = tx.RiskPage(rq)
+		rows, err = tx.RiskPage(rq, s.now())
 		return err
 	})
-	if err != nil {
-		return Page[Supplier]{}, err
-	}
-	out := Page[Supplier]{Items: []Supplier{}}
-	for i := range sups {
-		if i == limit {
-			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: orderValue(rq.OrderKey, risks[i-1]), ID: risks[i-1].SupplierID})
-			break
-		}
-		sum, err := summaryFromRow(risks[i])
-		if err != nil {
-			return Page[Supplier]{}, err
-		}
-		sup := supplierFromRow(sups[i])
-		sup.Risk = &sum
-		out.Items = append(out.Items, sup)
-	}
-	return out, nil
+	return rows, err
 }
 
 // orderValue is a stored row's value of an ordering key.

@@ -32,7 +32,7 @@ type FlagView struct {
 // travels, never a second ranking.
 type WeakLink struct {
 	Supplier         Supplier
-	Risk             Risk
+	Risk             RiskSummary
 	EffectivePosture *float64
 	Flags            []FlagView
 }
@@ -74,42 +74,25 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		}
 		after = sqlCursorValue(c.Value)
 	}
-	if err := s.refreshIfExpired(ctx); err != nil {
-		return Page[WeakLink]{}, err
-	}
 	rq := store.RiskListQuery{Suppliers: store.SupplierQuery{Tiers: f.Tiers}, OrderKey: "rank_key", After: after, Limit: limit,
 		OpenOnly: true, OpenCodes: f.Flags, OpenSeverities: f.Severities, InCare: f.Categories}
-	var (
-		sups  []store.SupplierRow
-		risks []store.RiskRow
-	)
-	err = s.st.Read(ctx, func(tx *store.Tx) (err error) {
-		if err := s.requireCategories(tx, "category", f.Categories); err != nil {
-			return err
-		}
-		if err := s.requireBuilt(tx); err != nil {
-			return err
-		}
-		sups, risks, err = tx.RiskPage(rq)
-		return err
-	})
+	rows, err := s.riskPage(ctx, f.Categories, rq)
 	if err != nil {
 		return Page[WeakLink]{}, err
 	}
 	out := Page[WeakLink]{Items: []WeakLink{}}
-	for i := range sups {
+	for i, row := range rows {
 		if i == limit {
-			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: risks[i-1].RankKey, ID: risks[i-1].SupplierID})
+			out.NextCursor = encodeCursor(cursor{Kind: kind, Value: rows[i-1].Risk.RankKey, ID: rows[i-1].Risk.SupplierID})
 			break
 		}
-		r, err := riskFromRow(risks[i])
+		ls, err := listSummaryFromRow(row.Risk)
 		if err != nil {
 			return Page[WeakLink]{}, err
 		}
-		sup := supplierFromRow(sups[i])
-		sum := r.summary()
-		sup.Risk = &sum
-		out.Items = append(out.Items, WeakLink{Supplier: sup, Risk: r, EffectivePosture: r.EffectivePosture, Flags: r.Flags})
+		sup := supplierFromRow(row.Supplier)
+		sup.Risk = &ls.RiskSummary
+		out.Items = append(out.Items, WeakLink{Supplier: sup, Risk: ls.RiskSummary, EffectivePosture: ls.EffectivePosture, Flags: ls.Flags})
 	}
 	return out, nil
 }

@@ -14,6 +14,13 @@ func (t *Tx) GetQuestionnaire(id string) (QuestionnaireRow, error) {
 	return r, translate("get questionnaire", t.db.Where("id = ?", id).Take(&r).Error)
 }
 
+// QuestionnaireName returns a questionnaire version's id, name, revision and status
+// (not its questions).
+func (t *Tx) QuestionnaireName(id string) (QuestionnaireRow, error) {
+	var r QuestionnaireRow
+	return r, translate("get questionnaire", t.db.Select("id, name, revision, status").Where("id = ?", id).Take(&r).Error)
+}
+
 // QuestionnaireQuestions returns the id and questions (JSON) of the given
 // questionnaire versions, in one statement; none for no ids.
 func (t *Tx) QuestionnaireQuestions(ids []string) ([]QuestionnaireRow, error) {

@@ -377,11 +377,12 @@ type RiskListQuery struct {
 var riskOrderColumns = map[string]bool{"rank_key": true, "pos_residual": true, "pos_residual_desc": true,
 	"pos_inherent": true, "pos_inherent_desc": true, "pos_posture": true, "pos_posture_desc": true}
 
-// RiskPage returns up to Limit+1 suppliers with their stored rows, in the order of
-// the key, after the cursor key: a walk along the key's index.
-func (t *Tx) RiskPage(q RiskListQuery) ([]SupplierRow, []RiskRow, error) {
+// RiskPage returns up to Limit+1 suppliers with their stored list summaries, in the
+// order of the key, after the cursor key (a walk along the key's index), and the
+// projection's state at now, in one statement.
+func (t *Tx) RiskPage(q RiskListQuery, now time.Time) ([]RiskPageRow, error) {
 	if !riskOrderColumns[q.OrderKey] {
-		return nil, nil, fmt.Errorf("risk page: unsupported order %q", q.OrderKey)
+		return nil, fmt.Errorf("risk page: unsupported order %q", q.OrderKey)
 	}
 	col := "r." + q.OrderKey
 	db := t.supplierFilters(t.db.Table("supplier_risk AS r").Joins("JOIN suppliers ON suppliers.id = r.supplier_id"), q.Suppliers)
@@ -405,27 +406,10 @@ func (t *Tx) RiskPage(q RiskListQuery) ([]SupplierRow, []RiskRow, error) {
 	if q.After != "" {
 		db = db.Where(t.collate(col)+" > ?", q.After)
 	}
-	var risks []RiskRow
-	if err := db.Select("r.*").Order(t.collate(col)).Limit(q.Limit + 1).Find(&risks).Error; err != nil {
-		return nil, nil, translate("risk page", err)
-	}
-	ids := make([]string, len(risks))
-	for i, r := range risks {
-		ids[i] = r.SupplierID
-	}
-	rows, err := t.SuppliersIn(ids)
-	if err != nil {
-		return nil, nil, err
-	}
-	byID := make(map[string]SupplierRow, len(rows))
-	for _, r := range rows {
-		byID[r.ID] = r
-	}
-	sups := make([]SupplierRow, len(risks))
-	for i, r := range risks {
-		sups[i] = byID[r.SupplierID]
-	}
-	return sups, risks, nil
+	var rows []RiskPageRow
+	err := db.Select(columnsOf(&SupplierRow{}, "suppliers", "s_")+", "+riskColumns(q.OrderKey)+", "+pageState, normTime(now)).
+		Joins("JOIN risk_projection p ON p.id = 1").Order(t.collate(col)).Limit(q.Limit + 1).Scan(&rows).Error
+	return rows, translate("risk page", err)
 }
 
 // RiskFlagsOf returns the stored flag rows of the given suppliers (nil: all).

@@ -50,8 +50,9 @@ type Options struct {
 	// AcquireTimeout bounds the wait for a pooled connection; DefaultAcquireTimeout
 	// when zero. Past it the operation fails with ErrUnavailable.
 	AcquireTimeout time.Duration
-	// Statements, when set, counts every SQL statement the store runs (for tests and
-	// benchmarks that prove a request runs a constant number of queries).
+	// Statements, when set, counts every SQL statement the store runs, a
+	// transaction's BEGIN and COMMIT included (for tests and benchmarks that prove a
+	// request runs a constant, small number of round trips).
 	Statements *atomic.Int64
 	// AfterStatement, when set, is called after each SQL statement with the
 	// statement's context and table ("" when gorm names none), for tests that must
@@ -222,6 +223,7 @@ type Tx struct {
 // transaction-scoped advisory lock that serialises writers (see writeLockKey). An
 // error meaning the database cannot be reached wraps ErrUnavailable.
 func (s *Store) Write(ctx context.Context, fn func(*Tx) error) error {
+	s.countTransaction()
 	return classify(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		if s.dialect == Postgres {
 			if err := g.Exec("SELECT pg_advisory_xact_lock(?)", writeLockKey).Error; err != nil {
@@ -241,9 +243,18 @@ func (s *Store) Read(ctx context.Context, fn func(*Tx) error) error {
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
+	s.countTransaction()
 	return classify(s.db.WithContext(ctx).Transaction(func(g *gorm.DB) error {
 		return fn(&Tx{db: g, dialect: s.dialect})
 	}, opts))
+}
+
+// countTransaction counts a transaction's BEGIN and COMMIT (or ROLLBACK) as two
+// statements when statements are counted: they are round trips like any other.
+func (s *Store) countTransaction() {
+	if s.opts.Statements != nil {
+		s.opts.Statements.Add(2)
+	}
 }
 
 // NoTx returns a handle for single statements that need no transaction.

@@ -61,14 +61,29 @@ func (t *Tx) UpdateSupplier(r *SupplierRow, expectedVersion int) error {
 
 // ListSuppliers returns up to q.Limit+1 rows so the caller can tell whether a next page exists.
 func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
+	db, err := t.supplierPage(q)
+	if err != nil {
+		return nil, err
+	}
+	var rows []SupplierRow
+	if err := db.Find(&rows).Error; err != nil {
+		return nil, translate("list suppliers", err)
+	}
+	return rows, nil
+}
+
+// supplierPage is the statement of a page of suppliers: filters, cursor, order and
+// limit (q.Limit+1 rows).
+func (t *Tx) supplierPage(q SupplierQuery) (*gorm.DB, error) {
 	col, ok := supplierSortColumns[q.Sort]
 	if !ok {
 		return nil, fmt.Errorf("list suppliers: unsupported sort %q", q.Sort)
 	}
-	if col == "name_key" {
+	col = "suppliers." + col // qualified: the page may join tables that have an id
+	if q.Sort == "name" {
 		col = t.collate(col)
 	}
-	id := t.collate("id")
+	id := t.collate("suppliers.id")
 	db := t.supplierFilters(t.db.Model(&SupplierRow{}), q)
 	cmp, dir := ">", "ASC"
 	if q.Desc {
@@ -78,12 +93,7 @@ func (t *Tx) ListSuppliers(q SupplierQuery) ([]SupplierRow, error) {
 		db = db.Where(fmt.Sprintf("(%s %s ? OR (%s = ? AND %s %s ?))", col, cmp, col, id, cmp),
 			q.After.Value, q.After.Value, q.After.ID)
 	}
-	var rows []SupplierRow
-	err := db.Order(fmt.Sprintf("%s %s, %s %s", col, dir, id, dir)).Limit(q.Limit + 1).Find(&rows).Error
-	if err != nil {
-		return nil, translate("list suppliers", err)
-	}
-	return rows, nil
+	return db.Order(fmt.Sprintf("%s %s, %s %s", col, dir, id, dir)).Limit(q.Limit + 1), nil
 }
 
 // supplierFilters adds the query's filters (not its order, cursor or limit) to a
