@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/weaklink/weaklink/internal/scoring"
 	"github.com/weaklink/weaklink/internal/store"
 )
@@ -401,13 +403,23 @@ func rankKey(residual float64, worst int, name, id string) string {
 // riskFromRow decodes a stored row's risk.
 func riskFromRow(row store.RiskRow) (Risk, error) {
 	var sr storedRisk
-	if err := json.Unmarshal([]byte(row.Figures), &sr); err != nil {
+	if err := decodeStored(row.Figures, &sr); err != nil {
 		return Risk{}, fmt.Errorf("stored risk of %s: %w", row.SupplierID, err)
 	}
 	if sr.Risk.Flags == nil {
 		sr.Risk.Flags = []FlagView{}
 	}
 	return sr.Risk, nil
+}
+
+// decodeStored decodes a stored row's JSON column, which encoding/json wrote, with
+// github.com/go-json-experiment/json (BSD-3-Clause; the decoder proposed as
+// encoding/json/v2): about four times faster on these columns, which every list page
+// decodes fifty of. Its defaults read what encoding/json writes for these types
+// (exact Go field names, embedded structs inlined, RFC 3339 times, no durations);
+// TestStoredColumnsDecodeAsEncodingJSONWould holds the two decoders equal on them.
+func decodeStored(column string, v any) error {
+	return jsonv2.Unmarshal([]byte(column), v)
 }
 
 // listSummary is a stored row's summary column: what a supplier list shows of each
@@ -422,7 +434,7 @@ type listSummary struct {
 // summaryFromRow decodes a stored row's list summary.
 func summaryFromRow(row store.RiskRow) (RiskSummary, error) {
 	var sum RiskSummary // the flags beside it are skipped, not decoded
-	if err := json.Unmarshal([]byte(row.Summary), &sum); err != nil {
+	if err := decodeStored(row.Summary, &sum); err != nil {
 		return sum, fmt.Errorf("stored risk summary of %s: %w", row.SupplierID, err)
 	}
 	return sum, nil
@@ -431,7 +443,7 @@ func summaryFromRow(row store.RiskRow) (RiskSummary, error) {
 // listSummaryFromRow decodes a stored row's summary column.
 func listSummaryFromRow(row store.RiskRow) (listSummary, error) {
 	var ls listSummary
-	if err := json.Unmarshal([]byte(row.Summary), &ls); err != nil {
+	if err := decodeStored(row.Summary, &ls); err != nil {
 		return ls, fmt.Errorf("stored risk summary of %s: %w", row.SupplierID, err)
 	}
 	if ls.Flags == nil {

@@ -44,7 +44,8 @@ func (s *Service) maintainRiskAt(tx *store.Tx, now time.Time, ch riskChange) err
 		return err
 	}
 	if ch.all {
-		return s.rebuildRisk(tx, now)
+		_, err := s.rebuildRisk(tx, now)
+		return err
 	}
 	forceUp, forceDown := []string{}, []string{}
 	for _, l := range ch.links {
@@ -552,15 +553,8 @@ const wholeRegisterAbove = 500
 // recomputeAll recomputes every supplier and stores the rows and statistics that
 // differ from what is stored.
 func (s *Service) recomputeAll(tx *store.Tx, now time.Time, stored scoring.Statistics) error {
-	prs, stats, err := s.computeAll(tx, now)
+	stats, _, err := s.projectEveryone(tx, now, false)
 	if err != nil {
-		return err
-	}
-	old, err := storedRows(tx, nil)
-	if err != nil {
-		return err
-	}
-	if err := saveProjections(tx, prs, old, now); err != nil {
 		return err
 	}
 	if reflect.DeepEqual(normStats(stats), normStats(stored)) {
@@ -570,35 +564,68 @@ func (s *Service) recomputeAll(tx *store.Tx, now time.Time, stored scoring.Stati
 }
 
 // rebuildRisk recomputes every supplier's projection and the statistics from
-// scratch, replacing what was stored, and marks the projection built.
-func (s *Service) rebuildRisk(tx *store.Tx, now time.Time) error {
-	prs, stats, err := s.computeAll(tx, now)
+// scratch, rewriting every stored row, and marks the projection built. It returns how
+// many suppliers it computed.
+func (s *Service) rebuildRisk(tx *store.Tx, now time.Time) (int, error) {
+	stats, n, err := s.projectEveryone(tx, now, true)
 	if err != nil {
-		return err
-	}
-	old, err := storedRows(tx, nil)
-	if err != nil {
-		return err
-	}
-	if err := tx.ClearRisk(); err != nil {
-		return err
-	}
-	if err := saveProjectionsAs(tx, prs, old, now, true); err != nil {
-		return err
+		return 0, err
 	}
 	// Figures built over a register whose writes were not recorded (never built, or
 	// suspended) start the history now; a register built while empty has it all.
 	state, err := tx.RiskState()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if !state.Built {
 		state.HistoryFrom = &now
 		if err := tx.SaveRiskState(state); err != nil {
-			return err
+			return 0, err
 		}
 	}
-	return s.saveStatistics(tx, stats, now)
+	return n, s.saveStatistics(tx, stats, now)
+}
+
+// projectChunk is how many suppliers projectEveryone projects and stores at a time.
+const projectChunk = 500
+
+// projectEveryone recomputes every supplier (archived ones included) from one load of
+// the whole register, and stores the rows that differ from what is stored (every row
+// with all; the history records only what differs), projectChunk suppliers at a
+// time: beside the portfolio, only one chunk's projections, stored rows and new rows
+// are in memory at once. It returns the portfolio's statistics and how many suppliers
+// it computed.
+func (s *Service) projectEveryone(tx *store.Tx, now time.Time, all bool) (scoring.Statistics, int, error) {
+	p, err := s.LoadPortfolio(tx, now)
+	if err != nil {
+		return scoring.Statistics{}, 0, err
+	}
+	pf := scoring.Portfolio{Today: now.Format(time.DateOnly)}
+	for _, id := range p.Order {
+		pf.Suppliers = append(pf.Suppliers, *p.facts[id])
+	}
+	stats := scoring.PortfolioStatistics(pf, s.flagCfg)
+	sups, err := tx.SuppliersMatching(store.SupplierQuery{IncludeArchived: true})
+	if err != nil {
+		return stats, 0, err
+	}
+	for start := 0; start < len(sups); start += projectChunk {
+		chunk := sups[start:min(start+projectChunk, len(sups))]
+		ids := make([]string, len(chunk))
+		prs := make(map[string]*projected, len(chunk))
+		for i, r := range chunk {
+			ids[i] = r.ID
+			prs[r.ID] = s.projectOne(p, supplierFromRow(r), now)
+		}
+		old, err := storedRows(tx, ids)
+		if err != nil {
+			return stats, 0, err
+		}
+		if err := saveProjectionsAs(tx, prs, old, now, all); err != nil {
+			return stats, 0, err
+		}
+	}
+	return stats, len(sups), nil
 }
 
 // computeAll computes every supplier's projection (archived ones included) from the
@@ -631,12 +658,8 @@ func (s *Service) computeAll(tx *store.Tx, now time.Time) (map[string]*projected
 func (s *Service) RebuildRisk(ctx context.Context) (int, error) {
 	n := 0
 	err := s.st.Write(ctx, func(tx *store.Tx) error {
-		now := s.now()
-		if err := s.rebuildRisk(tx, now); err != nil {
-			return err
-		}
-		rows, err := tx.RiskRowsOf(nil)
-		n = len(rows)
+		var err error
+		n, err = s.rebuildRisk(tx, s.now())
 		return err
 	})
 	return n, err
@@ -659,7 +682,8 @@ func (s *Service) BuildRiskIfNeeded(ctx context.Context) (bool, error) {
 			return err
 		}
 		did = true
-		return s.rebuildRisk(tx, s.now())
+		_, err = s.rebuildRisk(tx, s.now())
+		return err
 	})
 	return did, err
 }
