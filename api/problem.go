@@ -67,11 +67,13 @@ func writeProblem(c *gin.Context, status int, detail string, fields ...register.
 // messages; a database that cannot be reached is a 503 with Retry-After, reported
 // to the outage log; a failure after the client hung up (its request context is
 // done) is recorded as a client-closed request (499) and logged with the request,
-// at info level; anything else is logged with the request id and hidden behind a
-// generic 500.
+// at debug level — a statement the driver interrupted because the client left
+// included, which looks like a broken connection but says nothing about the
+// database; anything else is logged with the request id and hidden behind a generic
+// 500.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	var de *register.Error
-	if !errors.As(err, &de) && c.Request.Context().Err() != nil {
+	if c.Request.Context().Err() != nil && (!errors.As(err, &de) || de.Code == register.CodeUnavailable) {
 		log.DebugContext(c.Request.Context(), "request abandoned by its client", "request_id", c.GetString(ctxRequestID),
 			"route", c.FullPath(), "error", err)
 		c.AbortWithStatus(statusClientClosed)
