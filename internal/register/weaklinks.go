@@ -29,7 +29,8 @@ type FlagView struct {
 
 // WeakLink is one supplier in the weak-links ranking. Its own residual risk
 // (Risk.Residual) ranks it; EffectivePosture is information about the chain its data
-// travels, never a second ranking.
+// travels, never a second ranking. Supplier holds only what names the supplier (id,
+// name, criticality, status, country) and its risk summary.
 type WeakLink struct {
 	Supplier         Supplier
 	Risk             RiskSummary
@@ -75,7 +76,7 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		after = sqlCursorValue(c.Value)
 	}
 	rq := store.RiskListQuery{Suppliers: store.SupplierQuery{Tiers: f.Tiers}, OrderKey: "rank_key", After: after, Limit: limit,
-		OpenOnly: true, OpenCodes: f.Flags, OpenSeverities: f.Severities, InCare: f.Categories}
+		OpenOnly: true, OpenCodes: f.Flags, OpenSeverities: f.Severities, InCare: f.Categories, RefOnly: true}
 	rows, err := s.riskPage(ctx, f.Categories, rq)
 	if err != nil {
 		return Page[WeakLink]{}, err
@@ -90,7 +91,8 @@ func (s *Service) WeakLinks(ctx context.Context, f WeakLinkFilter) (Page[WeakLin
 		if err != nil {
 			return Page[WeakLink]{}, err
 		}
-		sup := supplierFromRow(row.Supplier)
+		r := row.Supplier // RefOnly: what names the supplier
+		sup := Supplier{ID: r.ID, SupplierFields: SupplierFields{Name: r.Name, Criticality: r.Criticality, Status: r.Status, Country: r.Country}}
 		sup.Risk = &ls.RiskSummary
 		out.Items = append(out.Items, WeakLink{Supplier: sup, Risk: ls.RiskSummary, EffectivePosture: ls.EffectivePosture, Flags: ls.Flags})
 	}

@@ -371,7 +371,14 @@ type RiskListQuery struct {
 	OpenCodes      []string
 	OpenSeverities []string
 	InCare         []string
+	// RefOnly reads of each supplier only what names it (id, name, criticality,
+	// status, country): the rest of its SupplierRow is left zero.
+	RefOnly bool
 }
+
+// supplierRefColumns are the supplier columns a RefOnly page reads.
+const supplierRefColumns = "suppliers.id AS s_id, suppliers.name AS s_name, suppliers.criticality AS s_criticality, " +
+	"suppliers.status AS s_status, suppliers.country AS s_country"
 
 // riskOrderColumns is the allowlist of ordering keys; nothing else reaches ORDER BY.
 var riskOrderColumns = map[string]bool{"rank_key": true, "pos_residual": true, "pos_residual_desc": true,
@@ -406,8 +413,12 @@ func (t *Tx) RiskPage(q RiskListQuery, now time.Time) ([]RiskPageRow, error) {
 	if q.After != "" {
 		db = db.Where(t.collate(col)+" > ?", q.After)
 	}
+	sups := columnsOf(&SupplierRow{}, "suppliers", "s_")
+	if q.RefOnly {
+		sups = supplierRefColumns
+	}
 	var rows []RiskPageRow
-	err := db.Select(columnsOf(&SupplierRow{}, "suppliers", "s_")+", "+riskColumns(q.OrderKey)+", "+pageState, normTime(now)).
+	err := db.Select(sups+", "+riskColumns(q.OrderKey)+", "+pageState, normTime(now)).
 		Joins("JOIN risk_projection p ON p.id = 1").Order(t.collate(col)).Limit(q.Limit + 1).Scan(&rows).Error
 	return rows, translate("risk page", err)
 }

@@ -14,7 +14,8 @@ import (
 // and COMMIT round trips) and carry the projection's state beside the rows, for the
 // caller to fall back to a slower path when the rows cannot be trusted as stored.
 
-// SupplierRiskRow is a supplier, its stored figures and the projection's state.
+// SupplierRiskRow is a supplier, its stored figures and the projection's state. Of
+// Risk, only SupplierID, Figures and ValidUntil are read.
 type SupplierRiskRow struct {
 	Supplier    SupplierRow `gorm:"embedded;embeddedPrefix:s_"`
 	Risk        RiskRow     `gorm:"embedded;embeddedPrefix:r_"`
@@ -22,11 +23,12 @@ type SupplierRiskRow struct {
 	Methodology string
 }
 
-// SupplierWithRisk reads a supplier, its stored row and the projection's state in one
-// statement; ErrNotFound when the supplier or its stored row is missing.
+// SupplierWithRisk reads a supplier, its stored figures and the projection's state in
+// one statement; ErrNotFound when the supplier or its stored row is missing. Of the
+// stored row it reads supplier_id, figures and valid_until only.
 func (t *Tx) SupplierWithRisk(id string) (SupplierRiskRow, error) {
-	q := "SELECT " + columnsOf(&SupplierRow{}, "s", "s_") + ", " + columnsOf(&RiskRow{}, "r", "r_") +
-		`, p.built AS built, p.methodology AS methodology
+	q := "SELECT " + columnsOf(&SupplierRow{}, "s", "s_") + `, r.supplier_id AS r_supplier_id, r.figures AS r_figures,
+r.valid_until AS r_valid_until, p.built AS built, p.methodology AS methodology
 FROM suppliers s JOIN supplier_risk r ON r.supplier_id = s.id JOIN risk_projection p ON p.id = 1
 WHERE s.id = ?`
 	var rows []SupplierRiskRow
