@@ -50,6 +50,10 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;tex
 <dt id="problem-unavailable">503 unavailable</dt><dd>The database cannot be reached at the moment, or the stored risk figures are being computed after an upgrade; nothing was changed. Send the request again after the <code>Retry-After</code> seconds. For <code>/readyz</code>, also: migrations are pending.</dd>
 </dl></body></html>`))
 
+// docsCSP is the Content-Security-Policy of the service's HTML pages: nothing loads
+// but their inline styles.
+const docsCSP = "default-src 'none'; style-src 'unsafe-inline'"
+
 type docsOp struct {
 	ID, Method, Path, Summary, Description, Security string
 	Params                                           []*openapi3.Parameter
@@ -61,7 +65,7 @@ type docsOp struct {
 func newDocsHandler(spec []byte) gin.HandlerFunc {
 	page := renderDocs(spec)
 	return func(c *gin.Context) {
-		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+		c.Header("Content-Security-Policy", docsCSP)
 		c.Data(http.StatusOK, "text/html; charset=utf-8", page)
 	}
 }

@@ -136,6 +136,16 @@ func TestHealthReadinessMetricsAndContract(t *testing.T) {
 	if !strings.HasPrefix(spec.Body.String(), "openapi: 3.0.3") {
 		t.Fatal("/openapi.yaml does not serve the contract")
 	}
+	home := h.validRequest(request{method: "GET", path: "/"}).status(200)
+	if ct, csp := home.Header().Get("Content-Type"), home.Header().Get("Content-Security-Policy"); ct != "text/html; charset=utf-8" ||
+		csp != "default-src 'none'; style-src 'unsafe-inline'" {
+		t.Fatalf("GET /: Content-Type %q, Content-Security-Policy %q", ct, csp)
+	}
+	for _, link := range []string{`href="/docs"`, `href="/openapi.yaml"`, `href="/healthz"`, `href="/readyz"`, `href="/metrics"`} {
+		if !strings.Contains(home.Body.String(), link) {
+			t.Errorf("GET / lacks the link %s", link)
+		}
+	}
 	docs := h.do(request{method: "GET", path: "/docs"}).status(200).Body.String()
 	if !strings.Contains(docs, "/api/v1/suppliers/{id}") || !strings.Contains(docs, `id="problem-invalid"`) {
 		t.Fatal("/docs does not render the reference")

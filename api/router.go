@@ -81,6 +81,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		admin  = register.RoleAdmin
 	)
 	return []Route{
+		{"GET", "/", "", home},
 		{"GET", "/healthz", "", health.live},
 		{"GET", "/readyz", "", health.ready},
 		{"GET", "/metrics", "", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))},

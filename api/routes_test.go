@@ -16,6 +16,7 @@ import (
 // access is the expected authorisation of every route: "public", or the least role
 // that gets past authorisation. A route missing here fails the test.
 var access = map[string]string{
+	"GET /":                        "public",
 	"GET /healthz":                 "public",
 	"GET /readyz":                  "public",
 	"GET /metrics":                 "public",
