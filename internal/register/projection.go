@@ -468,8 +468,8 @@ func unionOf(lists ...[]string) []string {
 
 // requireBuilt answers CodeUnavailable while the projection is unbuilt.
 func (s *Service) requireBuilt(tx *store.Tx) error {
-	built, _, err := s.riskState(tx)
-	if err == nil && !built {
+	row, err := tx.RiskState() // the statistics are not needed: not decoded
+	if err == nil && !s.projectionCurrent(row.Built, row.Methodology) {
 		return errRiskNotBuilt()
 	}
 	return err

@@ -596,16 +596,7 @@ const projectChunk = 500
 // are in memory at once. It returns the portfolio's statistics and how many suppliers
 // it computed.
 func (s *Service) projectEveryone(tx *store.Tx, now time.Time, all bool) (scoring.Statistics, int, error) {
-	p, err := s.LoadPortfolio(tx, now)
-	if err != nil {
-		return scoring.Statistics{}, 0, err
-	}
-	pf := scoring.Portfolio{Today: now.Format(time.DateOnly)}
-	for _, id := range p.Order {
-		pf.Suppliers = append(pf.Suppliers, *p.facts[id])
-	}
-	stats := scoring.PortfolioStatistics(pf, s.flagCfg)
-	sups, err := tx.SuppliersMatching(store.SupplierQuery{IncludeArchived: true})
+	p, stats, sups, err := s.loadEveryone(tx, now)
 	if err != nil {
 		return stats, 0, err
 	}
@@ -631,16 +622,7 @@ func (s *Service) projectEveryone(tx *store.Tx, now time.Time, all bool) (scorin
 // computeAll computes every supplier's projection (archived ones included) from the
 // whole register, with the whole portfolio's statistics.
 func (s *Service) computeAll(tx *store.Tx, now time.Time) (map[string]*projected, scoring.Statistics, error) {
-	p, err := s.LoadPortfolio(tx, now)
-	if err != nil {
-		return nil, scoring.Statistics{}, err
-	}
-	pf := scoring.Portfolio{Today: now.Format(time.DateOnly)}
-	for _, id := range p.Order {
-		pf.Suppliers = append(pf.Suppliers, *p.facts[id])
-	}
-	stats := scoring.PortfolioStatistics(pf, s.flagCfg)
-	all, err := tx.SuppliersMatching(store.SupplierQuery{IncludeArchived: true})
+	p, stats, all, err := s.loadEveryone(tx, now)
 	if err != nil {
 		return nil, stats, err
 	}
@@ -649,6 +631,22 @@ func (s *Service) computeAll(tx *store.Tx, now time.Time) (map[string]*projected
 		prs[r.ID] = s.projectOne(p, supplierFromRow(r), now)
 	}
 	return prs, stats, nil
+}
+
+// loadEveryone loads what projecting every supplier needs: the whole register's
+// portfolio, its statistics, and every supplier row (archived ones included).
+func (s *Service) loadEveryone(tx *store.Tx, now time.Time) (Portfolio, scoring.Statistics, []store.SupplierRow, error) {
+	p, err := s.LoadPortfolio(tx, now)
+	if err != nil {
+		return p, scoring.Statistics{}, nil, err
+	}
+	pf := scoring.Portfolio{Today: now.Format(time.DateOnly)}
+	for _, id := range p.Order {
+		pf.Suppliers = append(pf.Suppliers, *p.facts[id])
+	}
+	stats := scoring.PortfolioStatistics(pf, s.flagCfg)
+	all, err := tx.SuppliersMatching(store.SupplierQuery{IncludeArchived: true})
+	return p, stats, all, err
 }
 
 // RebuildRisk recomputes every supplier's stored figures from scratch (`weaklink risk

@@ -63,24 +63,7 @@ func OutlierStatisticsOf(postures []float64, fc FlagConfig) OutlierStatistics {
 func CategoryTotals(suppliers []SupplierFacts) map[string]CategoryTotal {
 	out := map[string]CategoryTotal{}
 	for _, s := range suppliers {
-		keys, recs := categoryRecords(s.Holdings)
-		for _, k := range keys {
-			t := out[k]
-			t.Suppliers++
-			if recs[k] > 0 {
-				t.Holders++
-				t.Records = satAdd(t.Records, recs[k])
-			}
-			out[k] = t
-		}
-		for _, h := range s.Holdings {
-			t := out[h.Category]
-			if t.Name == "" {
-				t.Name = categoryLabel(h)
-			}
-			t.Special = t.Special || h.Special
-			out[h.Category] = t
-		}
+		MoveCategoryTotals(out, nil, s.Holdings)
 	}
 	return out
 }
