@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-pg ci lint lint-openapi build docker load
+.PHONY: help run test test-pg ci lint lint-openapi docs-assets build docker load
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 16
@@ -32,6 +32,9 @@ lint: ## gofmt check and go vet
 
 lint-openapi: node_modules ## lint openapi.yaml with Spectral (npm script lint:openapi)
 	npm run --silent lint:openapi
+
+docs-assets: node_modules ## refresh the API reference's Swagger UI files from the pinned npm package
+	bash .ci/docs-assets
 
 node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
