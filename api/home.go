@@ -7,7 +7,8 @@ import (
 )
 
 // homePage is GET /: what the service is and where to go next. Static, no scripts,
-// no external assets (the same Content-Security-Policy as the reference).
+// no external assets; served with the Content-Security-Policy of the reference
+// pages (docsCSP).
 const homePage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>weaklink</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -24,7 +25,9 @@ when a supplier reports an incident, and a quarterly risk report.</p>
 <p>The API is under <code>/api/v1</code>; every call but the ones below needs an API key
 (<code>Authorization: Bearer …</code>).</p>
 <ul>
-<li><a href="/docs">API reference</a>: every operation, its parameters and the problem types</li>
+<li><a href="/docs/reference">Interactive API reference</a>: every operation with its schemas and
+examples, a search box, and a console that sends requests with your API key</li>
+<li><a href="/docs">API reference without scripts</a>: every operation, its parameters and the problem types</li>
 <li><a href="/openapi.yaml">openapi.yaml</a>: the contract</li>
 <li><a href="/healthz">/healthz</a>: the process is up</li>
 <li><a href="/readyz">/readyz</a>: the database answers and is migrated</li>

@@ -87,6 +87,8 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"GET", "/metrics", "", gin.WrapH(promhttp.HandlerFor(reg, promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError}))},
 		{"GET", "/openapi.yaml", "", serveSpec(cfg.Spec)},
 		{"GET", "/docs", "", docs},
+		{"GET", "/docs/reference", "", reference},
+		{"GET", "/docs/assets/:file", "", newAssetsHandler()},
 
 		{"GET", "/api/v1/suppliers", viewer, sup.list},
 		{"POST", "/api/v1/suppliers", editor, sup.create},

@@ -22,6 +22,8 @@ var access = map[string]string{
 	"GET /metrics":                 "public",
 	"GET /openapi.yaml":            "public",
 	"GET /docs":                    "public",
+	"GET /docs/reference":          "public",
+	"GET /docs/assets/:file":       "public",
 	"GET /api/v1/suppliers":        "viewer",
 	"POST /api/v1/suppliers":       "editor",
 	"GET /api/v1/suppliers/:id":    "viewer",
