@@ -20,7 +20,7 @@ var layers = map[string][]string{
 	"api":                {"internal/register", "internal/quarterly", "internal/sheetio"},
 	"internal/quarterly": {"internal/register", "internal/report", "internal/scoring", "internal/store"},
 	"internal/sheetio":   {"internal/register", "internal/sheet", "internal/store"},
-	"internal/demo":      {"internal/register", "internal/store"},
+	"internal/demo":      {"internal/quarterly", "internal/register", "internal/store"},
 	"internal/register":  {"internal/scoring", "internal/store"},
 	"internal/report":    {"internal/scoring", "internal/sheet"},
 	"internal/scoring":   {},

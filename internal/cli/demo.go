@@ -10,11 +10,14 @@ import (
 	"github.com/weaklink/weaklink/internal/demo"
 )
 
-// runDemo runs `weaklink demo generate`, the demo command group's one command so far.
+// runDemo runs `weaklink demo load|generate`.
 func runDemo(ctx context.Context, inv *invocation, args []string) error {
-	_, rest, err := subcommand("demo", args, "generate")
+	sub, rest, err := subcommand("demo", args, "load", "generate")
 	if err != nil {
 		return err
+	}
+	if sub == "load" {
+		return runDemoLoad(ctx, inv, rest)
 	}
 	return generateDemo(ctx, inv, rest)
 }

@@ -21,7 +21,7 @@ type usageEntry struct {
 // usage is the usage text in the order `weaklink help` prints it; README.md's
 // "Commands" block is the same text (a test holds them together).
 var usage = []usageEntry{
-	{"serve", "weaklink serve [--addr ADDR] [--no-migrate]", "run the HTTP API; applies pending migrations first\nunless WEAKLINK_AUTO_MIGRATE=false or --no-migrate"},
+	{"serve", "weaklink serve [--addr ADDR] [--no-migrate] [--demo]", "run the HTTP API; applies pending migrations first\nunless WEAKLINK_AUTO_MIGRATE=false or --no-migrate;\n--demo loads the demo register into a database with\nno suppliers (as demo load does) or serves it again"},
 	{"migrate", "weaklink migrate up|down|status", "manage the database schema; up creates a new\nSQLite file"},
 	{"apikey create", "weaklink apikey create --role ROLE --name NAME [--expires RFC3339]", "create a key; prints only the secret on stdout"},
 	{"apikey list", "weaklink apikey list", "list keys (never their secrets)"},
@@ -34,6 +34,7 @@ var usage = []usageEntry{
 	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
 	{"risk verify", "weaklink risk verify", "recompute every supplier's risk figures from scratch\nand report any that differ from the stored ones"},
 	{"risk rebuild", "weaklink risk rebuild", "recompute and store every supplier's risk figures\n(after a methodology or configuration change)"},
+	{"demo load", "weaklink demo load [--date YYYY-MM-DD]", "fill a database with no suppliers with the demo\nregister of a fictional membership organisation,\nas of the date (default today); prints an admin key"},
 	{"demo generate", "weaklink demo generate --suppliers N --seed S [--now RFC3339]", "fill an empty register with N fictional suppliers,\nthe same for the same N, S and time; migrates a\ndatabase that has no tables yet"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},
@@ -70,8 +71,8 @@ func writeHelp(w io.Writer) {
 Flags and arguments may come in any order; "--" ends the flags.
 Exit codes: 0 done; 1 the command failed; 2 bad usage or configuration (nothing was done).
 Only serve (unless told not to migrate) and migrate change the database schema, and
-demo generate migrates a database that has no tables yet; other commands stop when it is
-behind (run weaklink migrate up) or the SQLite file is missing.
+demo load and generate migrate a database that has no tables yet; other commands stop
+when it is behind (run weaklink migrate up) or the SQLite file is missing.
 
 Configuration comes from the environment (variable, default, meaning):
 `)

@@ -14,14 +14,14 @@ import (
 
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 11 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 12 migration(s)") {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 11") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 12") {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`10\s+applied`).MatchString(out) || !regexp.MustCompile(`11\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`11\s+applied`).MatchString(out) || !regexp.MustCompile(`12\s+pending`).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	// An unknown subcommand is a usage error now (exit 2), no longer a failure (1).
@@ -90,7 +90,7 @@ func TestCommandsOnASchemaBehind(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 	}
-	if _, out, _ := c.run("migrate", "status"); !regexp.MustCompile(`11\s+pending`).MatchString(out) {
+	if _, out, _ := c.run("migrate", "status"); !regexp.MustCompile(`12\s+pending`).MatchString(out) {
 		t.Fatalf("a command migrated the database:\n%s", out)
 	}
 
@@ -134,7 +134,7 @@ func TestSchemaPopulate(t *testing.T) {
 	c := newCLI(t)
 	inv := &invocation{getenv: c.getenv, stdout: io.Discard, stderr: io.Discard}
 	a, err := inv.setup(ctx, schemaPopulate)
-	if err != nil || a.migrated != 11 {
+	if err != nil || a.migrated != 12 {
 		t.Fatalf("new file: migrated %v, %v", a, err)
 	}
 	a.close()

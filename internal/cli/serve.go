@@ -10,10 +10,13 @@ import (
 
 	"github.com/weaklink/weaklink/api"
 	"github.com/weaklink/weaklink/internal/config"
+	"github.com/weaklink/weaklink/internal/demo"
 )
 
-// runServe runs `weaklink serve [--addr ADDR] [--no-migrate]` until ctx ends, then
-// lets in-flight requests finish for WEAKLINK_SHUTDOWN_TIMEOUT.
+// runServe runs `weaklink serve [--addr ADDR] [--no-migrate] [--demo]` until ctx
+// ends, then lets in-flight requests finish for WEAKLINK_SHUTDOWN_TIMEOUT. With
+// --demo it first loads the demo register into a database with no suppliers (see
+// serveDemo).
 func runServe(ctx context.Context, inv *invocation, args []string) error {
 	fs := newFlags("serve")
 	addr := ""
@@ -22,6 +25,8 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		return config.CheckAddr(s) // a malformed address is a usage error, like a malformed WEAKLINK_ADDR
 	})
 	noMigrate := fs.Bool("no-migrate", false, "do not apply pending migrations at start (overrides WEAKLINK_AUTO_MIGRATE)")
+	withDemo := fs.Bool("demo", false, "load the demo register into a database with no suppliers and print an admin key, "+
+		"or serve the demo loaded earlier; any other register is refused")
 	if _, err := parse("serve", fs, args); err != nil {
 		return err
 	}
@@ -50,8 +55,11 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		defer pprofLn.Close()
 	}
 	use := schemaBehindAllowed
-	if cfg.AutoMigrate {
+	switch {
+	case cfg.AutoMigrate:
 		use = schemaMigrate
+	case *withDemo:
+		use = schemaPopulate // a database with no tables is migrated to hold the demo
 	}
 	a, err := inv.open(ctx, cfg, use)
 	if err != nil {
@@ -60,6 +68,11 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	defer a.close()
 	if a.migrated > 0 {
 		a.log.Info("applied pending migrations", "count", a.migrated)
+	}
+	if *withDemo {
+		if err := serveDemo(ctx, inv, a); err != nil {
+			return err
+		}
 	}
 	key, secret, err := a.svc.BootstrapAdminKey(ctx)
 	if err != nil {
@@ -109,6 +122,26 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
+}
+
+// serveDemo prepares `serve --demo`: a database with no suppliers gets the demo
+// register as of today and the demo-admin key (printed to stderr, with what to open
+// and try); one that holds the demo already is served as it is; any other is
+// refused, so that --demo never mixes the fictional register with a real one.
+func serveDemo(ctx context.Context, inv *invocation, a *app) error {
+	mark, marked, n, err := demo.MarkOf(ctx, a.store)
+	switch {
+	case err != nil:
+		return err
+	case marked:
+		fmt.Fprintf(inv.stderr, "\nServing the demo register loaded as of %s. Its demo-admin key was printed when it was "+
+			"loaded; to get another key:\n\n    weaklink apikey create --role admin --name NAME\n\n", mark.AsOf.Format(time.DateOnly))
+		return nil
+	case n > 0:
+		return fmt.Errorf("serve --demo: %w; serve it without --demo", demo.ErrNotDemo)
+	}
+	a.log.Info("loading the demo register")
+	return loadDemo(ctx, inv, a, inv.now(), inv.stderr)
 }
 
 // listen binds addr, naming the address and the cause when it cannot ("bind: address

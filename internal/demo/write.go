@@ -58,7 +58,9 @@ func (w *writer) timeline(p *plan, adopted time.Time) []op {
 			add(at, "holding of "+s.fields.Name, func(ctx context.Context) error { return w.createHolding(ctx, s, h) })
 		}
 	}
-	add(adopted, "import", func(ctx context.Context) error { return w.importSuppliers(ctx, imported) })
+	if len(imported) > 0 {
+		add(adopted, "import", func(ctx context.Context) error { return w.importSuppliers(ctx, imported) })
+	}
 	for _, l := range p.links {
 		add(l.at, "link from "+l.from.fields.Name, func(ctx context.Context) error { return w.createLink(ctx, l) })
 	}

@@ -31,12 +31,15 @@ const (
 	ResourceAPIKey   = "api_key"
 	// ResourceReport is a stored quarterly report (internal/quarterly).
 	ResourceReport = "report"
+	// ResourceDemo is the demo register's mark (internal/demo): its one event, with
+	// an id of its own, says a database was filled with the fictional demo register.
+	ResourceDemo = "demo_register"
 )
 
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
 	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
-		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport}
+		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport, ResourceDemo}
 	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
 		ActionSubmit, ActionReview, ActionDownload}
 )

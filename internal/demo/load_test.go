@@ -1,0 +1,248 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/weaklink/weaklink/internal/demo"
+	"github.com/weaklink/weaklink/internal/quarterly"
+	"github.com/weaklink/weaklink/internal/register"
+	"github.com/weaklink/weaklink/internal/store"
+	"github.com/weaklink/weaklink/internal/testdb"
+)
+
+// loadDay is a load date in the middle of a quarter (2026-Q4).
+var loadDay = time.Date(2026, 11, 30, 15, 4, 5, 0, time.UTC)
+
+func load(t *testing.T, st *store.Store, at time.Time) demo.Loaded {
+	t.Helper()
+	out, err := demo.Load(context.Background(), st, func(c register.Clock) *register.Service { return register.New(st, c) }, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The same load date gives the same rows in every table, ids, times, stored reports
+// and audit hashes included, whatever the time of day; another date gives other ids.
+func TestDemoLoadIsTheSameForTheSameDay(t *testing.T) {
+	for _, d := range testdb.Dialects() {
+		t.Run(string(d), func(t *testing.T) {
+			a, b, c := testdb.Open(t, d), testdb.Open(t, d), testdb.Open(t, d)
+			load(t, a, loadDay)
+			load(t, b, loadDay.Add(8*time.Hour)) // later the same day
+			load(t, c, loadDay.AddDate(0, 0, 1))
+			da, db, dc := dump(t, a), dump(t, b), dump(t, c)
+			for table, rows := range da {
+				if !slices.Equal(rows, db[table]) {
+					t.Errorf("%s differs between two loads on the same day (%d and %d rows)", table, len(rows), len(db[table]))
+				}
+			}
+			if len(da["suppliers"]) != 40 || len(da["reports"]) != 3 || len(da["demo_register"]) != 1 {
+				t.Fatalf("%d suppliers, %d reports, %d marks", len(da["suppliers"]), len(da["reports"]), len(da["demo_register"]))
+			}
+			if slices.Equal(da["suppliers"], dc["suppliers"]) {
+				t.Error("another day gave the same suppliers")
+			}
+		})
+	}
+}
+
+// The demo holds what the product is about: a ranked weak link that is the IT
+// supplier keeping no offline backups, with an open incident, trailing the rest; a
+// printing-house sub-processor nobody assessed, three links down; expired and
+// current certifications; an accepted flag; one assessment awaiting review; and the
+// reports of the two quarters before the current one, as the register stood at
+// their ends, and of the current one.
+func TestDemoTellsTheStory(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		loaded := load(t, st, loadDay)
+		svc := register.New(st, func() time.Time { return loadDay })
+
+		wl, err := svc.WeakLinks(ctx, register.WeakLinkFilter{Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		flagsOf := map[string][]string{}
+		var order []string
+		for _, it := range wl.Items {
+			order = append(order, it.Supplier.Name)
+			for _, f := range it.Flags {
+				code := f.Code
+				if f.Accepted != nil {
+					code += " (accepted)"
+				}
+				flagsOf[it.Supplier.Name] = append(flagsOf[it.Supplier.Name], code)
+			}
+		}
+		want := map[string][]string{
+			"Cobalt IT Services":         {"weak_posture", "trails_portfolio", "critical_control_failed", "special_category_exposure", "open_incident"},
+			"Ashgrove Print & Post":      {"unassessed", "special_category_exposure", "inherited_weakness", "certification_expired"},
+			"Quillfeather Mail":          {"inherited_weakness"},
+			"Greenleaf Canvassing App":   {"weak_posture", "critical_control_failed"},
+			"Lattice Data Cleansing":     {"unassessed", "unauthorised_subprocessor"},
+			"Gatehouse Tickets":          {"no_dpa (accepted)"},
+			"Harbourside Contact Centre": {"certification_expired"},
+			"Metric Lane Analytics":      {"unsafeguarded_transfer"},
+			"Nimbus Cloud Hosting":       {"concentration"},
+		}
+		for name, codes := range want {
+			for _, c := range codes {
+				if !slices.Contains(flagsOf[name], c) {
+					t.Errorf("%s: flags %v, want %s among them", name, flagsOf[name], c)
+				}
+			}
+		}
+		if len(order) < 2 || !slices.Contains(order[:2], "Cobalt IT Services") || !slices.Contains(order[:2], "Ashgrove Print & Post") {
+			t.Errorf("weak links ranked %v: want the IT supplier and the unassessed printing house first", order)
+		}
+
+		db := rawDB(t, st)
+		count := func(query string) int {
+			t.Helper()
+			var n int
+			if err := db.QueryRow(query).Scan(&n); err != nil {
+				t.Fatalf("%s: %v", query, err)
+			}
+			return n
+		}
+		if n := count("SELECT count(*) FROM suppliers"); n != 40 {
+			t.Errorf("%d suppliers, want 40", n)
+		}
+		if n := count("SELECT count(*) FROM assessments WHERE status = 'submitted'"); n != 1 {
+			t.Errorf("%d assessments awaiting review, want 1", n)
+		}
+		if n := count("SELECT count(*) FROM assessments WHERE status = 'rejected'"); n != 1 {
+			t.Errorf("%d rejected assessments, want 1", n)
+		}
+		if n := count("SELECT count(*) FROM incidents WHERE status = 'open'"); n != 1 {
+			t.Errorf("%d open incidents, want 1", n)
+		}
+		if n := count("SELECT count(*) FROM suppliers WHERE status = 'exited'"); n != 1 {
+			t.Errorf("%d exited suppliers, want 1", n)
+		}
+
+		// The IT supplier keeps no offline backups, and the open incident is there.
+		it := supplierNamed(t, svc, "Cobalt IT Services")
+		as, err := svc.ListAssessments(ctx, it.ID, "", 10)
+		if err != nil || len(as.Items) != 1 || as.Items[0].Answers["offline_backups"] != "no" {
+			t.Fatalf("IT supplier's assessments: %+v, %v", as.Items, err)
+		}
+		in, err := svc.GetIncident(ctx, loaded.OpenIncident)
+		if err != nil || in.SupplierID != it.ID || in.Status != "open" {
+			t.Fatalf("open incident %s: %+v, %v", loaded.OpenIncident, in, err)
+		}
+
+		// Chains two and three links deep: email service → printing house → mailing house.
+		flows, _, err := svc.DataFlows(ctx, supplierNamed(t, svc, "Kestrel Mailing House").ID, "", 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deepest := 0
+		for _, c := range flows.Categories {
+			for _, o := range c.ReceivedFrom {
+				deepest = max(deepest, len(o.Path)-1)
+			}
+		}
+		if deepest < 3 {
+			t.Errorf("the mailing house receives through at most %d links, want 3", deepest)
+		}
+
+		// Reports, newest first: 2026-Q4 as at the load date, 2026-Q3 and 2026-Q2 as at their ends.
+		var quarters []string
+		for _, r := range loaded.Reports {
+			quarters = append(quarters, r.Quarter+" "+r.AsOf.Format(time.RFC3339))
+		}
+		if want := []string{"2026-Q4 2026-11-30T00:00:00Z", "2026-Q3 2026-09-30T23:59:59Z", "2026-Q2 2026-06-30T23:59:59Z"}; !slices.Equal(quarters, want) {
+			t.Errorf("reports %v, want %v", quarters, want)
+		}
+		rep, err := quarterly.New(svc, st).GetReport(ctx, loaded.CurrentReport)
+		if err != nil || rep.Snapshot.Quarter != "2026-Q4" || rep.Snapshot.Changes == nil || len(rep.Snapshot.Trend) != 3 {
+			t.Fatalf("current report: %+v %v", rep.Snapshot.Changes, err)
+		}
+		if mark, marked, n, err := demo.MarkOf(ctx, st); err != nil || !marked || n != 40 ||
+			mark.ContentVersion != demo.ContentVersion || !mark.AsOf.Equal(loadDay.Truncate(24*time.Hour)) {
+			t.Fatalf("mark %+v %v %d %v", mark, marked, n, err)
+		}
+		if _, err := svc.VerifyAudit(ctx); err != nil {
+			t.Fatalf("audit trail: %v", err)
+		}
+	})
+}
+
+// The demo loads only into a database with no suppliers: a second load is
+// ErrAlreadyLoaded and one into another register ErrNotDemo, neither writing
+// anything.
+func TestDemoLoadRefusesARegister(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		newSvc := func(c register.Clock) *register.Service { return register.New(st, c) }
+		load(t, st, loadDay)
+		before := dump(t, st)
+		if _, err := demo.Load(ctx, st, newSvc, loadDay); !errors.Is(err, demo.ErrAlreadyLoaded) {
+			t.Fatalf("second load: %v", err)
+		}
+		if after := dump(t, st); !equalDumps(before, after) {
+			t.Error("a refused load changed the database")
+		}
+
+		other := testdb.Open(t, st.Dialect())
+		svc := register.New(other, func() time.Time { return loadDay })
+		if _, err := svc.CreateSupplier(ctx, register.SystemActor("test"), register.SupplierFields{Name: "Real Supplier Ltd",
+			Criticality: "low", Status: "active"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := demo.Load(ctx, other, func(c register.Clock) *register.Service { return register.New(other, c) }, loadDay); !errors.Is(err, demo.ErrNotDemo) {
+			t.Fatalf("load into a register: %v", err)
+		}
+		if _, marked, n, err := demo.MarkOf(ctx, other); err != nil || marked || n != 1 {
+			t.Fatalf("after the refusal: marked %v, %d suppliers, %v", marked, n, err)
+		}
+	})
+}
+
+// On the first day of a quarter the current quarter has only just begun: the
+// previous two quarters' reports are as at their ends, the current one as at the
+// load date.
+func TestDemoLoadOnTheFirstDayOfAQuarter(t *testing.T) {
+	st := testdb.Open(t, store.SQLite)
+	loaded := load(t, st, time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC))
+	var quarters []string
+	for _, r := range loaded.Reports {
+		quarters = append(quarters, r.Quarter)
+	}
+	if !slices.Equal(quarters, []string{"2027-Q1", "2026-Q4", "2026-Q3"}) {
+		t.Fatalf("reports %v", quarters)
+	}
+}
+
+func supplierNamed(t *testing.T, svc *register.Service, name string) register.Supplier {
+	t.Helper()
+	page, err := svc.ListSuppliers(context.Background(), register.SupplierFilter{Q: name, Limit: 10, IncludeArchived: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range page.Items {
+		if s.Name == name {
+			return s
+		}
+	}
+	t.Fatalf("no supplier named %s", name)
+	return register.Supplier{}
+}
+
+func equalDumps(a, b map[string][]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if !slices.Equal(v, b[k]) {
+			return false
+		}
+	}
+	return true
+}
