@@ -176,3 +176,59 @@ func TestServeProfilingEndpoint(t *testing.T) {
 		t.Errorf("the API's address answers /debug/pprof/: %v %v", res, err)
 	}
 }
+
+// serve --demo on a new database loads the demo and prints the demo-admin key (and
+// no bootstrap key), which works; started again it serves the demo as it is and says
+// how to get a key, printing none.
+func TestServeDemo(t *testing.T) {
+	c := newCLI(t)
+	c.env["WEAKLINK_ADDR"] = "127.0.0.1:0"
+	addr, errb, stop := startServe(t, c, "--demo")
+	secret := regexp.MustCompile(`export WEAKLINK_KEY=(wl_[A-Za-z0-9_-]{43})\n`).FindStringSubmatch(errb.String())
+	if secret == nil || !strings.Contains(errb.String(), `named "demo-admin"`) || strings.Contains(errb.String(), "bootstrap-admin") {
+		t.Fatalf("no demo key on stderr:\n%s", errb.String())
+	}
+	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/weak-links", nil)
+	req.Header.Set("Authorization", "Bearer "+secret[1])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("weak links with the demo key: %v %v", res, err)
+	}
+	var page struct{ Items []json.RawMessage }
+	if err := json.NewDecoder(res.Body).Decode(&page); err != nil || len(page.Items) < 5 {
+		t.Fatalf("weak links: %d items, %v", len(page.Items), err)
+	}
+	res.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exit %d: %s", code, errb.String())
+	}
+	_, errb2, stop2 := startServe(t, c, "--demo")
+	if code := stop2(); code != 0 {
+		t.Fatalf("second serve exit %d: %s", code, errb2.String())
+	}
+	if !strings.Contains(errb2.String(), "Serving the demo register loaded as of") ||
+		!strings.Contains(errb2.String(), "weaklink apikey create --role admin") || strings.Contains(errb2.String(), "wl_") {
+		t.Fatalf("second start:\n%s", errb2.String())
+	}
+}
+
+// serve --demo refuses a database holding another register, before listening and
+// without writing to it.
+func TestServeDemoRefusesAnotherRegister(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run(demoArgs...); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, before, _ := c.run("export")
+	code, _, errOut := c.run("serve", "--demo", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "serve --demo: the database holds a register that is not the demo") ||
+		!strings.Contains(errOut, "serve it without --demo") || strings.Contains(errOut, "listening") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if _, after, _ := c.run("export"); after != before {
+		t.Fatal("the refused start changed the register")
+	}
+	if _, keys, _ := c.run("apikey", "list"); strings.Contains(keys, "admin") {
+		t.Fatalf("the refused start created a key:\n%s", keys)
+	}
+}
