@@ -79,10 +79,13 @@ func loadDemo(ctx context.Context, inv *invocation, a *app, at time.Time, w io.W
 		loaded.Suppliers, loaded.Links, loaded.Assessments, loaded.Incidents, len(loaded.Reports))
 	fmt.Fprintf(w, "\nAn admin key named %q (id %s) was created. Its secret is shown only this once:\n\n"+
 		"    export WEAKLINK_KEY=%s\n", key.Name, key.ID, secret)
-	fmt.Fprintf(w, "\nOpen (paste the key under Authorize):\n"+
-		"    %s/docs/reference                API reference with a request console\n"+
+	fmt.Fprintf(w, "\nOpen in a browser:\n"+
+		"    %s/docs/reference\n"+
+		"        the API reference: choose Authorize, paste the key, and send any request from it\n"+
 		"    %s/api/v1/reports/%s?format=html\n"+
-		"                                     this quarter's report (with the key)\n", base, base, loaded.CurrentReport)
+		"        this quarter's risk report, which needs the key too; save it and open the file:\n"+
+		"        curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" -o report.html '%s/api/v1/reports/%s?format=html'\n",
+		base, base, loaded.CurrentReport, base, loaded.CurrentReport)
 	fmt.Fprintf(w, "\nTry:\n"+
 		"    curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" %s/api/v1/weak-links\n"+
 		"    curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" '%s/api/v1/exposure?category=political_opinions'\n"+
