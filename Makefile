@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-pg ci lint lint-openapi docs-assets build docker load
+.PHONY: help run test test-pg ci lint lint-openapi docs-assets build docker load screenshots
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 16
@@ -42,6 +42,9 @@ node_modules: package.json package-lock.json
 
 load: ## run the load harness (1 to 1.5 hours; SQLite and PostgreSQL) and write its tables into docs/performance.md
 	LOAD_COMMAND="make load$(if $(LOAD_ARGS), LOAD_ARGS='$(LOAD_ARGS)')" bash .ci/load/run --profile --doc docs/performance.md $(LOAD_ARGS)
+
+screenshots: ## regenerate docs/report-example.png and docs/reference.png from the demo in headless Chromium
+	bash .ci/browser/run --out docs
 
 build: ## build the static binary ./weaklink
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o weaklink .
