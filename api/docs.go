@@ -18,7 +18,7 @@ import (
 // openapi.yaml at start-up into one self-contained page (no external assets): every
 // operation, and the problem types, which the `type` of every problem document names
 // (/docs#problem-…). It links the interactive reference, /docs/reference.
-var docsPage = template.Must(template.New("docs").Parse(`<!doctype html>
+var docsPage = template.Must(template.New("docs").Funcs(template.FuncMap{"text": inlineCode}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{{.Title}} — API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
@@ -35,13 +35,13 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;tex
 operation with its schemas and examples, a search box, and a console that sends requests
 to this service with your API key. This page is the same reference without scripts, and
 describes the <a href="#problems">problem types</a>.</p>
-<div>{{.Description}}</div>
+<div>{{text .Description}}</div>
 <h2>Operations</h2>
 {{range .Ops}}<div class="op" id="{{.ID}}"><div><span class="m {{.Method}}">{{.Method}}</span><code>{{.Path}}</code>
 <span class="role">{{.Security}}</span></div>
-<p><strong>{{.Summary}}</strong></p>{{if .Description}}<p>{{.Description}}</p>{{end}}
+<p><strong>{{.Summary}}</strong></p>{{if .Description}}<p>{{text .Description}}</p>{{end}}
 {{if .Params}}<table><tr><th>Parameter</th><th>In</th><th>Description</th></tr>
-{{range .Params}}<tr><td><code>{{.Name}}</code>{{if .Required}} *{{end}}</td><td>{{.In}}</td><td>{{.Description}}</td></tr>{{end}}</table>{{end}}
+{{range .Params}}<tr><td><code>{{.Name}}</code>{{if .Required}} *{{end}}</td><td>{{.In}}</td><td>{{text .Description}}</td></tr>{{end}}</table>{{end}}
 <p>Responses: {{range .Responses}}<code>{{.}}</code> {{end}}</p></div>{{end}}
 <h2 id="problems">Problems</h2>
 <p>Every error is <code>application/problem+json</code> (RFC 9457) with <code>type</code>, <code>title</code>, <code>status</code>, <code>detail</code>, <code>request_id</code> and, for validation failures, <code>errors</code> listing each field and what is wrong with it.</p>
@@ -202,4 +202,23 @@ func etagListed(ifNoneMatch, tag string) bool {
 		}
 	}
 	return false
+}
+
+// inlineCode escapes a contract description for HTML and sets its `code spans`
+// (CommonMark's backtick spans, the only markup the contract's descriptions use in
+// running text) as <code>; an unpaired backtick stays as it is.
+func inlineCode(s string) template.HTML {
+	parts := strings.Split(s, "`")
+	var b strings.Builder
+	for i, p := range parts {
+		switch {
+		case i%2 == 0:
+			b.WriteString(template.HTMLEscapeString(p))
+		case i == len(parts)-1: // no closing backtick
+			b.WriteString("`" + template.HTMLEscapeString(p))
+		default:
+			b.WriteString("<code>" + template.HTMLEscapeString(p) + "</code>")
+		}
+	}
+	return template.HTML(b.String())
 }

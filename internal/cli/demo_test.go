@@ -97,6 +97,7 @@ func TestDemoLoadPrintsAKeyAndWhatToTry(t *testing.T) {
 			if code != 0 || secret == nil || !strings.Contains(out, "applied 12 migration(s)") ||
 				!strings.Contains(out, "as of 2026-11-30") || !strings.Contains(out, `named "demo-admin"`) ||
 				!strings.Contains(out, "40 suppliers") || !strings.Contains(out, "http://127.0.0.1:8080/docs") ||
+				!strings.Contains(out, "Start the service on it with `weaklink serve --demo`") ||
 				!regexp.MustCompile(`/api/v1/reports/[0-9a-f-]{36}\?format=html`).MatchString(out) ||
 				!regexp.MustCompile(`/api/v1/incidents/[0-9a-f-]{36}/impact`).MatchString(out) ||
 				!strings.Contains(out, "/api/v1/weak-links") || !strings.Contains(out, "exposure?category=political_opinions") {
@@ -134,9 +135,18 @@ func TestDemoLoadRefusesAnotherRegister(t *testing.T) {
 	if _, after, _ := c.run("export"); after != before {
 		t.Fatal("the refused load changed the register")
 	}
-	for _, bad := range [][]string{{"demo", "load", "--date", "30/11/2026"}, {"demo", "load", "--date", "2999-01-01"}, {"demo", "load", "extra"}} {
-		if code, _, errOut := c.run(bad...); code != 2 || !strings.Contains(errOut, "weaklink demo load [--date YYYY-MM-DD]") {
-			t.Errorf("%v: exit %d\n%s", bad, code, errOut)
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"demo", "load", "--date", "30/11/2026"}, "--date must be a day written YYYY-MM-DD"},
+		{[]string{"demo", "load", "--date", "2027-13-01"}, "--date must be a day written YYYY-MM-DD"},
+		{[]string{"demo", "load", "--date", "2999-01-01"}, "--date must not be later than today"},
+		{[]string{"demo", "load", "extra"}, `unexpected argument "extra"`},
+	} {
+		if code, _, errOut := c.run(bad.args...); code != 2 || !strings.Contains(errOut, bad.want) ||
+			!strings.Contains(errOut, "weaklink demo load [--date YYYY-MM-DD]") {
+			t.Errorf("%v: exit %d\n%s", bad.args, code, errOut)
 		}
 	}
 }

@@ -30,8 +30,11 @@ func runDemoLoad(ctx context.Context, inv *invocation, args []string) error {
 	at := inv.now()
 	if *dateFlag != "" {
 		d, err := time.Parse(time.DateOnly, *dateFlag)
-		if err != nil || d.After(at) {
-			return usageErrorf(cmd, "--date must be a day no later than today, such as 2026-11-02")
+		switch {
+		case err != nil:
+			return usageErrorf(cmd, "--date must be a day written YYYY-MM-DD, such as 2026-11-02")
+		case d.After(at):
+			return usageErrorf(cmd, "--date must not be later than today")
 		}
 		at = d
 	}
@@ -43,7 +46,7 @@ func runDemoLoad(ctx context.Context, inv *invocation, args []string) error {
 	if a.migrated > 0 {
 		fmt.Fprintf(inv.stdout, "applied %d migration(s)\n", a.migrated)
 	}
-	return loadDemo(ctx, inv, a, at, inv.stdout)
+	return loadDemo(ctx, inv, a, at, inv.stdout, "")
 }
 
 // now is the program's clock, UTC.
@@ -55,15 +58,17 @@ func (inv *invocation) now() time.Time {
 }
 
 // loadDemo loads the demo register as of at, creates the demo-admin key and writes
-// the key, the URLs to open and three things to try to w. A database that already
+// the key, the URLs to open and three things to try to w. serving is the address
+// the service listens on; "" when it is not running (the URLs are then those of the
+// configured address, after a line saying how to start it). A database that already
 // holds the demo or another register is an error naming what to do instead.
-func loadDemo(ctx context.Context, inv *invocation, a *app, at time.Time, w io.Writer) error {
+func loadDemo(ctx context.Context, inv *invocation, a *app, at time.Time, w io.Writer, serving string) error {
 	started := time.Now() // elapsed wall time, whatever the register's clock
 	loaded, err := demo.Load(ctx, a.store, a.service, at)
 	switch {
 	case errors.Is(err, demo.ErrAlreadyLoaded):
 		return fmt.Errorf("%w; serve it with `weaklink serve --demo`, and create a key with "+
-			"`weaklink apikey create --role admin --name NAME` if you need one", err)
+			"`weaklink apikey create --role admin --name NAME` if you need one (`go run . …` in a source checkout)", err)
 	case err != nil:
 		return err
 	}
@@ -73,12 +78,18 @@ func loadDemo(ctx context.Context, inv *invocation, a *app, at time.Time, w io.W
 		return fmt.Errorf("demo load: create the %s key: %w", demoKeyName, err)
 	}
 	base := baseURL(a.cfg.Addr)
+	if serving != "" {
+		base = baseURL(serving)
+	}
 	fmt.Fprintf(w, "\nLoaded the demo register of a fictional membership organisation, as of %s, in %s:\n"+
 		"%d suppliers, %d sub-processor links, %d assessments, %d incidents, %d quarterly reports.\n",
 		loaded.AsOf.Format(time.DateOnly), time.Since(started).Round(100*time.Millisecond),
 		loaded.Suppliers, loaded.Links, loaded.Assessments, loaded.Incidents, len(loaded.Reports))
 	fmt.Fprintf(w, "\nAn admin key named %q (id %s) was created. Its secret is shown only this once:\n\n"+
 		"    export WEAKLINK_KEY=%s\n", key.Name, key.ID, secret)
+	if serving == "" {
+		fmt.Fprint(w, "\nStart the service on it with `weaklink serve --demo` (`go run . serve --demo` in a source checkout), then:\n")
+	}
 	fmt.Fprintf(w, "\nOpen in a browser:\n"+
 		"    %s/docs/reference\n"+
 		"        the API reference: choose Authorize, paste the key, and send any request from it\n"+

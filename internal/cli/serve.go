@@ -70,7 +70,7 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		a.log.Info("applied pending migrations", "count", a.migrated)
 	}
 	if *withDemo {
-		if err := serveDemo(ctx, inv, a); err != nil {
+		if err := serveDemo(ctx, inv, a, ln.Addr().String()); err != nil {
 			return err
 		}
 	}
@@ -124,24 +124,25 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	return nil
 }
 
-// serveDemo prepares `serve --demo`: a database with no suppliers gets the demo
-// register as of today and the demo-admin key (printed to stderr, with what to open
-// and try); one that holds the demo already is served as it is; any other is
+// serveDemo prepares `serve --demo` listening on addr: a database with no suppliers
+// gets the demo register as of today and the demo-admin key (printed to stderr, with
+// what to open and try at addr); one that holds the demo already is served as it is; any other is
 // refused, so that --demo never mixes the fictional register with a real one.
-func serveDemo(ctx context.Context, inv *invocation, a *app) error {
+func serveDemo(ctx context.Context, inv *invocation, a *app, addr string) error {
 	mark, marked, n, err := demo.MarkOf(ctx, a.store)
 	switch {
 	case err != nil:
 		return err
 	case marked:
 		fmt.Fprintf(inv.stderr, "\nServing the demo register loaded as of %s. Its demo-admin key was printed when it was "+
-			"loaded; to get another key:\n\n    weaklink apikey create --role admin --name NAME\n\n", mark.AsOf.Format(time.DateOnly))
+			"loaded; to get another key:\n\n    weaklink apikey create --role admin --name NAME\n\n"+
+			"(`go run . apikey create …` in a source checkout).\n\n", mark.AsOf.Format(time.DateOnly))
 		return nil
 	case n > 0:
 		return fmt.Errorf("serve --demo: %w; serve it without --demo", demo.ErrNotDemo)
 	}
 	a.log.Info("loading the demo register")
-	return loadDemo(ctx, inv, a, inv.now(), inv.stderr)
+	return loadDemo(ctx, inv, a, inv.now(), inv.stderr, addr)
 }
 
 // listen binds addr, naming the address and the cause when it cannot ("bind: address

@@ -185,7 +185,8 @@ func TestServeDemo(t *testing.T) {
 	c.env["WEAKLINK_ADDR"] = "127.0.0.1:0"
 	addr, errb, stop := startServe(t, c, "--demo")
 	secret := regexp.MustCompile(`export WEAKLINK_KEY=(wl_[A-Za-z0-9_-]{43})\n`).FindStringSubmatch(errb.String())
-	if secret == nil || !strings.Contains(errb.String(), `named "demo-admin"`) || strings.Contains(errb.String(), "bootstrap-admin") {
+	if secret == nil || !strings.Contains(errb.String(), `named "demo-admin"`) || strings.Contains(errb.String(), "bootstrap-admin") ||
+		!strings.Contains(errb.String(), "http://"+addr+"/docs/reference") || strings.Contains(errb.String(), "Start the service") {
 		t.Fatalf("no demo key on stderr:\n%s", errb.String())
 	}
 	req, _ := http.NewRequest("GET", "http://"+addr+"/api/v1/weak-links", nil)

@@ -70,8 +70,8 @@ type Loaded struct {
 // demo, ErrNotDemo when it holds another register). Everything is written through
 // the register's own use cases, with the register's clock set to each event's time,
 // and ids drawn from a source seeded by the content only: the same load date gives
-// the same register, ids and audit trail included. It writes as the command line
-// ("system: demo load"). It creates no API key.
+// the same register, ids and audit trail included (only the secrets of the team's
+// keys differ; see demoTeam). It creates no key anyone can use.
 func Load(ctx context.Context, st *store.Store, newService NewService, now time.Time) (Loaded, error) {
 	anchor := now.UTC().Truncate(24 * time.Hour)
 	if _, marked, n, err := MarkOf(ctx, st); err != nil {
@@ -107,8 +107,23 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 	if err != nil {
 		return Loaded{}, err
 	}
-	actor := register.SystemActor("demo load")
-	w := &writer{svc: svc, st: st, clk: clk, actor: actor, questionnaire: baseline.ID}
+	// The organisation's team, each with an API key created the day before the first
+	// supplier was recorded: the procurement team records the register, a security
+	// reviewer reviews assessments, and the data protection officer (an admin)
+	// records incidents, accepts risks and generates the reports. Their secrets were
+	// never printed: only demo-admin, created afterwards, is usable.
+	system := register.SystemActor("demo load")
+	team := map[string]register.Actor{}
+	for _, k := range demoTeam {
+		key, _, err := svc.CreateAPIKey(ctx, system, register.NewAPIKey{Name: k.name, Role: k.role})
+		if err != nil {
+			return Loaded{}, fmt.Errorf("demo load: %w", err)
+		}
+		team[k.name] = register.Actor{KeyID: key.ID, Name: key.Name, Role: key.Role}
+	}
+	actor, dpo := team[procurementKey], team[dpoKey]
+	w := &writer{svc: svc, st: st, clk: clk, actor: actor, reviewer: team[reviewerKey], responder: dpo,
+		questionnaire: baseline.ID}
 	ops := w.timeline(p, time.Time{})
 	out := Loaded{AsOf: anchor, Suppliers: len(p.suppliers), Links: len(p.links), Assessments: len(p.assessments),
 		Incidents: len(p.incidents)}
@@ -131,7 +146,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 	tickets := b.byKey["tickets"]
 	add(b.at(40, 14), "risk acceptance for "+tickets.fields.Name, func(ctx context.Context) error {
 		expires := anchor.Add(90 * day)
-		_, err := svc.CreateAcceptance(ctx, actor, tickets.id, register.AcceptanceFields{Flag: "no_dpa",
+		_, err := svc.CreateAcceptance(ctx, dpo, tickets.id, register.AcceptanceFields{Flag: "no_dpa",
 			Reason:    "The DPA is in legal review; the supplier's standard terms carry the Art. 28(3) clauses meanwhile. Review when signed.",
 			ExpiresAt: &expires})
 		return err
@@ -150,7 +165,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 			if _, err := svc.RefreshRisk(ctx); err != nil {
 				return err
 			}
-			_, _, err := reports.GenerateReport(ctx, actor, q, false)
+			_, _, err := reports.GenerateReport(ctx, dpo, q, false)
 			return err
 		})
 	}
@@ -163,7 +178,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 	if _, err := svc.RefreshRisk(ctx); err != nil {
 		return Loaded{}, fmt.Errorf("demo load: %w", err)
 	}
-	cur, _, err := reports.GenerateReport(ctx, actor, current, false)
+	cur, _, err := reports.GenerateReport(ctx, dpo, current, false)
 	if err != nil {
 		return Loaded{}, fmt.Errorf("demo load: report of %s: %w", current, err)
 	}
@@ -177,7 +192,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 		if err := tx.MarkDemo(store.DemoRegisterRow{ContentVersion: ContentVersion, AsOf: anchor}); err != nil {
 			return err
 		}
-		return svc.RecordAudit(tx, actor, register.ActionCreate, register.ResourceDemo, svc.NewID(),
+		return svc.RecordAudit(tx, system, register.ActionCreate, register.ResourceDemo, svc.NewID(),
 			map[string]register.Change{"content_version": {After: ContentVersion}, "as_of": {After: anchor}}, anchor)
 	}); err != nil {
 		return Loaded{}, fmt.Errorf("demo load: mark: %w", err)
@@ -242,13 +257,17 @@ func (b *builder) plan() (*plan, error) {
 				ExpiresAt: b.anchor.Add(time.Duration(c.expires) * day).Format(time.DateOnly)})
 		}
 		s.fields = f
-		for _, h := range d.holdings {
+		for j, h := range d.holdings {
 			if !b.known[h.category] {
 				return nil, fmt.Errorf("demo load: the category %s is not in the catalogue", h.category)
 			}
 			records := h.records
 			hf := register.HoldingFields{Category: h.category, DataSubjects: slices.Clone(h.subjects), RecordCount: &records,
-				Purpose: d.services, Locations: slices.Clone(h.locations), HeldSince: date(later(start, s.created.Add(-300*day)))}
+				Purpose: d.services, Locations: slices.Clone(h.locations)}
+			// Held since some time in the contract before it was recorded, the first
+			// categories longest.
+			since := s.created.Add(-time.Duration(90+41*((3*i+j)%11)+60*(len(d.holdings)-j)) * day)
+			hf.HeldSince = date(later(start, since))
 			if h.mechanism != "" {
 				m := h.mechanism
 				hf.TransferMechanism = &m

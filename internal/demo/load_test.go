@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"errors"
+	"regexp"
 	"slices"
 	"testing"
 	"time"
@@ -13,6 +14,9 @@ import (
 	"github.com/weaklink/weaklink/internal/store"
 	"github.com/weaklink/weaklink/internal/testdb"
 )
+
+// secretColumns are the columns of an api_keys row in a dump that come from its secret.
+var secretColumns = regexp.MustCompile(`secret_(hash|prefix)=[^|]*\|`)
 
 // loadDay is a load date in the middle of a quarter (2026-Q4).
 var loadDay = time.Date(2026, 11, 30, 15, 4, 5, 0, time.UTC)
@@ -36,10 +40,19 @@ func TestDemoLoadIsTheSameForTheSameDay(t *testing.T) {
 			load(t, b, loadDay.Add(8*time.Hour)) // later the same day
 			load(t, c, loadDay.AddDate(0, 0, 1))
 			da, db, dc := dump(t, a), dump(t, b), dump(t, c)
+			for _, d := range []map[string][]string{da, db} { // the team's secrets are random
+				for i, row := range d["api_keys"] {
+					d["api_keys"][i] = secretColumns.ReplaceAllString(row, "")
+				}
+				slices.Sort(d["api_keys"])
+			}
 			for table, rows := range da {
 				if !slices.Equal(rows, db[table]) {
 					t.Errorf("%s differs between two loads on the same day (%d and %d rows)", table, len(rows), len(db[table]))
 				}
+			}
+			if len(da["api_keys"]) != 3 {
+				t.Errorf("%d API keys, want the team's three", len(da["api_keys"]))
 			}
 			if len(da["suppliers"]) != 40 || len(da["reports"]) != 3 || len(da["demo_register"]) != 1 {
 				t.Fatalf("%d suppliers, %d reports, %d marks", len(da["suppliers"]), len(da["reports"]), len(da["demo_register"]))
@@ -163,6 +176,17 @@ func TestDemoTellsTheStory(t *testing.T) {
 		rep, err := quarterly.New(svc, st).GetReport(ctx, loaded.CurrentReport)
 		if err != nil || rep.Snapshot.Quarter != "2026-Q4" || rep.Snapshot.Changes == nil || len(rep.Snapshot.Trend) != 3 {
 			t.Fatalf("current report: %+v %v", rep.Snapshot.Changes, err)
+		}
+		// Who did what: the procurement team recorded and submitted, the security
+		// reviewer reviewed, the data protection officer accepted the risk.
+		if n := count("SELECT count(*) FROM assessments a JOIN api_keys k ON k.id = a.reviewed_by WHERE k.name = 'security-reviewer'"); n < 40 {
+			t.Errorf("%d assessments reviewed by the security reviewer's key", n)
+		}
+		if n := count("SELECT count(*) FROM risk_acceptances r JOIN api_keys k ON k.id = r.accepted_by WHERE k.name = 'data-protection-officer'"); n != 1 {
+			t.Errorf("%d acceptances by the data protection officer's key", n)
+		}
+		if n := count("SELECT count(*) FROM audit_events WHERE actor_name = 'procurement-team'"); n < 100 {
+			t.Errorf("%d events by the procurement team", n)
 		}
 		if mark, marked, n, err := demo.MarkOf(ctx, st); err != nil || !marked || n != 40 ||
 			mark.ContentVersion != demo.ContentVersion || !mark.AsOf.Equal(loadDay.Truncate(24*time.Hour)) {

@@ -1,5 +1,7 @@
 package demo
 
+import "github.com/weaklink/weaklink/internal/register"
+
 // The demo register: a clearly fictional membership organisation (a campaigning
 // association with members, supporters, donors, volunteers, staff, event attendees
 // and the customers of its shop) and the about forty suppliers that hold its
@@ -19,6 +21,18 @@ const (
 	jobApplicants  = 900
 	adoptedDaysAgo = 430 // the first suppliers were recorded 430 days before the load date
 )
+
+// The organisation's people who use weaklink, by the names of their API keys.
+const (
+	procurementKey = "procurement-team"
+	reviewerKey    = "security-reviewer"
+	dpoKey         = "data-protection-officer"
+)
+
+var demoTeam = []struct {
+	name string
+	role register.Role
+}{{procurementKey, register.RoleEditor}, {reviewerKey, register.RoleEditor}, {dpoKey, register.RoleAdmin}}
 
 // grade says how well a supplier answers the baseline questionnaire (see answers in
 // load.go); "" is a supplier never assessed.
@@ -154,7 +168,7 @@ var demoSuppliers = []demoSupplier{
 		country: "GB", criticality: "high", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
 		certs: []dcert{{"cyber_essentials", 40}},
 		holdings: []dhold{
-			{"contact_details", []string{"members", "staff"}, members + staff, uk, "", ""},
+			{"contact_details", []string{"members"}, members, uk, "", ""},
 			{"political_opinions", []string{"members"}, members, uk, "", ""},
 			{"financial", []string{"members"}, 30_000, uk, "", ""},
 			{"employment", []string{"staff"}, staff, uk, "", ""},
@@ -285,7 +299,7 @@ var demoSuppliers = []demoSupplier{
 			{"contact_details", []string{"members"}, 12_000, ukUS, "scc", "P1Y"},
 		},
 		assessments: []dassess{approved(90, good, nil)}},
-	{key: "video", name: "Openwave Video", services: "Video meetings for staff, branches and members' forums",
+	{key: "video", name: "Brightmoor Video", services: "Video meetings for staff, branches and members' forums",
 		country: "US", criticality: "low", recorded: 250, contact: true, notifyHours: 72, dpa: true,
 		certs: []dcert{{"soc2", 310}, {"iso27001", 400}},
 		holdings: []dhold{
@@ -329,7 +343,7 @@ var demoSuppliers = []demoSupplier{
 	{key: "translate", name: "Hawthorn Translation", services: "Translation of member communications into Welsh and other languages",
 		country: "GB", criticality: "low", recorded: adoptedDaysAgo, contact: true,
 		holdings: []dhold{{"contact_details", []string{"members"}, 400, uk, "", "P1Y"}}},
-	{key: "learning", name: "Summit Learning", services: "Online safeguarding and data-protection training for staff and volunteers",
+	{key: "learning", name: "Summitfold Learning", services: "Online safeguarding and data-protection training for staff and volunteers",
 		country: "GB", criticality: "low", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
 		holdings:    []dhold{{"contact_details", []string{"staff", "volunteers"}, staff + 2_000, uk, "", "P1Y"}},
 		assessments: []dassess{approved(300, good, nil)}},

@@ -24,10 +24,12 @@ import (
 const importBatch = 2000
 
 type writer struct {
-	svc   *register.Service
-	st    *store.Store
-	clk   *clock
-	actor register.Actor
+	svc *register.Service
+	st  *store.Store
+	clk *clock
+	// actor records the register; reviewer reviews assessments and incidents are
+	// recorded by responder (both default to actor).
+	actor, reviewer, responder register.Actor
 	// questionnaire is the baseline's id.
 	questionnaire string
 }
@@ -177,7 +179,7 @@ func (w *writer) submitAssessment(ctx context.Context, a *assessment) error {
 }
 
 func (w *writer) reviewAssessment(ctx context.Context, a *assessment) error {
-	_, err := w.svc.ReviewAssessment(ctx, w.actor, a.id, nil, func() (register.Review, error) {
+	_, err := w.svc.ReviewAssessment(ctx, or(w.reviewer, w.actor), a.id, nil, func() (register.Review, error) {
 		return register.Review{Decision: a.decision, Comment: a.comment}, nil
 	})
 	return err
@@ -186,16 +188,24 @@ func (w *writer) reviewAssessment(ctx context.Context, a *assessment) error {
 func (w *writer) createIncident(ctx context.Context, in *incident) error {
 	f := in.fields
 	f.SupplierID = in.sup.id
-	out, err := w.svc.CreateIncident(ctx, w.actor, f)
+	out, err := w.svc.CreateIncident(ctx, or(w.responder, w.actor), f)
 	in.id = out.ID
 	return err
 }
 
 func (w *writer) updateIncident(ctx context.Context, in *incident, st incidentStep) error {
-	_, err := w.svc.PatchIncident(ctx, w.actor, in.id, nil, func(cur register.Incident) (register.IncidentFields, error) {
+	_, err := w.svc.PatchIncident(ctx, or(w.responder, w.actor), in.id, nil, func(cur register.Incident) (register.IncidentFields, error) {
 		f := cur.IncidentFields
 		st.change(&f)
 		return f, nil
 	})
 	return err
+}
+
+// or is a, or fallback when a is unset.
+func or(a, fallback register.Actor) register.Actor {
+	if a.Name == "" {
+		return fallback
+	}
+	return a
 }

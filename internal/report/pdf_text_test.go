@@ -151,6 +151,7 @@ func TestWrapText(t *testing.T) {
 		{"fits", "short text", 20, []string{"short text"}},
 		{"at spaces", "one two three four", 9, []string{"one two", "three", "four"}},
 		{"after hyphens", "Łódź-Żółć-Spółka", 11, []string{"Łódź-Żółć-", "Spółka"}},
+		{"a range between its ends", "258,000–456,000 people", 9, []string{"258,000–", "456,000", "people"}},
 		{"not at underscores, slashes or semicolons", "special_category; a/b", 18, []string{"special_category;", "a/b"}},
 		{"a word wider than the cell breaks at the edge", "ab 0123456789abc cd", 6, []string{"ab", "012345", "6789ab", "c cd"}},
 		{"line breaks stay", "a\nb c", 2, []string{"a", "b", "c"}},

@@ -6,7 +6,8 @@ import (
 )
 
 // wrap splits printable text into the lines of a cell of width w in the current
-// font: at line breaks, and after a space or a hyphen; a word wider than the cell
+// font: at line breaks, and after a space, a hyphen or an en dash (so that a range
+// such as 258,000–456,000 breaks between its ends); a word wider than the cell
 // on its own breaks at the cell's edge. Nothing is dropped but the spaces lines
 // break at, so the lines joined give the text back.
 func (d *pdfDoc) wrap(s string, w float64) []string {
@@ -64,10 +65,10 @@ func wrapText(s string, room float64, width func(string) float64) []string {
 }
 
 // breakAfter is the length of s's first token: up to and including the first
-// space or hyphen (with the spaces after it), or all of s.
+// space, hyphen or en dash (with the spaces after it), or all of s.
 func breakAfter(s string) int {
 	for i, r := range s {
-		if r == ' ' || r == '-' || r == '\u2010' {
+		if r == ' ' || r == '-' || r == '\u2010' || r == '\u2013' {
 			j := i + utf8.RuneLen(r)
 			for j < len(s) && s[j] == ' ' {
 				j++

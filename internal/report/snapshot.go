@@ -8,7 +8,7 @@ import "time"
 
 // RendererVersion names the renderers; a stored report records it with the SHA-256
 // of each rendering, so a changed rendering is explained by a changed renderer.
-const RendererVersion = "2026.4"
+const RendererVersion = "2026.5"
 
 // Formats are the renderings of a report.
 var Formats = []string{"json", "html", "pdf", "xlsx", "csv"}
