@@ -37,7 +37,7 @@ docs-assets: node_modules ## refresh the API reference's Swagger UI files from t
 	bash .ci/docs-assets
 
 node_modules: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	SCARF_ANALYTICS=false npm ci --no-audit --no-fund
 	@touch node_modules
 
 load: ## run the load harness (1 to 1.5 hours; SQLite and PostgreSQL) and write its tables into docs/performance.md

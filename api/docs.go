@@ -63,10 +63,11 @@ describes the <a href="#problems">problem types</a>.</p>
 // docsCSP is the Content-Security-Policy of the service's HTML pages (/, /docs,
 // /docs/reference): scripts, styles, fonts and requests from this origin only, images
 // from it or inline (data:, Swagger UI's icons), inline styles (ours and Swagger UI's
-// syntax highlighting); no inline script, no eval, no other origin. One policy for
-// every page: / and /docs load no script, and a stricter policy would protect little
+// syntax highlighting); no inline script, no eval, no other origin; no <base>, forms
+// posting to this origin only, and never framed (clickjacking). One policy for every
+// page: / and /docs load no script, and a stricter policy would protect little
 // on them, since their markup is the server's own (the contract's text escaped).
-const docsCSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
+const docsCSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 type docsOp struct {
 	ID, Method, Path, Summary, Description, Security string

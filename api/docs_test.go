@@ -14,7 +14,7 @@ import (
 
 // referenceCSP is the Content-Security-Policy of the service's HTML pages: nothing
 // from another origin, no inline script, no eval.
-const referenceCSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'"
+const referenceCSP = "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // referenceFile is where the file GET /docs/assets/{name} serves lives in the
 // repository: the service's own script next to the page, Swagger UI's files in the

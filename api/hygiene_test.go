@@ -138,7 +138,7 @@ func TestHealthReadinessMetricsAndContract(t *testing.T) {
 	}
 	home := h.validRequest(request{method: "GET", path: "/"}).status(200)
 	if ct, csp := home.Header().Get("Content-Type"), home.Header().Get("Content-Security-Policy"); ct != "text/html; charset=utf-8" ||
-		csp != "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'" {
+		csp != "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'" {
 		t.Fatalf("GET /: Content-Type %q, Content-Security-Policy %q", ct, csp)
 	}
 	for _, link := range []string{`href="/docs/reference"`, `href="/docs"`, `href="/openapi.yaml"`, `href="/healthz"`, `href="/readyz"`, `href="/metrics"`} {

@@ -190,7 +190,7 @@ func (l *serviceLog) line(s string) {
 	if m := keyLine.FindStringSubmatch(s); m != nil && l.key == "" {
 		l.key = m[1]
 	}
-	// The printed URL names the configured address (port 0 here); the path is what counts.
+	// The path is what counts: the check reaches the service at the address it logged.
 	if m := reportLine.FindStringSubmatch(s); m != nil && l.reportPath == "" {
 		l.reportPath = m[1]
 	}

@@ -34,7 +34,7 @@ var usage = []usageEntry{
 	{"audit head", "weaklink audit head", "print the audit trail's head, SEQ:HASH, to record\nelsewhere"},
 	{"risk verify", "weaklink risk verify", "recompute every supplier's risk figures from scratch\nand report any that differ from the stored ones"},
 	{"risk rebuild", "weaklink risk rebuild", "recompute and store every supplier's risk figures\n(after a methodology or configuration change)"},
-	{"demo load", "weaklink demo load [--date YYYY-MM-DD]", "fill a database with no suppliers with the demo\nregister of a fictional membership organisation,\nas of the date (default today); prints an admin key"},
+	{"demo load", "weaklink demo load [--date YYYY-MM-DD]", "fill a database with no suppliers with the demo\nregister of a fictional membership organisation,\nas of the date (default today); prints an admin key;\nwith no database configured, in ./weaklink-demo.db"},
 	{"demo generate", "weaklink demo generate --suppliers N --seed S [--now RFC3339]", "fill an empty register with N fictional suppliers,\nthe same for the same N, S and time; migrates a\ndatabase that has no tables yet"},
 	{"version", "weaklink version", "print the version"},
 	{"help", "weaklink help [COMMAND]", "print this help, or one command's (also -h, --help)"},

@@ -90,8 +90,8 @@ func TestREADMEDemoBlocksRun(t *testing.T) {
 	defer cancel()
 	srv := exec.CommandContext(ctx, bin, "serve", "--demo", "--addr", "127.0.0.1:0")
 	srv.Dir = dir
-	srv.Env = append(os.Environ(), "WEAKLINK_SQLITE_PATH="+filepath.Join(dir, "weaklink.db"), "WEAKLINK_LOG_FORMAT=json",
-		"WEAKLINK_LOG_LEVEL=info", "WEAKLINK_DATABASE_URL=")
+	srv.Env = append(environWithoutWeaklink(), "WEAKLINK_SQLITE_PATH="+filepath.Join(dir, "weaklink.db"),
+		"WEAKLINK_LOG_FORMAT=json", "WEAKLINK_LOG_LEVEL=info")
 	srv.Cancel = func() error { return srv.Process.Signal(syscall.SIGTERM) }
 	srv.WaitDelay = 30 * time.Second
 	stderr, err := srv.StderrPipe()
@@ -146,7 +146,7 @@ func TestREADMEDemoBlocksRun(t *testing.T) {
 	}
 	run := exec.CommandContext(ctx, bash, "-e", "-c", script.String())
 	run.Dir = work
-	run.Env = append(os.Environ(), "PATH="+wrapped+string(os.PathListSeparator)+os.Getenv("PATH"), "WEAKLINK_KEY="+key)
+	run.Env = append(environWithoutWeaklink(), "PATH="+wrapped+string(os.PathListSeparator)+os.Getenv("PATH"), "WEAKLINK_KEY="+key)
 	var out, errOut bytes.Buffer
 	run.Stdout, run.Stderr = &out, &errOut
 	runErr := run.Run()
@@ -178,7 +178,27 @@ func TestREADMEDemoBlocksRun(t *testing.T) {
 	if pdf, err := os.ReadFile(filepath.Join(work, "report.pdf")); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Errorf("report.pdf is not a PDF (%v)", err)
 	}
+	// The sample output the README shows for the weak links is what the demo answers.
+	for _, shown := range []string{`{"items":[{"supplier":{"id":`, `"name":"Ashgrove Print & Post"`, `"inherent":75.7,"posture":null`,
+		"624,000 records) but has never been assessed", `"name":"Cobalt IT Services"`, `"posture":29.05`, `{"code":"trails_portfolio"`} {
+		if !strings.Contains(readme, strings.TrimPrefix(shown, `{"items":[`)) || !strings.Contains(out.String(), shown) {
+			t.Errorf("the README's sample %s is not what the demo answers (or no longer in the README)", shown)
+		}
+	}
 	if !strings.Contains(out.String(), `"status":"approved"`) || !strings.Contains(out.String(), "Quayside Mail") {
 		t.Errorf("the walk-through did not end with an approved assessment and the supplier's risk:\n%s", out.String())
 	}
+}
+
+// environWithoutWeaklink is the environment without the caller's WEAKLINK_
+// variables (a test database, a rate limit or an audit key of the developer's own),
+// as on a new machine.
+func environWithoutWeaklink() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "WEAKLINK_") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

@@ -10,13 +10,13 @@ import (
 
 	"github.com/weaklink/weaklink/api"
 	"github.com/weaklink/weaklink/internal/config"
-	"github.com/weaklink/weaklink/internal/demo"
 )
 
 // runServe runs `weaklink serve [--addr ADDR] [--no-migrate] [--demo]` until ctx
 // ends, then lets in-flight requests finish for WEAKLINK_SHUTDOWN_TIMEOUT. With
-// --demo it first loads the demo register into a database with no suppliers (see
-// serveDemo).
+// --demo it serves the demo register, loading it first into a database with no
+// suppliers (see serveDemo; without a configured database, the file
+// weaklink-demo.db); without, it warns when the database holds the demo.
 func runServe(ctx context.Context, inv *invocation, args []string) error {
 	fs := newFlags("serve")
 	addr := ""
@@ -39,6 +39,10 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	}
 	if *noMigrate {
 		cfg.AutoMigrate = false
+	}
+	var target demoTarget
+	if *withDemo {
+		cfg, target = demoDatabase(inv, cfg)
 	}
 	// Bind before anything else: a start that cannot listen changes nothing (no
 	// migration, no bootstrap key), and "listening" is only logged once it is true.
@@ -70,9 +74,12 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 		a.log.Info("applied pending migrations", "count", a.migrated)
 	}
 	if *withDemo {
-		if err := serveDemo(ctx, inv, a, ln.Addr().String()); err != nil {
+		target.serving = ln.Addr().String()
+		if err := serveDemo(ctx, inv, a, target); err != nil {
 			return err
 		}
+	} else {
+		warnIfDemo(ctx, a)
 	}
 	key, secret, err := a.svc.BootstrapAdminKey(ctx)
 	if err != nil {
@@ -122,27 +129,6 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	}
 	a.log.Info("stopped")
 	return nil
-}
-
-// serveDemo prepares `serve --demo` listening on addr: a database with no suppliers
-// gets the demo register as of today and the demo-admin key (printed to stderr, with
-// what to open and try at addr); one that holds the demo already is served as it is; any other is
-// refused, so that --demo never mixes the fictional register with a real one.
-func serveDemo(ctx context.Context, inv *invocation, a *app, addr string) error {
-	mark, marked, n, err := demo.MarkOf(ctx, a.store)
-	switch {
-	case err != nil:
-		return err
-	case marked:
-		fmt.Fprintf(inv.stderr, "\nServing the demo register loaded as of %s. Its demo-admin key was printed when it was "+
-			"loaded; to get another key:\n\n    weaklink apikey create --role admin --name NAME\n\n"+
-			"(`go run . apikey create …` in a source checkout).\n\n", mark.AsOf.Format(time.DateOnly))
-		return nil
-	case n > 0:
-		return fmt.Errorf("serve --demo: %w; serve it without --demo", demo.ErrNotDemo)
-	}
-	a.log.Info("loading the demo register")
-	return loadDemo(ctx, inv, a, inv.now(), inv.stderr, addr)
 }
 
 // listen binds addr, naming the address and the cause when it cannot ("bind: address

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/weaklink/weaklink/internal/config"
+	"github.com/weaklink/weaklink/internal/store"
 )
 
 // startServe runs serve until the returned stop is called, and returns the address
@@ -207,14 +210,14 @@ func TestServeDemo(t *testing.T) {
 	if code := stop2(); code != 0 {
 		t.Fatalf("second serve exit %d: %s", code, errb2.String())
 	}
-	if !strings.Contains(errb2.String(), "Serving the demo register loaded as of") ||
+	if !strings.Contains(errb2.String(), "Serving the demo register in "+c.env["WEAKLINK_SQLITE_PATH"]+", loaded as of") ||
 		!strings.Contains(errb2.String(), "weaklink apikey create --role admin") || strings.Contains(errb2.String(), "wl_") {
 		t.Fatalf("second start:\n%s", errb2.String())
 	}
 }
 
-// serve --demo refuses a database holding another register, before listening and
-// without writing to it.
+// serve --demo refuses a database holding another register, after binding but before
+// serving, and writes no supplier or key to it.
 func TestServeDemoRefusesAnotherRegister(t *testing.T) {
 	c := newCLI(t)
 	if code, _, errOut := c.run(demoArgs...); code != 0 {
@@ -231,5 +234,53 @@ func TestServeDemoRefusesAnotherRegister(t *testing.T) {
 	}
 	if _, keys, _ := c.run("apikey", "list"); strings.Contains(keys, "admin") {
 		t.Fatalf("the refused start created a key:\n%s", keys)
+	}
+}
+
+// serve without --demo on the demo warns that a real register added to it would mix
+// with the fictional one; a database with part of the demo (a load that did not
+// finish) is refused by serve --demo.
+func TestServeOnTheDemo(t *testing.T) {
+	c := newCLI(t)
+	if code, _, errOut := c.run("demo", "load"); code != 0 {
+		t.Fatal(errOut)
+	}
+	c.env["WEAKLINK_ADDR"] = "127.0.0.1:0"
+	_, errb, stop := startServe(t, c)
+	if code := stop(); code != 0 || !strings.Contains(errb.String(), "this database holds the fictional demo register") {
+		t.Fatalf("exit %d:\n%s", code, errb.String())
+	}
+
+	part := newMigratedCLI(t)
+	st, err := store.Open(context.Background(), store.Options{SQLitePath: part.env["WEAKLINK_SQLITE_PATH"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Write(context.Background(), func(tx *store.Tx) error { return tx.ClaimDemo("membership-1", time.Now()) }); err != nil {
+		t.Fatal(err)
+	}
+	_ = st.Close()
+	code, _, errOut := part.run("serve", "--demo", "--addr", "127.0.0.1:0")
+	if code != 1 || !strings.Contains(errOut, "holds part of the demo register") {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+}
+
+// Without a configured database the demo goes to its own file beside the default
+// register's, and the hints name it; a configured one is used as it is.
+func TestDemoDatabase(t *testing.T) {
+	env := map[string]string{}
+	inv := &invocation{getenv: func(k string) string { return env[k] }}
+	cfg, target := demoDatabase(inv, config.Config{SQLitePath: "./weaklink.db"})
+	if cfg.SQLitePath != "weaklink-demo.db" || target.env != "WEAKLINK_SQLITE_PATH=./weaklink-demo.db " || target.where != "./weaklink-demo.db" {
+		t.Errorf("default: %q %+v", cfg.SQLitePath, target)
+	}
+	env["WEAKLINK_SQLITE_PATH"] = "/srv/mine.db"
+	if cfg, target := demoDatabase(inv, config.Config{SQLitePath: "/srv/mine.db"}); cfg.SQLitePath != "/srv/mine.db" || target.env != "" {
+		t.Errorf("configured file: %q %+v", cfg.SQLitePath, target)
+	}
+	if cfg, target := demoDatabase(inv, config.Config{DatabaseURL: "postgres://db/x", SQLitePath: "./weaklink.db"}); cfg.SQLitePath != "./weaklink.db" ||
+		target.where != "the PostgreSQL database" || target.env != "" {
+		t.Errorf("PostgreSQL: %q %+v", cfg.SQLitePath, target)
 	}
 }

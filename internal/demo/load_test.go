@@ -5,6 +5,8 @@ import (
 	"errors"
 	"regexp"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,7 +190,7 @@ func TestDemoTellsTheStory(t *testing.T) {
 		if n := count("SELECT count(*) FROM audit_events WHERE actor_name = 'procurement-team'"); n < 100 {
 			t.Errorf("%d events by the procurement team", n)
 		}
-		if mark, marked, n, err := demo.MarkOf(ctx, st); err != nil || !marked || n != 40 ||
+		if mark, marked, n, err := demo.MarkOf(ctx, st); err != nil || !marked || !mark.Complete || n != 40 ||
 			mark.ContentVersion != demo.ContentVersion || !mark.AsOf.Equal(loadDay.Truncate(24*time.Hour)) {
 			t.Fatalf("mark %+v %v %d %v", mark, marked, n, err)
 		}
@@ -229,19 +231,71 @@ func TestDemoLoadRefusesARegister(t *testing.T) {
 	})
 }
 
-// On the first day of a quarter the current quarter has only just begun: the
-// previous two quarters' reports are as at their ends, the current one as at the
-// load date.
-func TestDemoLoadOnTheFirstDayOfAQuarter(t *testing.T) {
-	st := testdb.Open(t, store.SQLite)
-	loaded := load(t, st, time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC))
-	var quarters []string
-	for _, r := range loaded.Reports {
-		quarters = append(quarters, r.Quarter)
+// On the first days of a quarter the reports of the two quarters before it are still
+// as at their ends (from the risk history), even when the load date comes before
+// the usual three days after the end; the current one is as at the load date.
+func TestDemoLoadAtTheStartOfAQuarter(t *testing.T) {
+	end := func(y int, m time.Month) string {
+		return time.Date(y, m, 1, 0, 0, 0, -1000, time.UTC).Format(time.RFC3339Nano)
 	}
-	if !slices.Equal(quarters, []string{"2027-Q1", "2026-Q4", "2026-Q3"}) {
-		t.Fatalf("reports %v", quarters)
+	for _, tc := range []struct {
+		day  time.Time
+		want []string
+	}{
+		{time.Date(2027, 1, 1, 6, 0, 0, 0, time.UTC), []string{"2027-Q1 2027-01-01T00:00:00Z", "2026-Q4 " + end(2027, 1), "2026-Q3 " + end(2026, 10)}},
+		{time.Date(2026, 4, 2, 6, 0, 0, 0, time.UTC), []string{"2026-Q2 2026-04-02T00:00:00Z", "2026-Q1 " + end(2026, 4), "2025-Q4 " + end(2026, 1)}},
+		{time.Date(2026, 7, 4, 6, 0, 0, 0, time.UTC), []string{"2026-Q3 2026-07-04T00:00:00Z", "2026-Q2 " + end(2026, 7), "2026-Q1 " + end(2026, 4)}},
+	} {
+		t.Run(tc.day.Format(time.DateOnly), func(t *testing.T) {
+			loaded := load(t, testdb.Open(t, store.SQLite), tc.day)
+			var got []string
+			for _, r := range loaded.Reports {
+				got = append(got, r.Quarter+" "+r.AsOf.Format(time.RFC3339Nano))
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("reports %v, want %v", got, tc.want)
+			}
+		})
 	}
+}
+
+// A load that did not finish leaves its mark incomplete: loading again, or serving
+// the demo, is refused as ErrIncomplete rather than taken for another register or
+// for the demo; so is a load racing another on the same database. A load date before
+// EarliestLoadDate is refused before anything is written.
+func TestDemoLoadThatDidNotFinish(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		newSvc := func(c register.Clock) *register.Service { return register.New(st, c) }
+		if _, err := demo.Load(ctx, st, newSvc, time.Date(2001, 12, 31, 0, 0, 0, 0, time.UTC)); err == nil ||
+			!strings.Contains(err.Error(), "2002-01-01 or later") {
+			t.Fatalf("a load date of 2001: %v", err)
+		}
+		if _, marked, n, err := demo.MarkOf(ctx, st); err != nil || marked || n != 0 {
+			t.Fatalf("a refused date wrote: marked %v, %d suppliers, %v", marked, n, err)
+		}
+		stopped, stop := context.WithCancel(ctx)
+		var once sync.Once
+		stopping := func(c register.Clock) *register.Service {
+			return register.New(st, func() time.Time {
+				t := c()
+				if t.After(loadDay.AddDate(0, 0, -300)) { // part of the way through the history
+					once.Do(stop)
+				}
+				return t
+			})
+		}
+		if _, err := demo.Load(stopped, st, stopping, loadDay); !errors.Is(err, context.Canceled) {
+			t.Fatalf("a stopped load: %v", err)
+		}
+		mark, marked, n, err := demo.MarkOf(ctx, st)
+		if err != nil || !marked || mark.Complete || n == 0 || n == 40 {
+			t.Fatalf("after the stopped load: %+v marked %v, %d suppliers, %v", mark, marked, n, err)
+		}
+		if _, err := demo.Load(ctx, st, newSvc, loadDay); !errors.Is(err, demo.ErrIncomplete) {
+			t.Fatalf("loading again: %v", err)
+		}
+	})
 }
 
 func supplierNamed(t *testing.T, svc *register.Service, name string) register.Supplier {

@@ -58,6 +58,7 @@ type demoSupplier struct {
 	holdings                                  []dhold   // what it holds directly
 	assessments                               []dassess // in time order
 	notes                                     string
+	renewal                                   bool // the contract ends next quarter
 }
 
 // dcert is a certification expiring days after the load date (negative: expired).
@@ -276,7 +277,7 @@ var demoSuppliers = []demoSupplier{
 		},
 		assessments: []dassess{approved(280, fair, nil)}},
 	{key: "shop", name: "Parcelpoint Shop", services: "Online shop for merchandise",
-		country: "GB", criticality: "low", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
+		country: "GB", renewal: true, criticality: "low", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
 		holdings: []dhold{
 			{"contact_details", []string{"customers"}, shopCustomers, uk, "", "P3Y"},
 			{"financial", []string{"customers"}, shopCustomers, uk, "", "P6Y"},
@@ -295,8 +296,8 @@ var demoSuppliers = []demoSupplier{
 		country: "US", criticality: "medium", recorded: 100, contact: true, notifyHours: 72, dpa: true,
 		certs: []dcert{{"soc2", 280}},
 		holdings: []dhold{
-			{"political_opinions", []string{"members"}, 12_000, ukUS, "scc", "P1Y"},
-			{"contact_details", []string{"members"}, 12_000, ukUS, "scc", "P1Y"},
+			{"political_opinions", []string{"members"}, 12_000, ukUS, "idta", "P1Y"},
+			{"contact_details", []string{"members"}, 12_000, ukUS, "idta", "P1Y"},
 		},
 		assessments: []dassess{approved(90, good, nil)}},
 	{key: "video", name: "Brightmoor Video", services: "Video meetings for staff, branches and members' forums",
@@ -322,9 +323,9 @@ var demoSuppliers = []demoSupplier{
 		assessments: []dassess{approved(420, fair, nil)}},
 	{key: "shred", name: "Ironbridge Shredding", services: "Collection and destruction of confidential paper for the records store",
 		country: "GB", criticality: "low", recorded: adoptedDaysAgo - 1,
-		assessments: []dassess{approved(260, fair, map[string]string{"restore_testing": "sample_files_within_12m"})}},
+		assessments: []dassess{approved(260, fair, map[string]string{"encryption_at_rest": "partial"})}},
 	{key: "travel", name: "Blue Heron Travel", services: "Staff travel booking",
-		country: "GB", criticality: "low", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
+		country: "GB", renewal: true, criticality: "low", recorded: adoptedDaysAgo, contact: true, notifyHours: 72, dpa: true,
 		holdings: []dhold{
 			{"identity_documents", []string{"staff"}, 60, uk, "", "P2Y"},
 			{"contact_details", []string{"staff"}, staff, uk, "", "P2Y"},

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -179,7 +180,7 @@ func (w *writer) submitAssessment(ctx context.Context, a *assessment) error {
 }
 
 func (w *writer) reviewAssessment(ctx context.Context, a *assessment) error {
-	_, err := w.svc.ReviewAssessment(ctx, or(w.reviewer, w.actor), a.id, nil, func() (register.Review, error) {
+	_, err := w.svc.ReviewAssessment(ctx, cmp.Or(w.reviewer, w.actor), a.id, nil, func() (register.Review, error) {
 		return register.Review{Decision: a.decision, Comment: a.comment}, nil
 	})
 	return err
@@ -188,24 +189,16 @@ func (w *writer) reviewAssessment(ctx context.Context, a *assessment) error {
 func (w *writer) createIncident(ctx context.Context, in *incident) error {
 	f := in.fields
 	f.SupplierID = in.sup.id
-	out, err := w.svc.CreateIncident(ctx, or(w.responder, w.actor), f)
+	out, err := w.svc.CreateIncident(ctx, cmp.Or(w.responder, w.actor), f)
 	in.id = out.ID
 	return err
 }
 
 func (w *writer) updateIncident(ctx context.Context, in *incident, st incidentStep) error {
-	_, err := w.svc.PatchIncident(ctx, or(w.responder, w.actor), in.id, nil, func(cur register.Incident) (register.IncidentFields, error) {
+	_, err := w.svc.PatchIncident(ctx, cmp.Or(w.responder, w.actor), in.id, nil, func(cur register.Incident) (register.IncidentFields, error) {
 		f := cur.IncidentFields
 		st.change(&f)
 		return f, nil
 	})
 	return err
-}
-
-// or is a, or fallback when a is unset.
-func or(a, fallback register.Actor) register.Actor {
-	if a.Name == "" {
-		return fallback
-	}
-	return a
 }

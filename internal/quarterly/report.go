@@ -71,8 +71,9 @@ type ReportSummary struct {
 	UpdatedAt        time.Time
 }
 
-// quarterBounds returns the first day of a quarter and of the next, in UTC.
-func quarterBounds(q string) (time.Time, time.Time, bool) {
+// Bounds returns the first moment of a quarter named like 2026-Q4 and of the next,
+// in UTC, and whether the name is a quarter of the years 2000 to 2999.
+func Bounds(q string) (time.Time, time.Time, bool) {
 	m := quarterPattern.FindStringSubmatch(q)
 	if m == nil {
 		return time.Time{}, time.Time{}, false
@@ -96,7 +97,7 @@ func (s *Service) GenerateReport(ctx context.Context, a register.Actor, quarter 
 	if quarter == "" {
 		quarter = QuarterOf(s.reg.Now())
 	}
-	start, end, ok := quarterBounds(quarter)
+	start, end, ok := Bounds(quarter)
 	if !ok {
 		return Report{}, false, register.Invalid(register.FieldError{Field: "quarter", Message: "must be a calendar quarter such as 2026-Q4"})
 	}
@@ -269,7 +270,7 @@ func (s *Service) ListReports(ctx context.Context, year int, cur string, limit i
 	// Newest first; at the same instant, the later quarter and the higher revision
 	// first (quarters are YYYY-Qn, so inverting year and n inverts their order).
 	pos := func(r ReportSummary) string {
-		start, _, _ := quarterBounds(r.Quarter)
+		start, _, _ := Bounds(r.Quarter)
 		return fmt.Sprintf("%020d%04d%02d%06d%s", math.MaxInt64-r.AsOf.UnixNano(), 9999-start.Year(), 12-int(start.Month()),
 			999999-r.Revision, r.ID)
 	}

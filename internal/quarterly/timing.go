@@ -28,13 +28,13 @@ func daysAfterEnd(end, t time.Time) int {
 // mislabelled reports whether a report of quarter taken at asOf is labelled with a
 // quarter its figures do not describe: taken more than lateDays after it ended.
 func mislabelled(quarter string, asOf time.Time) bool {
-	_, end, ok := quarterBounds(quarter)
+	_, end, ok := Bounds(quarter)
 	return ok && daysAfterEnd(end, asOf.UTC()) > lateDays
 }
 
 // previousQuarter names the quarter before q (q well formed).
 func previousQuarter(q string) string {
-	start, _, _ := quarterBounds(q)
+	start, _, _ := Bounds(q)
 	return QuarterOf(start.AddDate(0, -3, 0))
 }
 
@@ -42,7 +42,7 @@ func previousQuarter(q string) string {
 // quarter that has not begun at now. A past quarter is built from the risk history
 // (register.Service.StoredPortfolio refuses one that ended before it began).
 func checkQuarterBegun(quarter string, now time.Time) error {
-	start, _, _ := quarterBounds(quarter)
+	start, _, _ := Bounds(quarter)
 	if !start.After(now) {
 		return nil
 	}
@@ -64,7 +64,7 @@ func longDate(t time.Time) string { return t.UTC().Format("2 January 2006") }
 // was taken, whether that makes it mislabelled, and, when it has no changes section,
 // why (reports stored earlier had none only when no earlier report was stored).
 func deriveTiming(s *report.Snapshot) {
-	_, end, ok := quarterBounds(s.Quarter)
+	_, end, ok := Bounds(s.Quarter)
 	if !ok {
 		return
 	}

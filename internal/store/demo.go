@@ -8,22 +8,32 @@ import (
 )
 
 // DemoRegisterRow marks a database filled with the fictional demo register: which
-// content (the demo's ContentVersion) as of which moment. The table holds at most
-// one row (id 1).
+// content (the demo's ContentVersion) as of which moment, and whether the load
+// completed. The table holds at most one row (id 1).
 type DemoRegisterRow struct {
 	ID             int `gorm:"primaryKey"`
 	ContentVersion string
 	AsOf           time.Time
+	Complete       bool
 }
 
 // TableName maps DemoRegisterRow to its table.
 func (DemoRegisterRow) TableName() string { return "demo_register" }
 
-// MarkDemo records that the register is the demo; a second mark is ErrDuplicate.
-func (t *Tx) MarkDemo(r DemoRegisterRow) error {
-	r.ID = 1
-	r.AsOf = normTime(r.AsOf)
-	return translate("mark demo register", t.db.Create(&r).Error)
+// ClaimDemo records, incomplete, that the register is being filled with the demo;
+// a database already marked is ErrDuplicate.
+func (t *Tx) ClaimDemo(contentVersion string, asOf time.Time) error {
+	r := DemoRegisterRow{ID: 1, ContentVersion: contentVersion, AsOf: normTime(asOf)}
+	return translate("claim demo register", t.db.Create(&r).Error)
+}
+
+// CompleteDemo marks the demo claimed by ClaimDemo as completely loaded.
+func (t *Tx) CompleteDemo() error {
+	res := t.db.Model(&DemoRegisterRow{}).Where("id = 1 AND complete = ?", false).Update("complete", true)
+	if res.Error == nil && res.RowsAffected != 1 {
+		return ErrNotFound
+	}
+	return translate("complete demo register", res.Error)
 }
 
 // DemoMark returns the demo mark and whether there is one.
