@@ -27,7 +27,9 @@ func startServe(t *testing.T, c *cli, args ...string) (addr string, stderr *sync
 	done := make(chan int, 1)
 	go func() { done <- c.runWith(ctx, &bytes.Buffer{}, stderr, append([]string{"serve"}, args...)...) }()
 	stop = func() int { cancel(); return <-done }
-	deadline := time.Now().Add(20 * time.Second)
+	// Bounded, and generous: serve --demo loads the demo first, which takes tens of
+	// seconds under the race detector on a busy machine.
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
 		for _, line := range strings.Split(stderr.String(), "\n") {
 			var rec struct{ Msg, Addr string }
