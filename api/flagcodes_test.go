@@ -12,7 +12,7 @@ import (
 func TestContractNamesEveryFlagCode(t *testing.T) {
 	doc, _, _ := loadContract(t)
 	codes := register.FlagCodes()
-	for _, name := range []string{"SupplierFlag", "WeakLinkFlag"} {
+	for _, name := range []string{"SupplierFlagParam", "WeakLinkFlagParam"} {
 		p := doc.Components.Parameters[name]
 		if p == nil || p.Value.Schema == nil || p.Value.Schema.Value.Items == nil {
 			t.Fatalf("parameter %s not found", name)
