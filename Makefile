@@ -6,7 +6,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 GO_FILES = $(shell find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*')
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-pg ci lint lint-openapi docs-assets build docker load screenshots
+.PHONY: help run test test-pg ci lint lint-openapi docs-assets build docker load screenshots clients
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## /  \1\t/' | expand -t 16
@@ -35,6 +35,9 @@ lint-openapi: node_modules ## lint openapi.yaml with Spectral (npm script lint:o
 
 docs-assets: node_modules ## refresh the API reference's Swagger UI files from the pinned npm package
 	bash .ci/docs-assets
+
+clients: node_modules ## check the generated Go and TypeScript clients and the Prism scenario against the running service
+	bash .ci/clients/run
 
 node_modules: package.json package-lock.json
 	SCARF_ANALYTICS=false npm ci --no-audit --no-fund

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The error statuses the scenario must meet at least once each.
+var wantErrors = []int{400, 401, 403, 404, 409, 412, 413, 415, 429}
+
+type scenario struct {
+	ctx             context.Context
+	strict, lenient string // the two proxies' base URLs
+	admin           string // the bootstrap admin key
+	ops             []operation
+	client          *http.Client
+
+	covered map[string]bool // operation ids met with a success status
+	errors  map[int]bool    // error statuses met
+	faults  []string        // what went wrong
+}
+
+func newScenario(ctx context.Context, strict, lenient, admin string, ops []operation) *scenario {
+	return &scenario{ctx: ctx, strict: strict, lenient: lenient, admin: admin, ops: ops,
+		client: &http.Client{Timeout: 30 * time.Second}, covered: map[string]bool{}, errors: map[int]bool{}}
+}
+
+// call is one request of the scenario.
+type call struct {
+	method, path string
+	key          string // "" sends no Authorization
+	body         any    // JSON-encoded unless string or []byte
+	contentType  string // application/json when a body is given and this is empty
+	header       map[string]string
+	want         int  // the status expected
+	lenient      bool // through the proxy that does not validate requests
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func (a answer) decode(v any) error { return json.Unmarshal(a.body, v) }
+
+// field reads a top-level string field of a JSON answer.
+func (a answer) field(name string) string {
+	var m map[string]any
+	_ = json.Unmarshal(a.body, &m)
+	s, _ := m[name].(string)
+	return s
+}
+
+// send sends one call through a proxy, records coverage, and notes any violation or
+// unexpected status. A 429 on a call that does not want one is waited out (at most
+// five times): the rate limit is low on purpose.
+func (s *scenario) send(c call) answer {
+	var a answer
+	for attempt := 0; attempt < 6; attempt++ {
+		a = s.once(c)
+		if a.status != http.StatusTooManyRequests || c.want == http.StatusTooManyRequests {
+			break
+		}
+		wait, _ := strconv.Atoi(a.header.Get("Retry-After"))
+		time.Sleep(time.Duration(max(wait, 1)) * time.Second)
+	}
+	label := c.method + " " + c.path
+	if v := a.header.Get("sl-violations"); v != "" {
+		s.faults = append(s.faults, fmt.Sprintf("%s → %d: Prism reports violations: %s", label, a.status, v))
+	}
+	if a.status != c.want {
+		s.faults = append(s.faults, fmt.Sprintf("%s → %d, want %d: %s", label, a.status, c.want, truncate(a.body)))
+		return a
+	}
+	if a.status >= 400 {
+		s.errors[a.status] = true
+		return a
+	}
+	path := c.path
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	op := match(s.ops, c.method, path)
+	if op == nil {
+		s.faults = append(s.faults, label+": no operation of the contract matches")
+	} else if op.success[a.status] {
+		s.covered[op.id] = true
+	}
+	return a
+}
+
+func (s *scenario) once(c call) answer {
+	base := s.strict
+	if c.lenient {
+		base = s.lenient
+	}
+	var body io.Reader
+	var raw []byte
+	switch b := c.body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		raw, _ = json.Marshal(b)
+	}
+	if raw != nil {
+		body = bytes.NewReader(raw)
+	}
+	req, err := http.NewRequestWithContext(s.ctx, c.method, base+c.path, body)
+	if err != nil {
+		return answer{status: -1, header: http.Header{}, body: []byte(err.Error())}
+	}
+	if raw != nil {
+		ct := c.contentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		req.Header.Set("Content-Type", ct)
+	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	for k, v := range c.header {
+		req.Header.Set(k, v)
+	}
+	res, err := s.client.Do(req)
+	if err != nil {
+		return answer{status: -1, header: http.Header{}, body: []byte(err.Error())}
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	return answer{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// report fails when a call went wrong, an operation was not driven to success, or an
+// error status was never met.
+func (s *scenario) report() error {
+	var missing []string
+	for _, op := range s.ops {
+		if !s.covered[op.id] {
+			missing = append(missing, fmt.Sprintf("%s (%s %s)", op.id, op.method, op.path))
+		}
+	}
+	var statuses []string
+	for _, code := range wantErrors {
+		if !s.errors[code] {
+			statuses = append(statuses, strconv.Itoa(code))
+		}
+	}
+	sort.Strings(missing)
+	var msg []string
+	if len(s.faults) > 0 {
+		msg = append(msg, fmt.Sprintf("%d call(s) went wrong:\n%s", len(s.faults), joinLines(s.faults)))
+	}
+	if len(missing) > 0 {
+		msg = append(msg, fmt.Sprintf("%d operation(s) of the contract were not driven to a success status (extend steps.go):\n%s",
+			len(missing), joinLines(missing)))
+	}
+	if len(statuses) > 0 {
+		msg = append(msg, "error statuses never met: "+strings.Join(statuses, ", "))
+	}
+	if len(msg) > 0 {
+		return fmt.Errorf("%s", strings.Join(msg, "\n"))
+	}
+	fmt.Printf("scenario: all %d operations answered their success status, and %v were met, with no violation\n",
+		len(s.ops), wantErrors)
+	return nil
+}
+
+func truncate(b []byte) string {
+	if len(b) > 400 {
+		return string(b[:400]) + "…"
+	}
+	return string(b)
+}
