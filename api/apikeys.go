@@ -15,7 +15,7 @@ import (
 type APIKeyService interface {
 	CreateAPIKey(ctx context.Context, a register.Actor, in register.NewAPIKey) (register.APIKey, string, error)
 	GetAPIKey(ctx context.Context, id string) (register.APIKey, error)
-	ListAPIKeys(ctx context.Context, cursor string, limit int) (register.Page[register.APIKey], error)
+	ListAPIKeys(ctx context.Context, since *time.Time, cursor string, limit int) (register.Page[register.APIKey], error)
 	RevokeAPIKey(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool) error
 }
 
@@ -88,11 +88,11 @@ func (h *apiKeyHandlers) get(c *gin.Context) {
 }
 
 func (h *apiKeyHandlers) list(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListAPIKeys(c.Request.Context(), cur, limit)
+	page, err := h.svc.ListAPIKeys(c.Request.Context(), since, cur, limit)
 	answerPage(c, h.log, page, err, h.toJSON)
 }
 

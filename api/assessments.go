@@ -119,11 +119,11 @@ func nonNilMap(m map[string]string) map[string]string {
 }
 
 func (h *assessmentHandlers) listAssessments(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListAssessments(c.Request.Context(), c.Param("id"), cur, limit)
+	page, err := h.svc.ListAssessments(c.Request.Context(), c.Param("id"), since, cur, limit)
 	answerPage(c, h.log, page, err, toAssessmentJSON)
 }
 

@@ -13,7 +13,7 @@ import (
 
 // CategoryService is what the catalogue handlers need.
 type CategoryService interface {
-	ListCategories(ctx context.Context, cursor string, limit int) (register.Page[register.Category], error)
+	ListCategories(ctx context.Context, since *time.Time, cursor string, limit int) (register.Page[register.Category], error)
 	GetCategory(ctx context.Context, key string) (register.Category, error)
 	CreateCategory(ctx context.Context, a register.Actor, key string, f register.CategoryFields) (register.Category, error)
 	PatchCategory(ctx context.Context, a register.Actor, key string, ifMatch func(int) bool,
@@ -60,11 +60,11 @@ func toCategoryJSON(c register.Category) categoryJSON {
 }
 
 func (h *categoryHandlers) list(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListCategories(c.Request.Context(), cur, limit)
+	page, err := h.svc.ListCategories(c.Request.Context(), since, cur, limit)
 	answerPage(c, h.log, page, err, toCategoryJSON)
 }
 

@@ -55,6 +55,7 @@ describes the <a href="#problems">problem types</a>.</p>
 <dt id="problem-precondition-failed">412 precondition failed</dt><dd>If-Match names a version that is no longer current; fetch again.</dd>
 <dt id="problem-too-large">413 too large</dt><dd>The body exceeds the limit.</dd>
 <dt id="problem-unsupported-media-type">415 unsupported media type</dt><dd>Send JSON (or a JSON merge patch for PATCH).</dd>
+<dt id="problem-idempotency-mismatch">422 idempotency mismatch</dt><dd>The <code>Idempotency-Key</code> was first sent with another request (method, path or body) by this API key within the last 24 hours: use a new key for a new request. The one exception to "every validation failure is 400".</dd>
 <dt id="problem-rate-limited">429 too many requests</dt><dd>The key's request budget is spent; wait Retry-After seconds.</dd>
 <dt id="problem-internal">500 internal</dt><dd>Logged on the server; quote the request id.</dd>
 <dt id="problem-unavailable">503 unavailable</dt><dd>The database cannot be reached at the moment, or the stored risk figures are being computed after an upgrade; nothing was changed. Send the request again after the <code>Retry-After</code> seconds. For <code>/readyz</code>, also: migrations are pending.</dd>

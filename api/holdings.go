@@ -13,13 +13,13 @@ import (
 
 // InventoryService is what the holdings, links, flows and exposure handlers need.
 type InventoryService interface {
-	ListHoldings(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.Holding], error)
+	ListHoldings(ctx context.Context, supplierID string, since *time.Time, cursor string, limit int) (register.Page[register.Holding], error)
 	GetHolding(ctx context.Context, id string) (register.Holding, error)
 	CreateHolding(ctx context.Context, a register.Actor, supplierID string, f register.HoldingFields) (register.Holding, error)
 	PatchHolding(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool,
 		apply func(register.Holding) (register.HoldingFields, error)) (register.Holding, error)
 	DeleteHolding(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool) error
-	ListLinks(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.Link], error)
+	ListLinks(ctx context.Context, supplierID string, since *time.Time, cursor string, limit int) (register.Page[register.Link], error)
 	CreateLink(ctx context.Context, a register.Actor, supplierID string, f register.LinkFields) (register.Link, error)
 	DeleteLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool) error
 	PatchLink(ctx context.Context, a register.Actor, supplierID, subprocessorID string, ifMatch func(int) bool,
@@ -78,11 +78,11 @@ func toHoldingJSON(h register.Holding) holdingJSON {
 }
 
 func (h *inventoryHandlers) listHoldings(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListHoldings(c.Request.Context(), c.Param("id"), cur, limit)
+	page, err := h.svc.ListHoldings(c.Request.Context(), c.Param("id"), since, cur, limit)
 	answerPage(c, h.log, page, err, toHoldingJSON)
 }
 

@@ -89,8 +89,9 @@ func (h *incidentHandlers) get(c *gin.Context) {
 }
 
 func (h *incidentHandlers) list(c *gin.Context) {
-	q := newQuery(c.Request.URL.Query(), "supplier_id", "status", "cursor", "limit")
-	f := register.IncidentFilter{SupplierID: q.str("supplier_id"), Statuses: q.list("status"), Cursor: q.str("cursor"), Limit: q.limit()}
+	q := newQuery(c.Request.URL.Query(), "supplier_id", "status", "updated_since", "cursor", "limit")
+	f := register.IncidentFilter{SupplierID: q.str("supplier_id"), Statuses: q.list("status"),
+		UpdatedSince: q.time("updated_since"), Cursor: q.str("cursor"), Limit: q.limit()}
 	if q.errs != nil {
 		invalid(c, q.errs...)
 		return

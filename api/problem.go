@@ -44,6 +44,7 @@ var problemTypes = map[int]string{
 	http.StatusPreconditionFailed:    "/docs#problem-precondition-failed",
 	http.StatusRequestEntityTooLarge: "/docs#problem-too-large",
 	http.StatusUnsupportedMediaType:  "/docs#problem-unsupported-media-type",
+	http.StatusUnprocessableEntity:   "/docs#problem-idempotency-mismatch",
 	http.StatusTooManyRequests:       "/docs#problem-rate-limited",
 	http.StatusInternalServerError:   "/docs#problem-internal",
 	http.StatusServiceUnavailable:    "/docs#problem-unavailable",

@@ -13,14 +13,14 @@ import (
 
 // AssessmentService is what the questionnaire, assessment and risk handlers need.
 type AssessmentService interface {
-	ListQuestionnaires(ctx context.Context, cursor string, limit int) (register.Page[register.Questionnaire], error)
+	ListQuestionnaires(ctx context.Context, since *time.Time, cursor string, limit int) (register.Page[register.Questionnaire], error)
 	GetQuestionnaire(ctx context.Context, id string) (register.Questionnaire, error)
 	CreateQuestionnaire(ctx context.Context, a register.Actor, f register.QuestionnaireFields) (register.Questionnaire, error)
 	PatchQuestionnaire(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool,
 		apply func(register.Questionnaire) (register.QuestionnaireFields, error)) (register.Questionnaire, error)
 	PublishQuestionnaire(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool) (register.Questionnaire, error)
 	NewQuestionnaireVersion(ctx context.Context, a register.Actor, id string) (register.Questionnaire, error)
-	ListAssessments(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.Assessment], error)
+	ListAssessments(ctx context.Context, supplierID string, since *time.Time, cursor string, limit int) (register.Page[register.Assessment], error)
 	GetAssessment(ctx context.Context, id string) (register.Assessment, error)
 	CreateAssessment(ctx context.Context, a register.Actor, supplierID string, f register.AssessmentFields) (register.Assessment, error)
 	PatchAssessment(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool,
@@ -111,11 +111,11 @@ func toQuestionnaireJSON(q register.Questionnaire) questionnaireJSON {
 }
 
 func (h *assessmentHandlers) listQuestionnaires(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListQuestionnaires(c.Request.Context(), cur, limit)
+	page, err := h.svc.ListQuestionnaires(c.Request.Context(), since, cur, limit)
 	answerPage(c, h.log, page, err, toQuestionnaireJSON)
 }
 

@@ -16,7 +16,7 @@ import (
 // ReportService is what the report handlers need (internal/quarterly).
 type ReportService interface {
 	GenerateReport(ctx context.Context, a register.Actor, quarter string, regenerate bool) (quarterly.Report, bool, error)
-	ListReports(ctx context.Context, year int, cursor string, limit int) (register.Page[quarterly.ReportSummary], error)
+	ListReports(ctx context.Context, year int, since *time.Time, cursor string, limit int) (register.Page[quarterly.ReportSummary], error)
 	RenderReport(ctx context.Context, id, format string) (quarterly.Rendering, error)
 	RecordReportDownload(ctx context.Context, a register.Actor, id, format string) error
 }
@@ -80,7 +80,7 @@ func (h *reportHandlers) generate(c *gin.Context) {
 }
 
 func (h *reportHandlers) list(c *gin.Context) {
-	q := newQuery(c.Request.URL.Query(), "year", "cursor", "limit")
+	q := newQuery(c.Request.URL.Query(), "year", "updated_since", "cursor", "limit")
 	year := 0
 	if y := q.str("year"); y != "" {
 		n, err := strconv.Atoi(y)
@@ -89,12 +89,12 @@ func (h *reportHandlers) list(c *gin.Context) {
 		}
 		year = n
 	}
-	cur, limit := q.str("cursor"), q.limit()
+	since, cur, limit := q.time("updated_since"), q.str("cursor"), q.limit()
 	if q.errs != nil {
 		invalid(c, q.errs...)
 		return
 	}
-	page, err := h.svc.ListReports(c.Request.Context(), year, cur, limit)
+	page, err := h.svc.ListReports(c.Request.Context(), year, since, cur, limit)
 	answerPage(c, h.log, page, err, toReportJSON)
 }
 
@@ -111,14 +111,23 @@ func (h *reportHandlers) get(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	out, err := h.svc.RenderReport(ctx, c.Param("id"), format)
-	if err == nil {
-		err = h.svc.RecordReportDownload(ctx, actor(c), out.Report.Snapshot.ID, format)
-	}
 	if err != nil {
 		writeError(c, h.log, err)
 		return
 	}
-	c.Header("ETag", etag(out.Report.Version))
+	// Every format is tagged as conditional.go tags JSON: the rendering's hash after
+	// the report's version. A client that has this rendering gets 304, which is not a
+	// download.
+	tag := representationTag(etag(out.Report.Version), out.Body)
+	c.Header("ETag", tag)
+	if (c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead) && noneMatch(c.GetHeader("If-None-Match"), tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	if err := h.svc.RecordReportDownload(ctx, actor(c), out.Report.Snapshot.ID, format); err != nil {
+		writeError(c, h.log, err)
+		return
+	}
 	c.Header("X-Report-Renderer", out.Report.RendererVersion)
 	if format != "json" {
 		c.Header("Content-Disposition", `attachment; filename="`+out.FileName+`"`)

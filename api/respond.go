@@ -5,8 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -37,7 +39,10 @@ func writeResource(c *gin.Context, status int, version int, v any) {
 }
 
 // ifMatch turns an If-Match header into a version test; nil when the header is absent.
-// Weak tags never match (If-Match uses strong comparison), so they end in 412.
+// Any strong tag naming the current version matches: the bare `"7"` and the tag of
+// any GET of the resource, `"7-3f9a…"` (see conditional.go), so a change of
+// computed figures alone never fails a write. Weak tags never match (If-Match uses
+// strong comparison), so they end in 412.
 func ifMatch(c *gin.Context) func(int) bool {
 	h := strings.TrimSpace(c.GetHeader("If-Match"))
 	if h == "" {
@@ -46,19 +51,13 @@ func ifMatch(c *gin.Context) func(int) bool {
 	if h == "*" {
 		return func(int) bool { return true }
 	}
-	var tags []string
+	var versions []int
 	for _, t := range strings.Split(h, ",") {
-		tags = append(tags, strings.TrimSpace(t))
-	}
-	return func(version int) bool {
-		want := etag(version)
-		for _, t := range tags {
-			if t == want {
-				return true
-			}
+		if v, ok := tagVersion(strings.TrimSpace(t)); ok {
+			versions = append(versions, v)
 		}
-		return false
 	}
+	return func(version int) bool { return slices.Contains(versions, version) }
 }
 
 // listJSON is the envelope of every list.
@@ -104,6 +103,19 @@ func pageQuery(c *gin.Context) (cur string, limit int, ok bool) {
 		return "", 0, false
 	}
 	return cur, limit, true
+}
+
+// pageSinceQuery reads the cursor, limit and updated_since (RFC 3339, inclusive) of
+// a list of resources that have updated_at and take no other parameter, answering
+// 400 itself for anything else.
+func pageSinceQuery(c *gin.Context) (since *time.Time, cur string, limit int, ok bool) {
+	q := newQuery(c.Request.URL.Query(), "updated_since", "cursor", "limit")
+	since, cur, limit = q.time("updated_since"), q.str("cursor"), q.limit()
+	if q.errs != nil {
+		invalid(c, q.errs...)
+		return nil, "", 0, false
+	}
+	return since, cur, limit, true
 }
 
 // mergePatchOf returns the apply function a PATCH use case calls with the current

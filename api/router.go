@@ -43,6 +43,7 @@ type Services struct {
 	Audit       AuditService
 	Imports     ImportService
 	Health      HealthChecker
+	Idempotency IdempotencyService
 }
 
 // NewServices wires the use cases behind the handlers: the register, the quarterly
@@ -51,7 +52,7 @@ type Services struct {
 // through it alone, so they cannot drift apart.
 func NewServices(reg *register.Service, reports *quarterly.Service, sheets *sheetio.Service, health HealthChecker) Services {
 	return Services{Auth: reg, Suppliers: reg, Categories: reg, Inventory: reg, Incidents: reg, Assessments: reg,
-		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health}
+		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg}
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -60,6 +61,10 @@ type Route struct {
 	Role         register.Role // "" for public routes
 	handler      gin.HandlerFunc
 }
+
+// secretCreates are the routes whose success carries a secret shown once: an
+// idempotent replay never shows it again (idempotency.go).
+var secretCreates = map[string]bool{"POST /api/v1/api-keys": true}
 
 // routes is the one route table. Paths under /api/v1 need a key and at least Role.
 func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
@@ -181,7 +186,7 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	out := &outage{log: cfg.Logger, now: cfg.Clock}
-	e.Use(requestID(), observe(newMetrics(reg), cfg.Logger, out), recovery(cfg.Logger), securityHeaders)
+	e.Use(requestID(), observe(newMetrics(reg), cfg.Logger, out), recovery(cfg.Logger), securityHeaders, conditional)
 	e.NoRoute(func(c *gin.Context) { writeProblem(c, http.StatusNotFound, "No such route.") })
 	e.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, "This route does not support "+c.Request.Method+".")
@@ -196,12 +201,24 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 	if cfg.RateLimit > 0 {
 		v1 = append(v1, newRateLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Clock).middleware)
 	}
+	idem := &idempotency{svc: s.Idempotency, log: cfg.Logger}
 	for _, r := range routes(s, cfg, reg) {
 		chain := []gin.HandlerFunc{r.handler}
 		if r.Role != "" {
-			chain = append(append(append([]gin.HandlerFunc{}, v1...), requireRole(r.Role)), r.handler)
+			chain = append(append([]gin.HandlerFunc{}, v1...), requireRole(r.Role))
+			if r.Method == http.MethodPost {
+				limit := int64(MaxJSONBody)
+				if r.Path == "/api/v1/imports" {
+					limit = MaxImportBody
+				}
+				chain = append(chain, idem.middleware(limit, secretCreates[r.Method+" "+r.Path]))
+			}
+			chain = append(chain, r.handler)
 		}
 		e.Handle(r.Method, r.Path, chain...)
+		if r.Method == http.MethodGet { // every GET answers HEAD (conditional.go drops the body)
+			e.Handle(http.MethodHead, r.Path, chain...)
+		}
 	}
 	return e, nil
 }

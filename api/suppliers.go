@@ -154,10 +154,11 @@ func (h *supplierHandlers) get(c *gin.Context) {
 
 func (h *supplierHandlers) list(c *gin.Context) {
 	q := newQuery(c.Request.URL.Query(), "q", "status", "criticality", "country", "category", "special_category",
-		"holds_personal_data", "tier", "flag", "include_archived", "sort", "cursor", "limit")
+		"holds_personal_data", "tier", "flag", "include_archived", "updated_since", "sort", "cursor", "limit")
 	f := register.SupplierFilter{Q: q.str("q"), Statuses: q.list("status"), Criticalities: q.list("criticality"),
 		Countries: q.list("country"), Categories: q.list("category"), SpecialCategory: q.optBool("special_category"),
-		HoldsData: q.optBool("holds_personal_data"), Tiers: q.list("tier"), Flags: q.list("flag"), IncludeArchived: q.boolean("include_archived"), Sort: q.str("sort"),
+		HoldsData: q.optBool("holds_personal_data"), Tiers: q.list("tier"), Flags: q.list("flag"), IncludeArchived: q.boolean("include_archived"),
+		UpdatedSince: q.time("updated_since"), Sort: q.str("sort"),
 		Cursor: q.str("cursor"), Limit: q.limit()}
 	if q.errs != nil {
 		invalid(c, q.errs...)

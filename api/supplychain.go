@@ -37,11 +37,11 @@ func toLinkJSON(l register.Link) linkJSON {
 }
 
 func (h *inventoryHandlers) listLinks(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListLinks(c.Request.Context(), c.Param("id"), cur, limit)
+	page, err := h.svc.ListLinks(c.Request.Context(), c.Param("id"), since, cur, limit)
 	answerPage(c, h.log, page, err, toLinkJSON)
 }
 

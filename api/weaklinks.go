@@ -13,7 +13,7 @@ import (
 // WeakLinkService is what the weak-link and risk-acceptance handlers need.
 type WeakLinkService interface {
 	WeakLinks(ctx context.Context, f register.WeakLinkFilter) (register.Page[register.WeakLink], error)
-	ListAcceptances(ctx context.Context, supplierID, cursor string, limit int) (register.Page[register.Acceptance], error)
+	ListAcceptances(ctx context.Context, supplierID string, since *time.Time, cursor string, limit int) (register.Page[register.Acceptance], error)
 	CreateAcceptance(ctx context.Context, a register.Actor, supplierID string, f register.AcceptanceFields) (register.Acceptance, error)
 	WithdrawAcceptance(ctx context.Context, a register.Actor, id string, ifMatch func(int) bool) error
 }
@@ -103,11 +103,11 @@ func (h *weakLinkHandlers) list(c *gin.Context) {
 }
 
 func (h *weakLinkHandlers) listAcceptances(c *gin.Context) {
-	cur, limit, ok := pageQuery(c)
+	since, cur, limit, ok := pageSinceQuery(c)
 	if !ok {
 		return
 	}
-	page, err := h.svc.ListAcceptances(c.Request.Context(), c.Param("id"), cur, limit)
+	page, err := h.svc.ListAcceptances(c.Request.Context(), c.Param("id"), since, cur, limit)
 	now := h.now()
 	answerPage(c, h.log, page, err, func(a register.Acceptance) acceptanceJSON { return toAcceptanceJSON(a, now) })
 }

@@ -67,7 +67,7 @@ func listAPIKeys(ctx context.Context, inv *invocation, a *app) error {
 	fmt.Fprintln(tw, "ID\tNAME\tROLE\tPREFIX\tEXPIRES\tLAST USED\tREVOKED")
 	cursor := ""
 	for {
-		page, err := a.svc.ListAPIKeys(ctx, cursor, register.MaxLimit)
+		page, err := a.svc.ListAPIKeys(ctx, nil, cursor, register.MaxLimit)
 		if err != nil {
 			return err
 		}

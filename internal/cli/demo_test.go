@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,7 +21,7 @@ func TestDemoGenerateMigratesAnEmptyDatabaseOnce(t *testing.T) {
 				c.env["WEAKLINK_DATABASE_URL"] = testdb.Schema(t) // a schema with no tables
 			}
 			code, out, errOut := c.run(demoArgs...)
-			if code != 0 || !strings.Contains(out, "applied 12 migration(s)\n") ||
+			if code != 0 || !strings.Contains(out, fmt.Sprintf("applied %d migration(s)\n", latestMigration)) ||
 				!strings.Contains(out, "generated a demo register as of 2026-11-02T09:00:00Z (seed 3):") ||
 				!strings.Contains(out, "  suppliers            20\n") || !strings.Contains(out, "  elapsed") {
 				t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errOut)
@@ -94,7 +95,7 @@ func TestDemoLoadPrintsAKeyAndWhatToTry(t *testing.T) {
 			}
 			code, out, errOut := c.run("demo", "load", "--date", "2026-11-30")
 			secret := regexp.MustCompile(`export WEAKLINK_KEY=(wl_[A-Za-z0-9_-]{43})\n`).FindStringSubmatch(out)
-			if code != 0 || secret == nil || !strings.Contains(out, "applied 12 migration(s)") ||
+			if code != 0 || secret == nil || !strings.Contains(out, fmt.Sprintf("applied %d migration(s)", latestMigration)) ||
 				!strings.Contains(out, "as of 2026-11-30") || !strings.Contains(out, `named "demo-admin"`) ||
 				!strings.Contains(out, "40 suppliers") || !strings.Contains(out, "http://127.0.0.1:8080/docs") ||
 				!strings.Contains(out, "Start the service on it with `weaklink serve --demo`") ||

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,16 +13,32 @@ import (
 	"github.com/weaklink/weaklink/internal/store"
 )
 
+// latestMigration is the newest migration's version; versions run 1, 2, … without gaps,
+// so it is also how many there are.
+var latestMigration = func() int {
+	st, err := store.Open(context.Background(), store.Options{SQLitePath: ":memory:"})
+	if err != nil {
+		panic(err)
+	}
+	defer st.Close()
+	states, err := st.MigrationStatus(context.Background())
+	if err != nil {
+		panic(err)
+	}
+	return len(states)
+}()
+
 func TestMigrateCommands(t *testing.T) {
 	c := newCLI(t)
-	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, "applied 12 migration(s)") {
+	if code, out, _ := c.run("migrate", "up"); code != 0 || !strings.Contains(out, fmt.Sprintf("applied %d migration(s)", latestMigration)) {
 		t.Fatalf("up: %d %s", code, out)
 	}
-	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, "rolled back migration 12") {
+	if code, out, _ := c.run("migrate", "down"); code != 0 || !strings.Contains(out, fmt.Sprintf("rolled back migration %d", latestMigration)) {
 		t.Fatalf("down: %d %s", code, out)
 	}
 	code, out, _ := c.run("migrate", "status")
-	if code != 0 || !regexp.MustCompile(`11\s+applied`).MatchString(out) || !regexp.MustCompile(`12\s+pending`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(fmt.Sprintf(`%d\s+applied`, latestMigration-1)).MatchString(out) ||
+		!regexp.MustCompile(fmt.Sprintf(`%d\s+pending`, latestMigration)).MatchString(out) {
 		t.Fatalf("status: %d\n%s", code, out)
 	}
 	// An unknown subcommand is a usage error now (exit 2), no longer a failure (1).
@@ -90,7 +107,7 @@ func TestCommandsOnASchemaBehind(t *testing.T) {
 			t.Errorf("%v: exit %d, %s", args, code, errOut)
 		}
 	}
-	if _, out, _ := c.run("migrate", "status"); !regexp.MustCompile(`12\s+pending`).MatchString(out) {
+	if _, out, _ := c.run("migrate", "status"); !regexp.MustCompile(fmt.Sprintf(`%d\s+pending`, latestMigration)).MatchString(out) {
 		t.Fatalf("a command migrated the database:\n%s", out)
 	}
 
@@ -134,7 +151,7 @@ func TestSchemaPopulate(t *testing.T) {
 	c := newCLI(t)
 	inv := &invocation{getenv: c.getenv, stdout: io.Discard, stderr: io.Discard}
 	a, err := inv.setup(ctx, schemaPopulate)
-	if err != nil || a.migrated != 12 {
+	if err != nil || a.migrated != latestMigration {
 		t.Fatalf("new file: migrated %v, %v", a, err)
 	}
 	a.close()

@@ -101,8 +101,10 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	upkeep, stopUpkeep := context.WithCancel(ctx)
 	upkeepDone := make(chan struct{})
+	purgeDone := make(chan struct{})
 	go func() { defer close(upkeepDone); keepRiskCurrent(upkeep, a.svc, a.log, a.svc.Now) }()
-	defer func() { stopUpkeep(); <-upkeepDone }()
+	go func() { defer close(purgeDone); purgeIdempotencyKeys(upkeep, a.svc, a.log) }()
+	defer func() { stopUpkeep(); <-upkeepDone; <-purgeDone }()
 	listening := []any{"addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
 		"audit_hash", a.svc.AuditHashAlgorithm()}
 	if pprofLn != nil {

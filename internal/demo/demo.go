@@ -118,7 +118,7 @@ func Generate(ctx context.Context, st *store.Store, newService NewService, o Opt
 func baselineQuestionnaire(ctx context.Context, svc *register.Service) (register.Questionnaire, error) {
 	cursor := ""
 	for {
-		page, err := svc.ListQuestionnaires(ctx, cursor, register.MaxLimit)
+		page, err := svc.ListQuestionnaires(ctx, nil, cursor, register.MaxLimit)
 		if err != nil {
 			return register.Questionnaire{}, err
 		}

@@ -210,7 +210,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 	}); err != nil {
 		return Loaded{}, fmt.Errorf("demo load: complete the mark: %w", err)
 	}
-	page, err := reports.ListReports(ctx, 0, "", register.MaxLimit)
+	page, err := reports.ListReports(ctx, 0, nil, "", register.MaxLimit)
 	if err != nil {
 		return Loaded{}, fmt.Errorf("demo load: %w", err)
 	}

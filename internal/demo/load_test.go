@@ -143,7 +143,7 @@ func TestDemoTellsTheStory(t *testing.T) {
 
 		// The IT supplier keeps no offline backups, and the open incident is there.
 		it := supplierNamed(t, svc, "Cobalt IT Services")
-		as, err := svc.ListAssessments(ctx, it.ID, "", 10)
+		as, err := svc.ListAssessments(ctx, it.ID, nil, "", 10)
 		if err != nil || len(as.Items) != 1 || as.Items[0].Answers["offline_backups"] != "no" {
 			t.Fatalf("IT supplier's assessments: %+v, %v", as.Items, err)
 		}

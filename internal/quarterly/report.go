@@ -245,7 +245,7 @@ func (s *Service) RecordReportDownload(ctx context.Context, a register.Actor, id
 }
 
 // ListReports pages stored reports, newest first, optionally of one year.
-func (s *Service) ListReports(ctx context.Context, year int, cur string, limit int) (register.Page[ReportSummary], error) {
+func (s *Service) ListReports(ctx context.Context, year int, since *time.Time, cur string, limit int) (register.Page[ReportSummary], error) {
 	if year != 0 && (year < 2000 || year > 2999) {
 		return register.Page[ReportSummary]{}, register.Invalid(register.FieldError{Field: "year", Message: "must be a year such as 2026"})
 	}
@@ -275,7 +275,8 @@ func (s *Service) ListReports(ctx context.Context, year int, cur string, limit i
 			999999-r.Revision, r.ID)
 	}
 	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
-	return register.PageSlice(out, "reports:"+strconv.Itoa(year), cur, limit, pos)
+	out = register.ChangedSince(out, since, func(r ReportSummary) time.Time { return r.UpdatedAt })
+	return register.PageSlice(out, "reports:"+strconv.Itoa(year)+register.UpdatedSinceKind(since), cur, limit, pos)
 }
 
 func reportNotFound() error { return register.Errorf(register.CodeNotFound, "No report has this id.") }

@@ -189,7 +189,7 @@ func TestQuarterlyReportsAcrossThreeQuarters(t *testing.T) {
 				t.Fatalf("no hash recorded for %s", format)
 			}
 		}
-		page, err := f.rep.ListReports(ctx, 2026, "", 0)
+		page, err := f.rep.ListReports(ctx, 2026, nil, "", 0)
 		if err != nil || len(page.Items) != 3 || page.Items[0].Quarter != "2026-Q4" {
 			t.Fatalf("list %+v %v", page.Items, err)
 		}
@@ -276,7 +276,7 @@ func TestReportListPagesAtOneInstant(t *testing.T) {
 		var got []string
 		cur := ""
 		for i := 0; i < 10; i++ {
-			page, err := rep.ListReports(ctx, 0, cur, 1)
+			page, err := rep.ListReports(ctx, 0, nil, cur, 1)
 			if err != nil {
 				t.Fatal(err)
 			}

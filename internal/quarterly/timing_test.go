@@ -202,7 +202,7 @@ func TestLateReportIsComparedWithAndMislabelledOnesAreNot(t *testing.T) {
 			t.Fatalf("Q4: %d days after, no comparison %q", q4.Snapshot.DaysAfterQuarterEnd, q4.Snapshot.NoComparison)
 		}
 
-		page, err := f.rep.ListReports(ctx, 0, "", 0)
+		page, err := f.rep.ListReports(ctx, 0, nil, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}

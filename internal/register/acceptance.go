@@ -104,7 +104,7 @@ func (s *Service) CreateAcceptance(ctx context.Context, a Actor, supplierID stri
 }
 
 // ListAcceptances pages a supplier's acceptances, newest first, withdrawn and expired included.
-func (s *Service) ListAcceptances(ctx context.Context, supplierID, cur string, limit int) (Page[Acceptance], error) {
+func (s *Service) ListAcceptances(ctx context.Context, supplierID string, since *time.Time, cur string, limit int) (Page[Acceptance], error) {
 	var out []Acceptance
 	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, err := tx.AcceptancesOfSupplier(supplierID)
@@ -116,7 +116,9 @@ func (s *Service) ListAcceptances(ctx context.Context, supplierID, cur string, l
 	if err != nil {
 		return Page[Acceptance]{}, err
 	}
-	return PageSlice(out, "acceptances:"+supplierID, cur, limit, newestFirst(func(a Acceptance) (time.Time, string) { return a.CreatedAt, a.ID }))
+	out = changedSince(out, since, func(a Acceptance) time.Time { return a.UpdatedAt })
+	return PageSlice(out, "acceptances:"+supplierID+updatedSinceKind(since), cur, limit,
+		newestFirst(func(a Acceptance) (time.Time, string) { return a.CreatedAt, a.ID }))
 }
 
 // WithdrawAcceptance ends an acceptance before its expiry; the history stays.

@@ -179,14 +179,14 @@ func (s *Service) GetAPIKey(ctx context.Context, id string) (APIKey, error) {
 }
 
 // ListAPIKeys pages every key, oldest first, revoked ones included.
-func (s *Service) ListAPIKeys(ctx context.Context, cur string, limit int) (Page[APIKey], error) {
+func (s *Service) ListAPIKeys(ctx context.Context, since *time.Time, cur string, limit int) (Page[APIKey], error) {
 	limit, err := checkLimit(limit)
 	if err != nil {
 		return Page[APIKey]{}, err
 	}
 	var after *store.Keyset
 	if cur != "" {
-		c, err := decodeCursor(cur, "api-keys")
+		c, err := decodeCursor(cur, "api-keys"+updatedSinceKind(since))
 		if err != nil {
 			return Page[APIKey]{}, err
 		}
@@ -196,12 +196,12 @@ func (s *Service) ListAPIKeys(ctx context.Context, cur string, limit int) (Page[
 		}
 		after = &store.Keyset{Value: t.UTC(), ID: c.ID}
 	}
-	rows, err := s.st.NoTx(ctx).ListAPIKeys(after, limit)
+	rows, err := s.st.NoTx(ctx).ListAPIKeys(since, after, limit)
 	if err != nil {
 		return Page[APIKey]{}, err
 	}
 	return pageOf(rows, limit, apiKeyFromRow, func(last store.APIKeyRow) cursor {
-		return cursor{Kind: "api-keys", Value: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
+		return cursor{Kind: "api-keys" + updatedSinceKind(since), Value: last.CreatedAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
 	}), nil
 }
 

@@ -122,7 +122,7 @@ func TestBootstrapCreatesOneKeyUnderConcurrency(t *testing.T) {
 				n++
 			}
 		}
-		page, _ := svc.ListAPIKeys(context.Background(), "", 0)
+		page, _ := svc.ListAPIKeys(context.Background(), nil, "", 0)
 		if n != 1 || len(page.Items) != 1 {
 			t.Fatalf("%d secrets printed, %d keys stored; want 1 and 1", n, len(page.Items))
 		}

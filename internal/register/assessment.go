@@ -172,7 +172,7 @@ func (s *Service) GetAssessment(ctx context.Context, id string) (Assessment, err
 }
 
 // ListAssessments pages a supplier's assessments, newest first; history stays queryable.
-func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, limit int) (Page[Assessment], error) {
+func (s *Service) ListAssessments(ctx context.Context, supplierID string, since *time.Time, cur string, limit int) (Page[Assessment], error) {
 	var out []Assessment
 	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, err := tx.AssessmentsOfSupplier(supplierID)
@@ -198,7 +198,8 @@ func (s *Service) ListAssessments(ctx context.Context, supplierID, cur string, l
 	// Newest first: the position inverts the time so that it still sorts ascending.
 	pos := newestFirst(func(a Assessment) (time.Time, string) { return a.CreatedAt, a.ID })
 	sort.Slice(out, func(i, j int) bool { return pos(out[i]) < pos(out[j]) })
-	return PageSlice(out, "assessments:"+supplierID, cur, limit, pos)
+	out = changedSince(out, since, func(a Assessment) time.Time { return a.UpdatedAt })
+	return PageSlice(out, "assessments:"+supplierID+updatedSinceKind(since), cur, limit, pos)
 }
 
 // PatchAssessment saves answers on a draft; submitted assessments are immutable (409).

@@ -54,7 +54,7 @@ func (f *CategoryFields) validate() fieldErrors {
 }
 
 // ListCategories pages the catalogue in key order.
-func (s *Service) ListCategories(ctx context.Context, cur string, limit int) (Page[Category], error) {
+func (s *Service) ListCategories(ctx context.Context, since *time.Time, cur string, limit int) (Page[Category], error) {
 	rows, err := s.st.NoTx(ctx).ListCategories()
 	if err != nil {
 		return Page[Category]{}, err
@@ -63,7 +63,8 @@ func (s *Service) ListCategories(ctx context.Context, cur string, limit int) (Pa
 	for i, r := range rows {
 		out[i] = categoryFromRow(r)
 	}
-	return PageSlice(out, "categories", cur, limit, func(c Category) string { return c.Key })
+	out = changedSince(out, since, func(c Category) time.Time { return c.UpdatedAt })
+	return PageSlice(out, "categories"+updatedSinceKind(since), cur, limit, func(c Category) string { return c.Key })
 }
 
 // GetCategory returns one category by key.

@@ -157,7 +157,7 @@ func (f *HoldingFields) Validate(today string) []FieldError {
 }
 
 // ListHoldings pages one supplier's holdings (at most one per category) in category order.
-func (s *Service) ListHoldings(ctx context.Context, supplierID, cur string, limit int) (Page[Holding], error) {
+func (s *Service) ListHoldings(ctx context.Context, supplierID string, since *time.Time, cur string, limit int) (Page[Holding], error) {
 	var rows []store.HoldingRow
 	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) (err error) {
 		rows, err = tx.HoldingsOfSupplier(supplierID)
@@ -170,7 +170,8 @@ func (s *Service) ListHoldings(ctx context.Context, supplierID, cur string, limi
 	for i, r := range rows {
 		out[i] = holdingFromRow(r)
 	}
-	return PageSlice(out, "holdings:"+supplierID, cur, limit, func(h Holding) string { return h.Category })
+	out = changedSince(out, since, func(h Holding) time.Time { return h.UpdatedAt })
+	return PageSlice(out, "holdings:"+supplierID+updatedSinceKind(since), cur, limit, func(h Holding) string { return h.Category })
 }
 
 // GetHolding returns one holding.

@@ -218,10 +218,11 @@ func statusRank(s string) int {
 
 // IncidentFilter selects incidents.
 type IncidentFilter struct {
-	SupplierID string
-	Statuses   []string
-	Cursor     string
-	Limit      int
+	SupplierID   string
+	Statuses     []string
+	UpdatedSince *time.Time // changed at or after (updated_at; inclusive)
+	Cursor       string
+	Limit        int
 }
 
 // ListIncidents pages incidents, most recently learned of first.
@@ -238,9 +239,9 @@ func (s *Service) ListIncidents(ctx context.Context, f IncidentFilter) (Page[Inc
 	if err := fe.err(); err != nil {
 		return Page[Incident]{}, err
 	}
-	q := store.IncidentQuery{SupplierID: f.SupplierID, Statuses: f.Statuses, Limit: limit}
+	q := store.IncidentQuery{SupplierID: f.SupplierID, Statuses: f.Statuses, UpdatedSince: f.UpdatedSince, Limit: limit}
 	if f.Cursor != "" {
-		c, err := decodeCursor(f.Cursor, "incidents")
+		c, err := decodeCursor(f.Cursor, "incidents"+updatedSinceKind(f.UpdatedSince))
 		if err != nil {
 			return Page[Incident]{}, err
 		}
@@ -273,7 +274,7 @@ func (s *Service) ListIncidents(ctx context.Context, f IncidentFilter) (Page[Inc
 		in.SupplierName = names[r.SupplierID]
 		return in
 	}, func(last store.IncidentRow) cursor {
-		return cursor{Kind: "incidents", Value: last.AwareAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
+		return cursor{Kind: "incidents" + updatedSinceKind(f.UpdatedSince), Value: last.AwareAt.UTC().Format(time.RFC3339Nano), ID: last.ID}
 	}), nil
 }
 

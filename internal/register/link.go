@@ -36,7 +36,7 @@ type Link struct {
 }
 
 // ListLinks pages the sub-processors a supplier passes data to, by name.
-func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit int) (Page[Link], error) {
+func (s *Service) ListLinks(ctx context.Context, supplierID string, since *time.Time, cur string, limit int) (Page[Link], error) {
 	var out []Link
 	err := s.listOfSupplier(ctx, supplierID, func(tx *store.Tx) error {
 		rows, cats, err := tx.LinksOfSupplier(supplierID)
@@ -53,7 +53,8 @@ func (s *Service) ListLinks(ctx context.Context, supplierID, cur string, limit i
 	if err != nil {
 		return Page[Link]{}, err
 	}
-	return PageSlice(out, "links:"+supplierID, cur, limit, func(l Link) string {
+	out = changedSince(out, since, func(l Link) time.Time { return l.UpdatedAt })
+	return PageSlice(out, "links:"+supplierID+updatedSinceKind(since), cur, limit, func(l Link) string {
 		return strings.ToLower(l.SubprocessorName) + "\x00" + l.SubprocessorID
 	})
 }

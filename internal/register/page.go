@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -130,3 +131,29 @@ func newestFirst[T any](key func(T) (time.Time, string)) func(T) string {
 		return fmt.Sprintf("%020d%s", math.MaxInt64-t.UnixNano(), id)
 	}
 }
+
+// updatedSinceKind ties a cursor to a list's updated_since filter, so that a cursor
+// of the list filtered from one moment never pages the list filtered from another.
+func updatedSinceKind(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return ":since:" + t.UTC().Format(time.RFC3339Nano)
+}
+
+// changedSince keeps the items updated at or after since (all when since is nil),
+// in their order: the updated_since filter of lists paged in memory.
+func changedSince[T any](items []T, since *time.Time, updated func(T) time.Time) []T {
+	if since == nil {
+		return items
+	}
+	return slices.DeleteFunc(items, func(it T) bool { return updated(it).Before(*since) })
+}
+
+// ChangedSince is changedSince for the packages layered on the register.
+func ChangedSince[T any](items []T, since *time.Time, updated func(T) time.Time) []T {
+	return changedSince(items, since, updated)
+}
+
+// UpdatedSinceKind is updatedSinceKind for the packages layered on the register.
+func UpdatedSinceKind(t *time.Time) string { return updatedSinceKind(t) }

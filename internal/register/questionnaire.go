@@ -178,7 +178,7 @@ func (f *QuestionnaireFields) validate() error {
 }
 
 // ListQuestionnaires pages the questionnaire library, oldest first.
-func (s *Service) ListQuestionnaires(ctx context.Context, cur string, limit int) (Page[Questionnaire], error) {
+func (s *Service) ListQuestionnaires(ctx context.Context, since *time.Time, cur string, limit int) (Page[Questionnaire], error) {
 	rows, err := s.st.NoTx(ctx).ListQuestionnaires()
 	if err != nil {
 		return Page[Questionnaire]{}, err
@@ -187,7 +187,8 @@ func (s *Service) ListQuestionnaires(ctx context.Context, cur string, limit int)
 	for i, r := range rows {
 		out[i] = questionnaireFromRow(r)
 	}
-	return PageSlice(out, "questionnaires", cur, limit, func(q Questionnaire) string {
+	out = changedSince(out, since, func(q Questionnaire) time.Time { return q.UpdatedAt })
+	return PageSlice(out, "questionnaires"+updatedSinceKind(since), cur, limit, func(q Questionnaire) string {
 		return q.CreatedAt.UTC().Format("2006-01-02T15:04:05.000000Z") + q.ID
 	})
 }

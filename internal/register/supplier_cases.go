@@ -24,7 +24,8 @@ type SupplierFilter struct {
 	SpecialCategory *bool
 	HoldsData       *bool
 	Tiers           []string
-	Flags           []string // raised (accepted or not)
+	Flags           []string   // raised (accepted or not)
+	UpdatedSince    *time.Time // changed at or after (updated_at; inclusive)
 	Sort            string
 	Cursor          string
 	Limit           int
@@ -208,15 +209,16 @@ func (s *Service) ListSuppliers(ctx context.Context, f SupplierFilter) (Page[Sup
 	key, desc := strings.TrimPrefix(f.Sort, "-"), strings.HasPrefix(f.Sort, "-")
 	q := store.SupplierQuery{Q: f.Q, Statuses: f.Statuses, Criticalities: f.Criticalities, Countries: f.Countries,
 		IncludeArchived: f.IncludeArchived, Categories: f.Categories, SpecialCategory: f.SpecialCategory,
-		HoldsData: f.HoldsData, Sort: key, Desc: desc, Limit: limit}
-	kind := "suppliers:" + f.Sort
+		HoldsData: f.HoldsData, UpdatedSince: f.UpdatedSince, Sort: key, Desc: desc, Limit: limit}
+	kind := "suppliers:" + f.Sort + updatedSinceKind(f.UpdatedSince)
 	if len(f.Tiers) > 0 || len(f.Flags) > 0 {
 		kind += ":" + strings.Join(f.Tiers, ",") + ":" + strings.Join(f.Flags, ",")
 		q.Tiers, q.AnyFlags = f.Tiers, f.Flags
 	}
 	if riskSorts[key] {
 		// Positions in this list differ from keyset values: a cursor of one never pages the other.
-		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ",")+":"+strings.Join(f.Flags, ","), limit)
+		return s.listSuppliersByRisk(ctx, f, q, "suppliers-by-risk:"+f.Sort+":"+strings.Join(f.Tiers, ",")+":"+
+			strings.Join(f.Flags, ",")+updatedSinceKind(f.UpdatedSince), limit)
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor, kind)

@@ -135,7 +135,7 @@ func TestImportCreatesUpdatesAndAudits(t *testing.T) {
 			!reflect.DeepEqual(dock.Certifications, []register.Certification{{Scheme: "soc2", Reference: "SOC-1", ExpiresAt: "2027-01-31"}}) {
 			t.Fatalf("Dockside: %+v", dock)
 		}
-		hs, err := svc.ListHoldings(ctx, dock.ID, "", 0)
+		hs, err := svc.ListHoldings(ctx, dock.ID, nil, "", 0)
 		if err != nil || len(hs.Items) != 1 || *hs.Items[0].RecordCount != 1200 || *hs.Items[0].TransferMechanism != "scc" {
 			t.Fatalf("Dockside holdings: %+v, %v", hs, err)
 		}
@@ -260,7 +260,7 @@ func TestMissingColumnsKeepStoredValues(t *testing.T) {
 			got.Services != "bulk email" || len(got.Certifications) != 1 {
 			t.Fatalf("after partial import: %+v", got)
 		}
-		hs, _ := svc.ListHoldings(context.Background(), quay.ID, "", 0)
+		hs, _ := svc.ListHoldings(context.Background(), quay.ID, nil, "", 0)
 		if h := hs.Items[0]; *h.RecordCount != 10 || !reflect.DeepEqual(h.DataSubjects, []string{"members"}) {
 			t.Fatalf("holding after partial import: %+v", h)
 		}

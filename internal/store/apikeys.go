@@ -35,8 +35,11 @@ func (t *Tx) CountUsableAdmins(now time.Time) (int64, error) {
 }
 
 // ListAPIKeys pages keys by creation time, oldest first.
-func (t *Tx) ListAPIKeys(after *Keyset, limit int) ([]APIKeyRow, error) {
+func (t *Tx) ListAPIKeys(since *time.Time, after *Keyset, limit int) ([]APIKeyRow, error) {
 	db := t.db.Model(&APIKeyRow{})
+	if since != nil {
+		db = db.Where("updated_at >= ?", normTime(*since))
+	}
 	id := t.collate("id")
 	if after != nil {
 		db = db.Where("(created_at > ? OR (created_at = ? AND "+id+" > ?))", after.Value, after.Value, after.ID)

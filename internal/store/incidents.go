@@ -1,13 +1,17 @@
 package store
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // IncidentQuery filters and pages incidents, newest awareness first.
 type IncidentQuery struct {
-	SupplierID string
-	Statuses   []string
-	After      *Keyset // aware_at, id of the last row seen
-	Limit      int
+	SupplierID   string
+	Statuses     []string
+	UpdatedSince *time.Time // changed at or after this moment (updated_at)
+	After        *Keyset    // aware_at, id of the last row seen
+	Limit        int
 }
 
 // InsertIncident stores a new incident.
@@ -36,6 +40,9 @@ func (t *Tx) ListIncidents(q IncidentQuery) ([]IncidentRow, error) {
 	}
 	if len(q.Statuses) > 0 {
 		db = db.Where("status IN ?", q.Statuses)
+	}
+	if q.UpdatedSince != nil {
+		db = db.Where("updated_at >= ?", normTime(*q.UpdatedSince))
 	}
 	id := t.collate("id")
 	if q.After != nil {

@@ -16,11 +16,12 @@ type SupplierQuery struct {
 	Criticalities   []string
 	Countries       []string
 	IncludeArchived bool
-	Categories      []string // holds any of these categories
-	SpecialCategory *bool    // holds (or not) special-category or criminal-offence data
-	HoldsData       *bool    // holds (or not) any personal data
-	Tiers           []string // its stored residual-risk tier is one of these
-	AnyFlags        []string // a stored flag of one of these codes, accepted or not
+	Categories      []string   // holds any of these categories
+	SpecialCategory *bool      // holds (or not) special-category or criminal-offence data
+	HoldsData       *bool      // holds (or not) any personal data
+	Tiers           []string   // its stored residual-risk tier is one of these
+	AnyFlags        []string   // a stored flag of one of these codes, accepted or not
+	UpdatedSince    *time.Time // changed at or after this moment (updated_at)
 	Sort            string
 	Desc            bool
 	After           *Keyset
@@ -130,6 +131,9 @@ func (t *Tx) supplierFilters(db *gorm.DB, q SupplierQuery) *gorm.DB {
 	}
 	if len(q.AnyFlags) > 0 {
 		db = db.Where("EXISTS (SELECT 1 FROM supplier_risk_flags f WHERE f.supplier_id = suppliers.id AND f.code IN ?)", q.AnyFlags)
+	}
+	if q.UpdatedSince != nil {
+		db = db.Where("suppliers.updated_at >= ?", normTime(*q.UpdatedSince))
 	}
 	return db
 }

@@ -47,15 +47,18 @@ func run(ctx context.Context, base, key string) error {
 		return err
 	}
 
-	// 1. POST /api/v1/suppliers with the generated request type.
+	// 1. POST /api/v1/suppliers with the generated request type and an
+	// Idempotency-Key; sent again, as a retry would be, it answers the same supplier.
 	hours := int32(24)
 	country := "GB"
-	created, err := c.CreateSupplierWithResponse(ctx, wlclient.CreateSupplierJSONRequestBody{
+	body := wlclient.CreateSupplierJSONRequestBody{
 		Name:                    fmt.Sprintf("Go client check %d", time.Now().UnixNano()),
 		Criticality:             wlclient.SupplierCreateCriticalityHigh,
 		Country:                 &country,
 		BreachNotificationHours: &hours,
-	})
+	}
+	idem := wlclient.IdempotencyKeyParam(fmt.Sprintf("go-client-%d", time.Now().UnixNano()))
+	created, err := c.CreateSupplierWithResponse(ctx, &wlclient.CreateSupplierParams{IdempotencyKey: &idem}, body)
 	if err != nil {
 		return fmt.Errorf("createSupplier: %w", err)
 	}
@@ -63,12 +66,20 @@ func run(ctx context.Context, base, key string) error {
 		return fmt.Errorf("createSupplier: %d %s", created.StatusCode(), created.Body)
 	}
 	s := created.JSON201
+	retried, err := c.CreateSupplierWithResponse(ctx, &wlclient.CreateSupplierParams{IdempotencyKey: &idem}, body)
+	if err != nil {
+		return fmt.Errorf("createSupplier retried: %w", err)
+	}
+	if retried.JSON201 == nil || retried.JSON201.Id != s.Id || retried.HTTPResponse.Header.Get("Idempotent-Replayed") != "true" {
+		return fmt.Errorf("createSupplier retried with the same Idempotency-Key: %d %s", retried.StatusCode(), retried.Body)
+	}
 	if s.BreachNotificationHours == nil || *s.BreachNotificationHours != 24 {
 		return fmt.Errorf("createSupplier: breach_notification_hours %v, want 24", s.BreachNotificationHours)
 	}
 
-	// 2. GET /api/v1/suppliers/{id}: nullable fields decode as nil pointers.
-	got, err := c.GetSupplierWithResponse(ctx, s.Id)
+	// 2. GET /api/v1/suppliers/{id}: nullable fields decode as nil pointers; sent
+	// again with its ETag as If-None-Match, it is 304.
+	got, err := c.GetSupplierWithResponse(ctx, s.Id, &wlclient.GetSupplierParams{})
 	if err != nil {
 		return fmt.Errorf("getSupplier: %w", err)
 	}
@@ -77,6 +88,12 @@ func run(ctx context.Context, base, key string) error {
 	}
 	if got.JSON200.Risk != nil || got.JSON200.ContractEnd != nil {
 		return fmt.Errorf("getSupplier: risk and contract_end should be null: %s", got.Body)
+	}
+
+	tag := wlclient.IfNoneMatchParam(got.HTTPResponse.Header.Get("ETag"))
+	if again, err := c.GetSupplierWithResponse(ctx, s.Id, &wlclient.GetSupplierParams{IfNoneMatch: &tag}); err != nil ||
+		again.StatusCode() != http.StatusNotModified {
+		return fmt.Errorf("getSupplier with If-None-Match: %v %v", again.StatusCode(), err)
 	}
 
 	// 3. PATCH /api/v1/suppliers/{id}: a merge patch clearing a nullable field. The
@@ -124,7 +141,7 @@ func run(ctx context.Context, base, key string) error {
 
 	// 5. GET /api/v1/suppliers/{id}/risk: never assessed, so posture and the latest
 	// assessment are null.
-	risk, err := c.GetSupplierRiskWithResponse(ctx, s.Id)
+	risk, err := c.GetSupplierRiskWithResponse(ctx, s.Id, &wlclient.GetSupplierRiskParams{})
 	if err != nil {
 		return fmt.Errorf("getSupplierRisk: %w", err)
 	}
