@@ -139,9 +139,13 @@ func (w *taggingWriter) decide() {
 	w.ResponseWriter.WriteHeader(w.status)
 }
 
-// release gives up holding back: what is held goes out untagged, the rest streams.
+// release gives up holding back: what is held goes out untagged (a handler's bare
+// version tag would not cover computed figures, so it is dropped), the rest streams.
 func (w *taggingWriter) release() {
 	w.mode = passing
+	if t := w.Header().Get("ETag"); t != "" && !strings.Contains(t, "-") {
+		w.Header().Del("ETag")
+	}
 	w.ResponseWriter.WriteHeader(w.status)
 	w.ResponseWriter.WriteHeaderNow()
 	if !w.head && w.buf.Len() > 0 {

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"regexp"
 	"strconv"
 	"testing"
@@ -125,6 +126,11 @@ func TestEveryGETAnswersHEAD(t *testing.T) {
 		if head.Code != get.Code || head.Body.Len() != 0 {
 			t.Errorf("HEAD %s: %d with %d bytes; GET: %d", path, head.Code, head.Body.Len(), get.Code)
 		}
+		for _, name := range []string{"ETag", "Content-Type", "Cache-Control", "Content-Security-Policy"} {
+			if get.Code == 200 && head.Header().Get(name) != get.Header().Get(name) {
+				t.Errorf("HEAD %s: %s %q, GET's %q", path, name, head.Header().Get(name), get.Header().Get(name))
+			}
+		}
 	}
 }
 
@@ -203,5 +209,34 @@ func TestUpdatedSince(t *testing.T) {
 		}
 		h.do(request{method: "GET", path: "/api/v1/suppliers?limit=1&cursor=" + cur, role: register.RoleViewer}).status(400)
 		h.do(request{method: "GET", path: "/api/v1/suppliers?updated_since=yesterday", role: register.RoleViewer}).status(400)
+	})
+}
+
+// A report rendering answers 304 to its ETag and HEAD with no body; neither is a
+// download, so neither is recorded in the audit trail as one.
+func TestReportDownloadsAreConditional(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		id := h.validRequest(request{method: "POST", path: "/api/v1/reports", role: register.RoleEditor,
+			body: map[string]any{"quarter": "2026-Q4"}}).status(201).object()["id"].(string)
+		downloads := func() int {
+			t.Helper()
+			var page struct{ Items []json.RawMessage }
+			h.do(request{method: "GET", path: "/api/v1/audit-events?action=download&limit=500", role: register.RoleAdmin}).status(200).json(&page)
+			return len(page.Items)
+		}
+		pdf := "/api/v1/reports/" + id + "?format=pdf"
+		got := h.validRequest(request{method: "GET", path: pdf, role: register.RoleViewer}).status(200)
+		tag := got.Header().Get("ETag")
+		if !taggedVersion(tag, 1) || downloads() != 1 {
+			t.Fatalf("ETag %q, %d downloads", tag, downloads())
+		}
+		h.validRequest(request{method: "GET", path: pdf, role: register.RoleViewer, header: map[string]string{"If-None-Match": tag}}).status(304)
+		if head := h.do(request{method: "HEAD", path: pdf, role: register.RoleViewer}).status(200); head.Body.Len() != 0 || head.Header().Get("ETag") != tag {
+			t.Fatalf("HEAD: %d bytes, ETag %q", head.Body.Len(), head.Header().Get("ETag"))
+		}
+		if n := downloads(); n != 1 {
+			t.Fatalf("%d downloads recorded after a 304 and a HEAD, want 1", n)
+		}
 	})
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -28,6 +29,8 @@ import (
 //     idempotencyWait, then replays it, or answers 409 with `Retry-After: 1`.
 //   - 2xx and 4xx answers are kept, but 429 and 5xx, which a retry should repeat, are
 //     not (nor an answer to a client that left).
+//   - The running request holds the key under a lease (register.IdempotencyLease):
+//     if it dies with its process, a retry after the lease runs the request again.
 //   - An answer carrying a secret (a new API key) is kept without its body: a retry
 //     answers 409 "already created" with its Location, never the secret again; so is
 //     an answer too large to keep (over maxKeptResponse), rather than run twice.
@@ -47,8 +50,10 @@ const (
 	idempotencyHeader = "Idempotency-Key"
 	// idempotencyWait is how long a retry waits for the first request to finish.
 	idempotencyWait = 10 * time.Second
-	// idempotencyPoll is how often a waiting retry looks again.
-	idempotencyPoll = 50 * time.Millisecond
+	// idempotencyPoll is how soon a waiting retry first looks again; it waits twice
+	// as long each time, up to idempotencyPollMax.
+	idempotencyPoll    = 50 * time.Millisecond
+	idempotencyPollMax = time.Second
 	// maxKeptResponse bounds the body kept for replays; a larger one is not kept.
 	maxKeptResponse = 4 << 20
 	// maxHeldBody is how much of a request body is held in memory to fingerprint it;
@@ -73,9 +78,17 @@ func (h *idempotency) middleware(maxBody int64, secret bool) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if len(key) != 1 || !validIdempotencyKey(key[0]) {
+		k := key[0]
+		if len(k) >= 2 && k[0] == '"' && k[len(k)-1] == '"' { // the draft's structured-field string
+			k = k[1 : len(k)-1]
+		}
+		if len(key) != 1 || !validIdempotencyKey(k) {
 			invalid(c, register.FieldError{Field: idempotencyHeader,
 				Message: "must be sent once, 1 to 255 visible ASCII characters (a UUID, say)"})
+			return
+		}
+		if c.Request.ContentLength > maxBody {
+			writeProblem(c, http.StatusRequestEntityTooLarge, "The request body is larger than this route accepts.")
 			return
 		}
 		actor, _ := actorOf(c)
@@ -83,19 +96,30 @@ func (h *idempotency) middleware(maxBody int64, secret bool) gin.HandlerFunc {
 		defer cleanup()
 		if err != nil {
 			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
+			switch {
+			case errors.As(err, &tooBig):
 				writeProblem(c, http.StatusRequestEntityTooLarge, "The request body is larger than this route accepts.")
-				return
+			case c.Request.Context().Err() != nil:
+				writeError(c, h.log, err)
+			default:
+				writeProblem(c, http.StatusBadRequest, "The request body could not be read.")
 			}
+			return
+		}
+		owner := make([]byte, 16)
+		if _, err := rand.Read(owner); err != nil {
 			writeError(c, h.log, err)
 			return
 		}
-		req := register.IdempotentRequest{APIKeyID: actor.KeyID, Key: key[0], Fingerprint: fp, Path: c.Request.URL.Path}
+		req := register.IdempotentRequest{APIKeyID: actor.KeyID, Key: k, Fingerprint: fp, Path: c.Request.URL.Path,
+			Owner: hex.EncodeToString(owner)}
 		ctx := c.Request.Context()
 		state, resp, err := h.svc.ClaimIdempotencyKey(ctx, req)
 		deadline := time.Now().Add(idempotencyWait)
+		poll := idempotencyPoll
 		for err == nil && state == register.IdempotencyRunning && time.Now().Before(deadline) {
-			t := time.NewTimer(idempotencyPoll)
+			t := time.NewTimer(min(poll, time.Until(deadline)))
+			poll = min(2*poll, idempotencyPollMax)
 			select {
 			case <-ctx.Done():
 				t.Stop()
@@ -157,9 +181,16 @@ func (h *idempotency) run(c *gin.Context, req register.IdempotentRequest, secret
 			resp.Headers[name] = v
 		}
 	}
-	if err := h.svc.FinishIdempotencyKey(keep, req, resp); err != nil {
-		h.log.Error("idempotency key response not kept", "request_id", c.GetString(ctxRequestID), "error", err)
-		_ = h.svc.ReleaseIdempotencyKey(keep, req)
+	// Kept, or (should that fail twice) left to its lease: a retry then waits, and
+	// runs the request again only once the lease has passed — never at once, which
+	// could do the work twice.
+	err := h.svc.FinishIdempotencyKey(keep, req, resp)
+	if err != nil {
+		err = h.svc.FinishIdempotencyKey(keep, req, resp)
+	}
+	if err != nil {
+		h.log.Error("idempotency key response not kept; the key is held until its lease passes",
+			"request_id", c.GetString(ctxRequestID), "error", err)
 	}
 }
 
@@ -197,14 +228,17 @@ func validIdempotencyKey(k string) bool {
 	return true
 }
 
-// fingerprint is the SHA-256 of the request's method, path and query, and body; it
+// fingerprint is the SHA-256 of the request's method, path and query, its If-Match
+// and Content-Type (a retry with another precondition or media type is another
+// request), and its body; it
 // reads the body (at most maxBody bytes: more is a *http.MaxBytesError) and puts
 // it back for the handler, in memory or, past maxHeldBody, in a temporary file that
 // cleanup removes.
 func fingerprint(c *gin.Context, maxBody int64) (string, func(), error) {
 	cleanup := func() {}
 	hash := sha256.New()
-	io.WriteString(hash, c.Request.Method+" "+c.Request.URL.RequestURI()+"\n")
+	io.WriteString(hash, c.Request.Method+" "+c.Request.URL.RequestURI()+"\n"+
+		"If-Match: "+c.GetHeader("If-Match")+"\nContent-Type: "+c.GetHeader("Content-Type")+"\n\n")
 	body := http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
 	var held bytes.Buffer
 	n, err := io.Copy(io.MultiWriter(hash, &held), io.LimitReader(body, maxHeldBody+1))

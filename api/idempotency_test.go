@@ -58,6 +58,14 @@ func TestIdempotentRetries(t *testing.T) {
 		if a, b := h.do(bad).status(400), h.do(bad).status(400); a.Body.String() != b.Body.String() || b.Header().Get("Idempotent-Replayed") != "true" {
 			t.Fatalf("400 not replayed:\n%s\n%s", a.Body.String(), b.Body.String())
 		}
+		// A quoted key (the draft's structured-field string) is the same key.
+		post(`"retry-1"`, incident, register.RoleEditor).status(201)
+		// A body over the route's limit is 413 before the key is claimed.
+		h.do(request{method: "POST", path: "/api/v1/incidents", role: register.RoleEditor, contentType: "application/json",
+			body: `{"summary":"` + strings.Repeat("x", 1<<20) + `"}`, header: map[string]string{"Idempotency-Key": "big"}}).status(413)
+		// Another precondition is another request.
+		h.do(request{method: "POST", path: "/api/v1/incidents", role: register.RoleEditor, body: incident,
+			header: map[string]string{"Idempotency-Key": "retry-1", "If-Match": `"1"`}}).status(422)
 		for _, key := range []string{"", strings.Repeat("k", 256), "with space"} {
 			h.do(request{method: "POST", path: "/api/v1/incidents", role: register.RoleEditor, body: incident,
 				header: map[string]string{"Idempotency-Key": key}}).status(400)

@@ -95,6 +95,11 @@ func recovery(log *slog.Logger) gin.HandlerFunc {
 				if r == http.ErrAbortHandler {
 					panic(r)
 				}
+				// What the handler set for the answer it did not finish says nothing
+				// true of the 500.
+				for _, h := range []string{"ETag", "Location", "Content-Disposition", "Content-Length", "X-Report-Renderer"} {
+					c.Writer.Header().Del(h)
+				}
 				writeError(c, log, fmt.Errorf("panic: %v", r))
 			}
 		}()

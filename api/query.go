@@ -118,7 +118,7 @@ func (q *query) time(name string) *time.Time {
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		q.fail(name, "must be an RFC 3339 timestamp such as 2026-10-29T09:00:00Z")
+		q.fail(name, "must be an RFC 3339 timestamp such as 2026-10-29T09:00:00Z (in a URL, write + as %2B)")
 		return nil
 	}
 	return &t

@@ -124,9 +124,11 @@ func (h *reportHandlers) get(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	if err := h.svc.RecordReportDownload(ctx, actor(c), out.Report.Snapshot.ID, format); err != nil {
-		writeError(c, h.log, err)
-		return
+	if c.Request.Method != http.MethodHead { // HEAD sends no rendering: not a download
+		if err := h.svc.RecordReportDownload(ctx, actor(c), out.Report.Snapshot.ID, format); err != nil {
+			writeError(c, h.log, err)
+			return
+		}
 	}
 	c.Header("X-Report-Renderer", out.Report.RendererVersion)
 	if format != "json" {

@@ -14,10 +14,18 @@ import (
 // HTTP Header Field"; 24 hours, as the draft suggests and common APIs do).
 const IdempotencyTTL = 24 * time.Hour
 
+// IdempotencyLease is how long a request holds its key while it runs: a little over
+// the longest a request may run (the server's write timeout, five minutes). A retry
+// after it may take the key over, so a key whose first request died with its
+// process (or whose answer could not be kept) is not stuck for IdempotencyTTL.
+const IdempotencyLease = 6 * time.Minute
+
 // IdempotentRequest is a request sent with an Idempotency-Key: the API key that
-// sent it, the key, and the SHA-256 fingerprint of its method, path and body.
+// sent it, the key, the SHA-256 fingerprint of its method, path, preconditions and
+// body, and Owner, a random token naming this very request (it holds the key while
+// it runs).
 type IdempotentRequest struct {
-	APIKeyID, Key, Fingerprint, Path string
+	APIKeyID, Key, Fingerprint, Path, Owner string
 }
 
 // StoredResponse is the response to a key's first request, kept for its retries.
@@ -45,9 +53,9 @@ const (
 	IdempotencyDone
 )
 
-// ClaimIdempotencyKey looks the key up and, when no live record has it, records it
-// for this request, in one write transaction: of requests racing with one key,
-// exactly one gets IdempotencyNew.
+// ClaimIdempotencyKey looks the key up and, when no live record has it (or its
+// first request's lease has passed), records it for this request, in one write
+// transaction: of requests racing with one key, exactly one gets IdempotencyNew.
 func (s *Service) ClaimIdempotencyKey(ctx context.Context, r IdempotentRequest) (IdempotencyState, StoredResponse, error) {
 	var (
 		state IdempotencyState
@@ -66,11 +74,16 @@ func (s *Service) ClaimIdempotencyKey(ctx context.Context, r IdempotentRequest) 
 			}
 		default:
 			state, resp, err = idempotencyStateOf(row, r)
+			if err == nil && state == IdempotencyRunning && !row.LockedUntil.After(now) {
+				state = IdempotencyNew // the first request's lease passed: this one runs it
+				return tx.TakeOverIdempotencyKey(r.APIKeyID, r.Key, r.Owner, now.Add(IdempotencyLease))
+			}
 			return err
 		}
 		state = IdempotencyNew
 		return tx.InsertIdempotencyKey(store.IdempotencyRow{APIKeyID: r.APIKeyID, IdempotencyKey: r.Key,
-			Fingerprint: r.Fingerprint, RequestPath: r.Path, CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
+			Fingerprint: r.Fingerprint, RequestPath: r.Path, Owner: r.Owner, LockedUntil: now.Add(IdempotencyLease),
+			CreatedAt: now, ExpiresAt: now.Add(IdempotencyTTL)})
 	})
 	return state, resp, err
 }
@@ -95,6 +108,9 @@ func (s *Service) LookupIdempotencyKey(ctx context.Context, r IdempotentRequest)
 			return nil
 		}
 		state, resp, err = idempotencyStateOf(row, r)
+		if err == nil && state == IdempotencyRunning && !row.LockedUntil.After(s.now()) {
+			state = IdempotencyNew // the lease passed: a claim takes it over
+		}
 		return err
 	})
 	return state, resp, err
@@ -120,7 +136,8 @@ func idempotencyStateOf(row store.IdempotencyRow, r IdempotentRequest) (Idempote
 }
 
 // FinishIdempotencyKey stores the response of the key's first request for its
-// retries; a response carrying a secret is stored without its body.
+// retries, if this request still holds the key (a *Error CodeConflict otherwise); a
+// response carrying a secret is stored without its body.
 func (s *Service) FinishIdempotencyKey(ctx context.Context, r IdempotentRequest, resp StoredResponse) error {
 	h, err := json.Marshal(resp.Headers)
 	if err != nil {
@@ -133,14 +150,18 @@ func (s *Service) FinishIdempotencyKey(ctx context.Context, r IdempotentRequest,
 		body = &b
 	}
 	return s.st.Write(ctx, func(tx *store.Tx) error {
-		return tx.CompleteIdempotencyKey(r.APIKeyID, r.Key, resp.Status, &headers, body, resp.Secret)
+		err := tx.CompleteIdempotencyKey(r.APIKeyID, r.Key, r.Owner, resp.Status, &headers, body, resp.Secret)
+		if errors.Is(err, store.ErrNotFound) {
+			return Errorf(CodeConflict, "The Idempotency-Key was taken over by a retry after this request's lease passed.")
+		}
+		return err
 	})
 }
 
-// ReleaseIdempotencyKey forgets the key, so that a retry runs the request again
-// (its first run failed with a server error, or was rate limited).
+// ReleaseIdempotencyKey forgets the key this request holds, so that a retry runs
+// the request again (its first run failed with a server error, or was rate limited).
 func (s *Service) ReleaseIdempotencyKey(ctx context.Context, r IdempotentRequest) error {
-	return s.st.Write(ctx, func(tx *store.Tx) error { return tx.DeleteIdempotencyKey(r.APIKeyID, r.Key) })
+	return s.st.Write(ctx, func(tx *store.Tx) error { return tx.ReleaseIdempotencyKey(r.APIKeyID, r.Key, r.Owner) })
 }
 
 // PurgeIdempotencyKeys deletes the records that expired, and says how many.
