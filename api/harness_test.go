@@ -87,6 +87,7 @@ type options struct {
 	trustedProxies []string
 	logs           slog.Handler // receives the service's logs; testLog when nil
 	start          time.Time    // the clock's first reading; t0 when zero
+	publicURL      string       // WEAKLINK_PUBLIC_URL
 }
 
 func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness {
@@ -104,7 +105,7 @@ func newHarness(t *testing.T, st *store.Store, opts ...func(*options)) *harness 
 	if o.logs == nil {
 		o.logs = slog.NewTextHandler(testLog, nil)
 	}
-	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
+	h, err := api.New(api.Config{TrustedProxies: o.trustedProxies, PublicURL: o.publicURL, RateLimit: o.rateLimit, RateBurst: o.rateBurst,
 		Spec: spec, Logger: slog.New(o.logs), Clock: clock.Now},
 		api.NewServices(svc, quarterly.New(svc, st), sheetio.New(svc, st), st))
 	if err != nil {

@@ -26,6 +26,7 @@ type Config struct {
 	RateBurst      int      // bucket size per key
 	Spec           []byte   // openapi.yaml, served as is
 	Logger         *slog.Logger
+	PublicURL      string           // WEAKLINK_PUBLIC_URL: the origin of questionnaire links; "" gives relative ones
 	Clock          func() time.Time // nil means time.Now
 }
 
@@ -44,6 +45,7 @@ type Services struct {
 	Imports     ImportService
 	Health      HealthChecker
 	Idempotency IdempotencyService
+	Invitations InvitationService
 }
 
 // NewServices wires the use cases behind the handlers: the register, the quarterly
@@ -52,7 +54,7 @@ type Services struct {
 // through it alone, so they cannot drift apart.
 func NewServices(reg *register.Service, reports *quarterly.Service, sheets *sheetio.Service, health HealthChecker) Services {
 	return Services{Auth: reg, Suppliers: reg, Categories: reg, Inventory: reg, Incidents: reg, Assessments: reg,
-		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg}
+		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg, Invitations: reg}
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -64,7 +66,7 @@ type Route struct {
 
 // secretCreates are the routes whose success carries a secret shown once: an
 // idempotent replay never shows it again (idempotency.go).
-var secretCreates = map[string]bool{"POST /api/v1/api-keys": true}
+var secretCreates = map[string]bool{"POST /api/v1/api-keys": true, "POST /api/v1/assessments/:id/invitations": true}
 
 // routes is the one route table. Paths under /api/v1 need a key and at least Role.
 func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
@@ -79,6 +81,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
 	health := &healthHandlers{db: s.Health, log: cfg.Logger}
+	invs := &invitationHandlers{svc: s.Invitations, log: cfg.Logger, now: cfg.Clock, publicURL: cfg.PublicURL}
 	docs := newDocsHandler(cfg.Spec)
 	const (
 		viewer = register.RoleViewer
@@ -158,6 +161,11 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"DELETE", "/api/v1/api-keys/:id", admin, keys.revoke},
 
 		{"GET", "/api/v1/audit-events", admin, audit.list},
+
+		{"POST", "/api/v1/assessments/:id/invitations", editor, invs.create},
+		{"GET", "/api/v1/assessments/:id/invitations", viewer, invs.listOfAssessment},
+		{"GET", "/api/v1/invitations", viewer, invs.list},
+		{"DELETE", "/api/v1/invitations/:id", editor, invs.revoke},
 
 		{"POST", "/api/v1/imports", editor, imp.importSheet},
 		{"GET", "/api/v1/imports/template", viewer, imp.template},

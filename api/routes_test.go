@@ -35,6 +35,11 @@ var access = map[string]string{
 	"DELETE /api/v1/api-keys/:id":  "admin",
 	"GET /api/v1/audit-events":     "admin",
 
+	"POST /api/v1/assessments/:id/invitations": "editor",
+	"GET /api/v1/assessments/:id/invitations":  "viewer",
+	"GET /api/v1/invitations":                  "viewer",
+	"DELETE /api/v1/invitations/:id":           "editor",
+
 	"GET /api/v1/suppliers/:id/data-flows":                        "viewer",
 	"GET /api/v1/data-categories":                                 "viewer",
 	"POST /api/v1/data-categories":                                "admin",

@@ -150,7 +150,7 @@ func listen(addr string) (net.Listener, error) {
 // newHandler builds the HTTP layer on the register service: the one place the
 // command line wires api.
 func newHandler(inv *invocation, a *app) (http.Handler, error) {
-	return api.New(api.Config{TrustedProxies: a.cfg.TrustedProxies, RateLimit: a.cfg.RateLimit,
+	return api.New(api.Config{TrustedProxies: a.cfg.TrustedProxies, PublicURL: a.cfg.PublicURL, RateLimit: a.cfg.RateLimit,
 		RateBurst: a.cfg.RateBurst, Spec: inv.prog.Spec, Logger: a.log},
 		api.NewServices(a.svc, a.reports, a.sheets, a.store))
 }

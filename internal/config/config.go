@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -19,6 +20,7 @@ type Config struct {
 	DatabaseURL     string        // WEAKLINK_DATABASE_URL; empty selects SQLite
 	SQLitePath      string        // WEAKLINK_SQLITE_PATH
 	TrustedProxies  []string      // WEAKLINK_TRUSTED_PROXIES, comma-separated IPs or CIDRs
+	PublicURL       string        // WEAKLINK_PUBLIC_URL: the service's address as suppliers reach it, for links; "" gives relative links
 	RateLimit       float64       // WEAKLINK_RATE_LIMIT requests per second per key; 0 disables
 	RateBurst       int           // WEAKLINK_RATE_BURST
 	MaxOpenConns    int           // WEAKLINK_DB_MAX_OPEN_CONNS
@@ -59,6 +61,7 @@ var Vars = []Var{
 	{"WEAKLINK_DATABASE_URL", "", "postgres://… selects PostgreSQL; empty uses the embedded SQLite file"},
 	{"WEAKLINK_SQLITE_PATH", "./weaklink.db", "the SQLite file used when no database URL is set"},
 	{"WEAKLINK_TRUSTED_PROXIES", "", "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is believed; none by default"},
+	{"WEAKLINK_PUBLIC_URL", "", "the service's address as suppliers reach it (https://risk.example.org), for questionnaire links; empty gives relative links"},
 	{"WEAKLINK_RATE_LIMIT", "50", "requests per second per API key (token bucket); 0 disables"},
 	{"WEAKLINK_RATE_BURST", "200", "token bucket size per API key"},
 	{"WEAKLINK_DB_MAX_OPEN_CONNS", "20", "connection pool size (SQLite: 8)"},
@@ -202,6 +205,14 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 		}
 		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	if pu := strings.TrimSpace(get("WEAKLINK_PUBLIC_URL")); pu != "" {
+		u, err := url.Parse(pu)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+			errs = append(errs, errors.New("WEAKLINK_PUBLIC_URL must be an absolute http(s) URL without query, fragment or user, such as https://risk.example.org"))
+		} else {
+			c.PublicURL = strings.TrimRight(pu, "/")
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

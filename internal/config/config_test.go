@@ -186,3 +186,21 @@ func TestPprofAddrIsLoopbackOnly(t *testing.T) {
 		}
 	}
 }
+
+// WEAKLINK_PUBLIC_URL is an absolute http(s) origin (and path prefix), kept without
+// its trailing slash; anything else is refused, named.
+func TestPublicURL(t *testing.T) {
+	for in, want := range map[string]string{"https://risk.example.org/": "https://risk.example.org",
+		"http://localhost:8080": "http://localhost:8080", "https://example.org/weaklink": "https://example.org/weaklink", "": ""} {
+		c, err := Load(env(map[string]string{"WEAKLINK_PUBLIC_URL": in}))
+		if err != nil || c.PublicURL != want {
+			t.Errorf("%q: %q, %v; want %q", in, c.PublicURL, err, want)
+		}
+	}
+	for _, bad := range []string{"risk.example.org", "ftp://risk.example.org", "https://", "https://risk.example.org/?a=1",
+		"https://risk.example.org/#x", "https://user:pw@risk.example.org"} {
+		if _, err := Load(env(map[string]string{"WEAKLINK_PUBLIC_URL": bad})); err == nil || !strings.Contains(err.Error(), "WEAKLINK_PUBLIC_URL") {
+			t.Errorf("%q: err = %v", bad, err)
+		}
+	}
+}

@@ -39,7 +39,7 @@ const (
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
 	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
-		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport, ResourceDemo}
+		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport, ResourceDemo, ResourceInvitation}
 	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
 		ActionSubmit, ActionReview, ActionDownload}
 )

@@ -166,7 +166,7 @@ func (IncidentRow) TableName() string { return "incidents" }
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
 		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{},
-		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}}
+		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}, &InvitationRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.

@@ -125,6 +125,18 @@ func (s *scenario) run() error {
 	s.send(call{method: "GET", path: "/api/v1/weak-links?limit=5", key: a, want: 200})
 	s.send(call{method: "DELETE", path: "/api/v1/risk-acceptances/" + acceptance.field("id"), key: a, want: 204})
 
+	// Invitations: a second draft assessment, sent to the supplier's contact, listed,
+	// then revoked.
+	toSend := s.send(call{method: "POST", path: "/api/v1/suppliers/" + sid + "/assessments", key: a, want: 201,
+		body: map[string]any{"questionnaire_id": baseline}})
+	invitations := "/api/v1/assessments/" + toSend.field("id") + "/invitations"
+	invitation := s.send(call{method: "POST", path: invitations, key: a, want: 201, body: map[string]any{
+		"contact_email": "security@quayside.example", "contact_name": "Priya Shah",
+		"due_at": now.Add(14 * 24 * time.Hour).Format(time.RFC3339), "expires_at": now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}})
+	s.send(call{method: "GET", path: invitations, key: a, want: 200})
+	s.send(call{method: "GET", path: "/api/v1/invitations?status=sent", key: a, want: 200})
+	s.send(call{method: "DELETE", path: "/api/v1/invitations/" + invitation.field("id"), key: a, want: 204})
+
 	// Incidents.
 	incident := s.send(call{method: "POST", path: "/api/v1/incidents", key: a, want: 201, body: map[string]any{
 		"supplier_id": sid, "aware_at": now.Add(-2 * time.Hour).Format(time.RFC3339), "summary": "data rendered inaccessible"}})
