@@ -21,7 +21,6 @@ type InvitationService interface {
 type invitationHandlers struct {
 	svc InvitationService
 	log *slog.Logger
-	now func() time.Time
 	// publicURL is where suppliers reach the service (WEAKLINK_PUBLIC_URL); "" gives
 	// links relative to it.
 	publicURL string
@@ -61,11 +60,10 @@ type invitationCreatedJSON struct {
 	URL string `json:"url"`
 }
 
-func toInvitationJSON(i register.Invitation, now time.Time) invitationJSON {
+func toInvitationJSON(i register.Invitation) invitationJSON {
 	j := invitationJSON{ID: i.ID, Version: i.Version, AssessmentID: i.AssessmentID, SupplierID: i.SupplierID,
 		ContactEmail: i.ContactEmail, ContactName: i.ContactName, DueAt: *i.DueAt, ExpiresAt: *i.ExpiresAt, Status: i.Status,
-		Overdue:      (i.Status == "sent" || i.Status == "opened") && !i.DueAt.After(now),
-		SecretPrefix: i.SecretPrefix, OpenedAt: i.OpenedAt, SubmittedAt: i.SubmittedAt, RevokedAt: i.RevokedAt,
+		Overdue: i.Overdue, SecretPrefix: i.SecretPrefix, OpenedAt: i.OpenedAt, SubmittedAt: i.SubmittedAt, RevokedAt: i.RevokedAt,
 		CreatedAt: i.CreatedAt, UpdatedAt: i.UpdatedAt}
 	if i.CreatedBy != "" {
 		j.CreatedBy = &i.CreatedBy
@@ -84,7 +82,7 @@ func (h *invitationHandlers) create(c *gin.Context) {
 		return
 	}
 	created(c, "/api/v1/assessments/"+inv.AssessmentID+"/invitations", inv.Version,
-		invitationCreatedJSON{invitationJSON: toInvitationJSON(inv, h.now()), URL: h.publicURL + "/portal/i/" + secret})
+		invitationCreatedJSON{invitationJSON: toInvitationJSON(inv), URL: h.publicURL + "/portal/i/" + secret})
 }
 
 func (h *invitationHandlers) listOfAssessment(c *gin.Context) {
@@ -93,8 +91,7 @@ func (h *invitationHandlers) listOfAssessment(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListInvitationsOfAssessment(c.Request.Context(), c.Param("id"), since, cur, limit)
-	now := h.now()
-	answerPage(c, h.log, page, err, func(i register.Invitation) invitationJSON { return toInvitationJSON(i, now) })
+	answerPage(c, h.log, page, err, toInvitationJSON)
 }
 
 func (h *invitationHandlers) list(c *gin.Context) {
@@ -106,8 +103,7 @@ func (h *invitationHandlers) list(c *gin.Context) {
 		return
 	}
 	page, err := h.svc.ListInvitations(c.Request.Context(), f)
-	now := h.now()
-	answerPage(c, h.log, page, err, func(i register.Invitation) invitationJSON { return toInvitationJSON(i, now) })
+	answerPage(c, h.log, page, err, toInvitationJSON)
 }
 
 func (h *invitationHandlers) revoke(c *gin.Context) {

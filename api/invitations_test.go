@@ -1,8 +1,10 @@
 package api_test
 
 import (
+	"log/slog"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -140,3 +142,45 @@ func TestInvitationURLIsAbsoluteWithAPublicURL(t *testing.T) {
 		t.Fatalf("url %q", url)
 	}
 }
+
+// The limits are inclusive (due_at equal to expires_at; expires_at exactly 90 days
+// ahead), times come back in UTC, and the link's secret appears in no log line.
+func TestInvitationBoundariesAndLogs(t *testing.T) {
+	var logs syncLog
+	h := newHarness(t, testdb.Open(t, store.SQLite), func(o *options) {
+		o.logs = slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})
+	})
+	create := func(asm string, due, exp string) *response {
+		return h.do(request{method: "POST", path: "/api/v1/assessments/" + asm + "/invitations", role: register.RoleEditor,
+			body: map[string]any{"contact_email": "it@harbour.example", "contact_name": "Lee Chan", "due_at": due, "expires_at": exp}})
+	}
+	limit := t0.Add(register.MaxInvitationLife)
+	create(draftAssessment(t, h, "Alder Print"), limit.Format(time.RFC3339), limit.Add(time.Second).Format(time.RFC3339)).status(400)
+	res := create(draftAssessment(t, h, "Birch Mail"), limit.Format(time.RFC3339), limit.Format(time.RFC3339)).status(201)
+	got := res.object()
+	if got["due_at"] != limit.UTC().Format(time.RFC3339) || got["expires_at"] != got["due_at"] {
+		t.Fatalf("at the limits: %v", got)
+	}
+	inUTC := create(draftAssessment(t, h, "Cedar Hosting"), "2026-11-30T12:00:00+02:00", "2026-12-01T12:00:00+02:00").status(201).object()
+	if inUTC["due_at"] != "2026-11-30T10:00:00Z" || inUTC["expires_at"] != "2026-12-01T10:00:00Z" {
+		t.Fatalf("times not in UTC: %v", inUTC)
+	}
+	for _, r := range []map[string]any{got, inUTC} {
+		secret := strings.TrimPrefix(r["url"].(string), "/portal/i/")
+		if strings.Contains(logs.String(), secret) || strings.Contains(logs.String(), secret[10:]) {
+			t.Fatalf("the secret is in the logs:\n%s", logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), "/api/v1/assessments/:id/invitations") {
+		t.Fatalf("the requests were not logged:\n%s", logs.String())
+	}
+}
+
+// syncLog is a log sink for concurrent writers.
+type syncLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *syncLog) Write(p []byte) (int, error) { l.mu.Lock(); defer l.mu.Unlock(); return l.b.Write(p) }
+func (l *syncLog) String() string              { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }

@@ -81,7 +81,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	audit := &auditHandlers{svc: s.Audit, log: cfg.Logger}
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
 	health := &healthHandlers{db: s.Health, log: cfg.Logger}
-	invs := &invitationHandlers{svc: s.Invitations, log: cfg.Logger, now: cfg.Clock, publicURL: cfg.PublicURL}
+	invs := &invitationHandlers{svc: s.Invitations, log: cfg.Logger, publicURL: cfg.PublicURL}
 	docs := newDocsHandler(cfg.Spec)
 	const (
 		viewer = register.RoleViewer

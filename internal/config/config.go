@@ -208,10 +208,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if pu := strings.TrimSpace(get("WEAKLINK_PUBLIC_URL")); pu != "" {
 		u, err := url.Parse(pu)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			errs = append(errs, errors.New("WEAKLINK_PUBLIC_URL must be an absolute http(s) URL without query, fragment or user, such as https://risk.example.org"))
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Opaque != "" || u.User != nil ||
+			strings.ContainsAny(pu, "?# \t\r\n") {
+			errs = append(errs, errors.New("WEAKLINK_PUBLIC_URL must be an absolute http(s) URL without query, fragment, user or spaces, such as https://risk.example.org"))
 		} else {
-			c.PublicURL = strings.TrimRight(pu, "/")
+			c.PublicURL = strings.TrimRight(u.String(), "/")
 		}
 	}
 	switch c.LogLevel {

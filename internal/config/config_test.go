@@ -198,7 +198,8 @@ func TestPublicURL(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"risk.example.org", "ftp://risk.example.org", "https://", "https://risk.example.org/?a=1",
-		"https://risk.example.org/#x", "https://user:pw@risk.example.org"} {
+		"https://risk.example.org/#x", "https://user:pw@risk.example.org", "https://risk.example.org?", "https://risk.example.org#",
+		"https://x/a b"} {
 		if _, err := Load(env(map[string]string{"WEAKLINK_PUBLIC_URL": bad})); err == nil || !strings.Contains(err.Error(), "WEAKLINK_PUBLIC_URL") {
 			t.Errorf("%q: err = %v", bad, err)
 		}

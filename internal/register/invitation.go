@@ -46,6 +46,7 @@ type Invitation struct {
 	InvitationFields
 	ID, AssessmentID, SupplierID string
 	Status                       string // as of the read: sent, opened, submitted, revoked or expired
+	Overdue                      bool   // as of the read: due_at has passed and the status is sent or opened
 	SecretPrefix                 string // the secret's first characters, to recognise a link by
 	CreatedBy                    string // API key id
 	OpenedAt, SubmittedAt        *time.Time
@@ -125,7 +126,7 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, assessmentID st
 		}
 		for _, o := range others {
 			if slices.Contains(liveStatuses, o.Status) && o.ExpiresAt.After(now) {
-				return Errorf(CodeConflict, "The assessment already has a live invitation (%s, to %s); revoke it first.", o.ID, o.ContactEmail)
+				return Errorf(CodeConflict, "The assessment already has a live invitation (%s); revoke it first.", o.ID)
 			}
 		}
 		out = Invitation{InvitationFields: f, ID: s.newID(), AssessmentID: assessmentID, SupplierID: as.SupplierID,
@@ -209,13 +210,15 @@ func (s *Service) ListInvitations(ctx context.Context, f InvitationFilter) (Page
 		if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, i.Status) {
 			continue
 		}
-		if f.Overdue && !(slices.Contains(liveStatuses, i.Status) && !i.DueAt.After(now)) {
+		if f.Overdue && !i.Overdue {
 			continue
 		}
 		out = append(out, i)
 	}
 	out = changedSince(out, f.UpdatedSince, func(i Invitation) time.Time { return i.UpdatedAt })
-	kind := fmt.Sprintf("invitations:%s:%t%s", strings.Join(f.Statuses, ","), f.Overdue, updatedSinceKind(f.UpdatedSince))
+	statuses := slices.Clone(f.Statuses)
+	slices.Sort(statuses)
+	kind := fmt.Sprintf("invitations:%s:%t%s", strings.Join(slices.Compact(statuses), ","), f.Overdue, updatedSinceKind(f.UpdatedSince))
 	return PageSlice(out, kind, f.Cursor, f.Limit, newestFirst(func(i Invitation) (time.Time, string) { return i.CreatedAt, i.ID }))
 }
 
@@ -261,5 +264,6 @@ func invitationFromRow(r store.InvitationRow, now time.Time) Invitation {
 	if slices.Contains(liveStatuses, r.Status) && !exp.After(now) {
 		i.Status = "expired"
 	}
+	i.Overdue = slices.Contains(liveStatuses, i.Status) && !due.After(now)
 	return i
 }
