@@ -88,6 +88,7 @@ type assessmentJSON struct {
 	Evidence              map[string]string `json:"evidence"`
 	Score                 *scoreJSON        `json:"score"`
 	SubmittedBy           *string           `json:"submitted_by"`
+	SubmittedByInvitation *string           `json:"submitted_by_invitation"`
 	SubmittedAt           *time.Time        `json:"submitted_at"`
 	ReviewedBy            *string           `json:"reviewed_by"`
 	ReviewedAt            *time.Time        `json:"reviewed_at"`
@@ -107,7 +108,7 @@ func toAssessmentJSON(a register.Assessment) assessmentJSON {
 	return assessmentJSON{ID: a.ID, Version: a.Version, SupplierID: a.SupplierID, QuestionnaireID: a.QuestionnaireID,
 		QuestionnaireName: a.QuestionnaireName, QuestionnaireRevision: a.QuestionnaireRevision, Status: a.Status,
 		Answers: nonNilMap(a.Answers), Comments: nonNilMap(a.Comments), Evidence: nonNilMap(a.Evidence), Score: toScoreJSON(a.Score),
-		SubmittedBy: optString(a.SubmittedBy), SubmittedAt: a.SubmittedAt, ReviewedBy: optString(a.ReviewedBy),
+		SubmittedBy: optString(a.SubmittedBy), SubmittedByInvitation: optString(a.SubmittedByInvitation), SubmittedAt: a.SubmittedAt, ReviewedBy: optString(a.ReviewedBy),
 		ReviewedAt: a.ReviewedAt, ReviewComment: a.ReviewComment, CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt}
 }
 

@@ -98,7 +98,14 @@ func renderDocs(spec []byte) []byte {
 			for method, op := range item.Operations() {
 				o := docsOp{ID: op.OperationID, Method: method, Path: path, Summary: op.Summary, Description: op.Description,
 					Security: "public"}
-				if op.Security == nil || len(*op.Security) > 0 {
+				switch {
+				case strings.HasPrefix(path, "/portal/i/"):
+					o.Security = "invitation link"
+				case op.Security != nil && len(*op.Security) > 0 && (*op.Security)[0]["invitationLink"] != nil:
+					o.Security = "invitation link secret (bearer)"
+				case op.Security != nil && len(*op.Security) > 0 && (*op.Security)[0]["portalSession"] != nil:
+					o.Security = "portal session"
+				case op.Security == nil || len(*op.Security) > 0:
 					o.Security = "API key"
 					if role, ok := op.Extensions["x-min-role"].(string); ok {
 						o.Security = "API key, role " + role

@@ -197,7 +197,8 @@ func (h *harness) validate(req *http.Request, body []byte, res *response) {
 	if res.Header().Get("X-Request-Id") == "" {
 		h.t.Errorf("%s %s: no X-Request-Id", req.Method, req.URL.Path)
 	}
-	if res.Code >= 400 && res.Header().Get("Content-Type") != "application/problem+json" {
+	portalPage := strings.HasPrefix(req.URL.Path, "/portal/") && !strings.HasPrefix(req.URL.Path, "/portal/api/")
+	if res.Code >= 400 && res.Header().Get("Content-Type") != "application/problem+json" && !portalPage {
 		h.t.Errorf("%s %s: %d answered with %q, not problem+json", req.Method, req.URL.Path, res.Code, res.Header().Get("Content-Type"))
 	}
 	vreq := req.Clone(context.Background())

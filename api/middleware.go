@@ -78,6 +78,12 @@ func observe(m *metrics, log *slog.Logger, out *outage) gin.HandlerFunc {
 		if a, ok := actorOf(c); ok {
 			attrs = append(attrs, "key_id", a.KeyID)
 		}
+		if a := invitationActorOf(c); a.InvitationID != "" {
+			attrs = append(attrs, "invitation_id", a.InvitationID)
+		}
+		if p := c.GetString(ctxLogPath); p != "" {
+			attrs = append(attrs, "path", p) // never the raw path: a portal link's holds its secret
+		}
 		out.observe(c)
 		level := slog.LevelInfo
 		if status >= 500 && status != http.StatusServiceUnavailable {

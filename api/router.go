@@ -46,6 +46,7 @@ type Services struct {
 	Health      HealthChecker
 	Idempotency IdempotencyService
 	Invitations InvitationService
+	Portal      PortalService
 }
 
 // NewServices wires the use cases behind the handlers: the register, the quarterly
@@ -54,7 +55,7 @@ type Services struct {
 // through it alone, so they cannot drift apart.
 func NewServices(reg *register.Service, reports *quarterly.Service, sheets *sheetio.Service, health HealthChecker) Services {
 	return Services{Auth: reg, Suppliers: reg, Categories: reg, Inventory: reg, Incidents: reg, Assessments: reg,
-		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg, Invitations: reg}
+		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg, Invitations: reg, Portal: reg}
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -69,7 +70,8 @@ type Route struct {
 var secretCreates = map[string]bool{"POST /api/v1/api-keys": true, "POST /api/v1/assessments/:id/invitations": true}
 
 // routes is the one route table. Paths under /api/v1 need a key and at least Role.
-func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
+// failures limits failed link, session and key attempts per client address (nil: no limit).
+func routes(s Services, cfg Config, reg *prometheus.Registry, failures *rateLimiter) []Route {
 	sup := &supplierHandlers{svc: s.Suppliers, log: cfg.Logger}
 	cats := &categoryHandlers{svc: s.Categories, log: cfg.Logger}
 	inv := &inventoryHandlers{svc: s.Inventory, log: cfg.Logger}
@@ -82,6 +84,7 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
 	health := &healthHandlers{db: s.Health, log: cfg.Logger}
 	invs := &invitationHandlers{svc: s.Invitations, log: cfg.Logger, publicURL: cfg.PublicURL}
+	portal := &portalHandlers{svc: s.Portal, log: cfg.Logger, proxies: parseProxyNets(cfg.TrustedProxies), failures: failures}
 	docs := newDocsHandler(cfg.Spec)
 	const (
 		viewer = register.RoleViewer
@@ -167,6 +170,15 @@ func routes(s Services, cfg Config, reg *prometheus.Registry) []Route {
 		{"GET", "/api/v1/invitations", viewer, invs.list},
 		{"DELETE", "/api/v1/invitations/:id", editor, invs.revoke},
 
+		// The supplier portal: public paths, reached only through an invitation link
+		// (its secret, then the session cookie it gives; portalAccess).
+		{"GET", "/portal/i/:secret", "", portal.openLink},
+		{"GET", "/portal/assessment", "", portal.form},
+		{"POST", "/portal/assessment", "", portal.post},
+		{"GET", "/portal/api/assessment", "", portal.withBearer(portal.getJSON)},
+		{"PATCH", "/portal/api/assessment", "", portal.withBearer(portal.patchJSON)},
+		{"POST", "/portal/api/assessment/submit", "", portal.withBearer(portal.submitJSON)},
+
 		{"POST", "/api/v1/imports", editor, imp.importSheet},
 		{"GET", "/api/v1/imports/template", viewer, imp.template},
 		{"GET", "/api/v1/exports", viewer, imp.export},
@@ -210,7 +222,7 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 		v1 = append(v1, newRateLimiter(cfg.RateLimit, cfg.RateBurst, cfg.Clock).middleware)
 	}
 	idem := &idempotency{svc: s.Idempotency, log: cfg.Logger}
-	for _, r := range routes(s, cfg, reg) {
+	for _, r := range routes(s, cfg, reg, failures) {
 		chain := []gin.HandlerFunc{r.handler}
 		if r.Role != "" {
 			chain = append(append([]gin.HandlerFunc{}, v1...), requireRole(r.Role))
@@ -234,7 +246,7 @@ func New(cfg Config, s Services) (*gin.Engine, error) {
 // RouteTable lists every route with its minimum role, for tests and docs.
 func RouteTable() []Route {
 	var out []Route
-	for _, r := range routes(Services{}, Config{}, prometheus.NewRegistry()) {
+	for _, r := range routes(Services{}, Config{}, prometheus.NewRegistry(), nil) {
 		out = append(out, Route{Method: r.Method, Path: r.Path, Role: r.Role})
 	}
 	return out

@@ -16,24 +16,32 @@ import (
 // access is the expected authorisation of every route: "public", or the least role
 // that gets past authorisation. A route missing here fails the test.
 var access = map[string]string{
-	"GET /":                        "public",
-	"GET /healthz":                 "public",
-	"GET /readyz":                  "public",
-	"GET /metrics":                 "public",
-	"GET /openapi.yaml":            "public",
-	"GET /docs":                    "public",
-	"GET /docs/reference":          "public",
-	"GET /docs/assets/:file":       "public",
-	"GET /api/v1/suppliers":        "viewer",
-	"POST /api/v1/suppliers":       "editor",
-	"GET /api/v1/suppliers/:id":    "viewer",
-	"PATCH /api/v1/suppliers/:id":  "editor",
-	"DELETE /api/v1/suppliers/:id": "editor",
-	"GET /api/v1/api-keys":         "admin",
-	"POST /api/v1/api-keys":        "admin",
-	"GET /api/v1/api-keys/:id":     "admin",
-	"DELETE /api/v1/api-keys/:id":  "admin",
-	"GET /api/v1/audit-events":     "admin",
+	"GET /":                  "public",
+	"GET /healthz":           "public",
+	"GET /readyz":            "public",
+	"GET /metrics":           "public",
+	"GET /openapi.yaml":      "public",
+	"GET /docs":              "public",
+	"GET /docs/reference":    "public",
+	"GET /docs/assets/:file": "public",
+	// The supplier portal: only an invitation link's secret, or the session it gives,
+	// opens it; no API key does.
+	"GET /portal/i/:secret":              "link",
+	"GET /portal/assessment":             "session",
+	"POST /portal/assessment":            "session",
+	"GET /portal/api/assessment":         "bearer",
+	"PATCH /portal/api/assessment":       "bearer",
+	"POST /portal/api/assessment/submit": "bearer",
+	"GET /api/v1/suppliers":              "viewer",
+	"POST /api/v1/suppliers":             "editor",
+	"GET /api/v1/suppliers/:id":          "viewer",
+	"PATCH /api/v1/suppliers/:id":        "editor",
+	"DELETE /api/v1/suppliers/:id":       "editor",
+	"GET /api/v1/api-keys":               "admin",
+	"POST /api/v1/api-keys":              "admin",
+	"GET /api/v1/api-keys/:id":           "admin",
+	"DELETE /api/v1/api-keys/:id":        "admin",
+	"GET /api/v1/audit-events":           "admin",
 
 	"POST /api/v1/assessments/:id/invitations": "editor",
 	"GET /api/v1/assessments/:id/invitations":  "viewer",
@@ -110,6 +118,18 @@ func TestEveryRouteAgainstEveryRole(t *testing.T) {
 			}
 			res := h.do(request{method: r.Method, path: path, role: register.Role(role), body: body})
 			switch {
+			case want == "link":
+				if res.Code != http.StatusNotFound {
+					t.Errorf("%s as %q: %d, want 404 for a secret that names no invitation", name, role, res.Code)
+				}
+			case want == "session":
+				if res.Code != http.StatusUnauthorized || !strings.HasPrefix(res.Header().Get("Content-Type"), "text/html") {
+					t.Errorf("%s as %q: %d, want the 401 page: no API key opens a portal session", name, role, res.Code)
+				}
+			case want == "bearer":
+				if res.Code != http.StatusUnauthorized || !strings.HasPrefix(res.Header().Get("WWW-Authenticate"), `Bearer realm="weaklink portal"`) {
+					t.Errorf("%s as %q: %d, want 401 with the portal's challenge: an API key is no invitation secret", name, role, res.Code)
+				}
 			case want == "public":
 				if res.Code == 401 || res.Code == 403 {
 					t.Errorf("%s as %q: %d, want a public route", name, role, res.Code)

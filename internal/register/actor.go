@@ -20,11 +20,13 @@ func (r Role) Includes(min Role) bool { return r.Valid() && roleRank[r] >= roleR
 
 // Actor is who performs a use case, as recorded in the audit trail.
 type Actor struct {
-	KeyID     string // empty for the command line
-	Name      string
-	Role      Role
-	RequestID string
-	ClientIP  string
+	KeyID string // empty for the command line and for an invitation's link holder
+	// InvitationID is set when a supplier's contact acts through an invitation link.
+	InvitationID string
+	Name         string
+	Role         Role
+	RequestID    string
+	ClientIP     string
 }
 
 // SystemActor is the command line acting with full rights on the local database.

@@ -35,7 +35,8 @@ type Assessment struct {
 	QuestionnaireRevision int
 	Status                string // draft, submitted, approved, rejected
 	Score                 *AssessmentScore
-	SubmittedBy           string
+	SubmittedBy           string // API key id; empty when submitted through an invitation link
+	SubmittedByInvitation string // the invitation whose link holder submitted through the portal
 	SubmittedAt           *time.Time
 	ReviewedBy            string
 	ReviewedAt            *time.Time
@@ -214,67 +215,114 @@ func (s *Service) PatchAssessment(ctx context.Context, a Actor, id string, ifMat
 		if err != nil {
 			return err
 		}
-		f.normalize()
-		if f.QuestionnaireID != cur.QuestionnaireID {
-			return Invalid(FieldError{Field: "questionnaire_id", Message: "cannot be changed; start a new assessment for another questionnaire"})
-		}
-		if err := f.validateAgainst(q).err(); err != nil {
-			return err
-		}
-		changes := Diff(Snapshot(cur.AssessmentFields), Snapshot(f))
-		out = cur
-		if len(changes) == 0 {
-			return nil
-		}
-		now := s.now()
-		out.AssessmentFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
-		row := assessmentToRow(out)
-		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
-			return staleOr(err, "assessment")
-		}
-		return s.record(tx, a, ActionUpdate, ResourceAssessment, id, changes, now)
+		out, err = s.saveAnswers(tx, a, cur, q, f)
+		return err
 	})
 	return out, err
 }
 
+// saveAnswers writes f over the draft cur (checked against q; nothing is written
+// when nothing changed) and audits the changes.
+func (s *Service) saveAnswers(tx *store.Tx, a Actor, cur Assessment, q Questionnaire, f AssessmentFields) (Assessment, error) {
+	f.normalize()
+	if f.QuestionnaireID != cur.QuestionnaireID {
+		return cur, Invalid(FieldError{Field: "questionnaire_id", Message: "cannot be changed; start a new assessment for another questionnaire"})
+	}
+	if err := f.validateAgainst(q).err(); err != nil {
+		return cur, err
+	}
+	changes := Diff(Snapshot(cur.AssessmentFields), Snapshot(f))
+	if len(changes) == 0 {
+		return cur, nil
+	}
+	now := s.now()
+	out := cur
+	out.AssessmentFields, out.Version, out.UpdatedAt = f, cur.Version+1, now
+	row := assessmentToRow(out)
+	if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
+		return cur, staleOr(err, "assessment")
+	}
+	return out, s.record(tx, a, ActionUpdate, ResourceAssessment, cur.ID, changes, now)
+}
+
 // SubmitAssessment freezes a complete draft and stores its score with the breakdown
 // and methodology version, so the score stays explainable after the method changes.
+// A live invitation to the supplier's contact is revoked: the team answered instead.
 func (s *Service) SubmitAssessment(ctx context.Context, a Actor, id string, ifMatch func(int) bool) (Assessment, error) {
 	var out Assessment
 	err := s.changeAssessment(ctx, id, ifMatch, func(tx *store.Tx, cur Assessment, q Questionnaire) error {
-		if cur.Status != "draft" {
-			return Errorf(CodeConflict, "The assessment is already %s.", cur.Status)
-		}
-		var fe fieldErrors
-		for _, question := range q.Questions {
-			if _, ok := cur.Answers[question.Key]; !ok && !question.Optional {
-				fe.add("answers."+question.Key, "is required to submit (the question is not optional)")
-			}
-		}
-		if err := fe.err(); err != nil {
-			return err
-		}
-		computed, err := scoring.ScoreAssessment(q.scoringQuestions(), cur.Answers, s.scoring)
-		if err != nil { // answers were checked on every save, so this is not the client's doing
-			return fmt.Errorf("submit assessment %s: %w", id, err)
-		}
-		score := scoreOf(computed)
-		now := s.now()
-		out = cur
-		out.Status, out.Score, out.SubmittedBy, out.SubmittedAt = "submitted", &score, a.KeyID, &now
-		out.Version, out.UpdatedAt = cur.Version+1, now
-		row := assessmentToRow(out)
-		if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
-			return staleOr(err, "assessment")
-		}
-		if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
-			return err
-		}
-		return s.record(tx, a, ActionSubmit, ResourceAssessment, id, map[string]Change{
-			"status": {Before: "draft", After: "submitted"}, "score": {After: score.Score},
-			"methodology": {After: score.Methodology}}, now)
+		var err error
+		out, err = s.submit(tx, a, cur, q)
+		return err
 	})
 	return out, err
+}
+
+// submit submits the draft cur: every question that is not optional must be
+// answered (CodeInvalid names the missing ones). Submitted through an invitation
+// link (a.InvitationID), the invitation is the submitter and becomes submitted;
+// submitted by the team, the assessment's live invitations are revoked.
+func (s *Service) submit(tx *store.Tx, a Actor, cur Assessment, q Questionnaire) (Assessment, error) {
+	if cur.Status != "draft" {
+		return cur, Errorf(CodeConflict, "The assessment is already %s.", cur.Status)
+	}
+	var fe fieldErrors
+	for _, question := range q.Questions {
+		if _, ok := cur.Answers[question.Key]; !ok && !question.Optional {
+			fe.add("answers."+question.Key, "is required to submit (the question is not optional)")
+		}
+	}
+	if err := fe.err(); err != nil {
+		return cur, err
+	}
+	computed, err := scoring.ScoreAssessment(q.scoringQuestions(), cur.Answers, s.scoring)
+	if err != nil { // answers were checked on every save, so this is not the client's doing
+		return cur, fmt.Errorf("submit assessment %s: %w", cur.ID, err)
+	}
+	score := scoreOf(computed)
+	now := s.now()
+	out := cur
+	out.Status, out.Score, out.SubmittedBy, out.SubmittedByInvitation, out.SubmittedAt = "submitted", &score, a.KeyID, a.InvitationID, &now
+	out.Version, out.UpdatedAt = cur.Version+1, now
+	row := assessmentToRow(out)
+	if err := tx.UpdateAssessment(&row, cur.Version); err != nil {
+		return cur, staleOr(err, "assessment")
+	}
+	if err := s.maintainRisk(tx, riskChange{suppliers: []string{cur.SupplierID}}); err != nil {
+		return cur, err
+	}
+	invs, err := tx.InvitationsOfAssessment(cur.ID)
+	if err != nil {
+		return cur, err
+	}
+	if a.InvitationID == "" {
+		err = s.closeLiveInvitations(tx, a, invs, "the team submitted the assessment", now)
+	} else {
+		err = s.markSubmitted(tx, a, invs, now)
+	}
+	if err != nil {
+		return cur, err
+	}
+	return out, s.record(tx, a, ActionSubmit, ResourceAssessment, cur.ID, map[string]Change{
+		"status": {Before: "draft", After: "submitted"}, "score": {After: score.Score},
+		"methodology": {After: score.Methodology}}, now)
+}
+
+// markSubmitted marks the submitting actor's invitation, one of rows, submitted.
+func (s *Service) markSubmitted(tx *store.Tx, a Actor, rows []store.InvitationRow, now time.Time) error {
+	for _, r := range rows {
+		if r.ID != a.InvitationID {
+			continue
+		}
+		expected, before := r.Version, r.Status
+		r.Status, r.SubmittedAt, r.Version, r.UpdatedAt = "submitted", &now, r.Version+1, now
+		if err := tx.UpdateInvitationStatus(&r, expected); err != nil {
+			return staleOr(err, "invitation")
+		}
+		return s.record(tx, a, ActionSubmit, ResourceInvitation, r.ID, map[string]Change{
+			"status": {Before: before, After: "submitted"}, "submitted_at": {After: now.Format(time.RFC3339Nano)}}, now)
+	}
+	return fmt.Errorf("submit: invitation %s is not the assessment's", a.InvitationID)
 }
 
 // ReviewAssessment approves or rejects a submitted assessment. The reviewer must be
@@ -381,6 +429,9 @@ func assessmentToRow(a Assessment) store.AssessmentRow {
 	if a.SubmittedBy != "" {
 		r.SubmittedBy = &a.SubmittedBy
 	}
+	if a.SubmittedByInvitation != "" {
+		r.SubmittedByInvitation = &a.SubmittedByInvitation
+	}
 	if a.ReviewedBy != "" {
 		r.ReviewedBy = &a.ReviewedBy
 	}
@@ -404,6 +455,9 @@ func assessmentFromRow(r store.AssessmentRow, q Questionnaire) Assessment {
 	}
 	if r.SubmittedBy != nil {
 		a.SubmittedBy = *r.SubmittedBy
+	}
+	if r.SubmittedByInvitation != nil {
+		a.SubmittedByInvitation = *r.SubmittedByInvitation
 	}
 	if r.ReviewedBy != nil {
 		a.ReviewedBy = *r.ReviewedBy

@@ -242,7 +242,7 @@ func (s *Service) RevokeInvitation(ctx context.Context, a Actor, id string, ifMa
 		now := s.now()
 		expected, before := r.Version, r.Status
 		r.Status, r.RevokedAt, r.Version, r.UpdatedAt = "revoked", &now, r.Version+1, now
-		if err := tx.RevokeInvitation(&r, expected); err != nil {
+		if err := tx.UpdateInvitationStatus(&r, expected); err != nil {
 			return staleOr(err, "invitation")
 		}
 		return s.record(tx, a, ActionRevoke, ResourceInvitation, id, map[string]Change{

@@ -157,6 +157,13 @@ func (s *Service) ArchiveSupplier(ctx context.Context, a Actor, id string, ifMat
 		if err := s.maintainRisk(tx, riskChange{suppliers: []string{id}}); err != nil {
 			return err
 		}
+		invs, err := tx.InvitationsOfSupplier(id)
+		if err != nil {
+			return err
+		}
+		if err := s.closeLiveInvitations(tx, a, invs, "the supplier was archived", now); err != nil {
+			return err
+		}
 		return s.record(tx, a, ActionArchive, ResourceSupplier, id,
 			map[string]Change{"archived_at": {Before: nil, After: now.Format(time.RFC3339Nano)}}, now)
 	})

@@ -65,7 +65,7 @@ func (t *Tx) GetAssessment(id string) (AssessmentRow, error) {
 // UpdateAssessment writes an assessment's mutable columns if its version is still expectedVersion.
 func (t *Tx) UpdateAssessment(r *AssessmentRow, expectedVersion int) error {
 	return t.updateVersioned("update assessment", "id", r.ID, expectedVersion,
-		[]string{"status", "answers", "comments", "evidence", "score", "score_detail", "methodology", "submitted_by",
+		[]string{"status", "answers", "comments", "evidence", "score", "score_detail", "methodology", "submitted_by", "submitted_by_invitation",
 			"submitted_at", "reviewed_by", "reviewed_at", "review_comment", "version", "updated_at"}, r)
 }
 

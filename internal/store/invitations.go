@@ -53,7 +53,54 @@ func (t *Tx) AllInvitations() ([]InvitationRow, error) {
 	return rows, translate("list invitations", err)
 }
 
-// RevokeInvitation marks an invitation revoked if its version is still expectedVersion.
-func (t *Tx) RevokeInvitation(r *InvitationRow, expectedVersion int) error {
-	return t.updateVersioned("revoke invitation", "id", r.ID, expectedVersion, []string{"status", "revoked_at", "version", "updated_at"}, r)
+// InvitationBySecretHash finds the invitation whose secret hashes to hash.
+func (t *Tx) InvitationBySecretHash(hash string) (InvitationRow, error) {
+	var r InvitationRow
+	return r, translate("get invitation by secret", t.db.Where("secret_hash = ?", hash).Take(&r).Error)
+}
+
+// InvitationsOfSupplier lists a supplier's invitations, newest first.
+func (t *Tx) InvitationsOfSupplier(supplierID string) ([]InvitationRow, error) {
+	var rows []InvitationRow
+	err := t.db.Where("supplier_id = ?", supplierID).Order("created_at DESC").Order(t.collate("id") + " DESC").Find(&rows).Error
+	return rows, translate("list invitations of supplier", err)
+}
+
+// UpdateInvitationStatus writes an invitation's status and the times that go with
+// it if its version is still expectedVersion.
+func (t *Tx) UpdateInvitationStatus(r *InvitationRow, expectedVersion int) error {
+	r.UpdatedAt = normTime(r.UpdatedAt)
+	return t.updateVersioned("update invitation status", "id", r.ID, expectedVersion,
+		[]string{"status", "opened_at", "submitted_at", "revoked_at", "version", "updated_at"}, r)
+}
+
+// PortalSessionRow is a supplier's browser session opened from an invitation link;
+// its token is stored only as a hash.
+type PortalSessionRow struct {
+	TokenHash    string `gorm:"primaryKey"`
+	InvitationID string
+	CreatedAt    time.Time
+	ExpiresAt    time.Time
+}
+
+// TableName maps PortalSessionRow to its table.
+func (PortalSessionRow) TableName() string { return "portal_sessions" }
+
+// InsertPortalSession stores a session.
+func (t *Tx) InsertPortalSession(r PortalSessionRow) error {
+	r.CreatedAt, r.ExpiresAt = normTime(r.CreatedAt), normTime(r.ExpiresAt)
+	return translate("insert portal session", t.db.Create(&r).Error)
+}
+
+// GetPortalSession loads the session whose token hashes to hash.
+func (t *Tx) GetPortalSession(hash string) (PortalSessionRow, error) {
+	var r PortalSessionRow
+	return r, translate("get portal session", t.db.Where("token_hash = ?", hash).Take(&r).Error)
+}
+
+// DeleteExpiredPortalSessions deletes the sessions that expired before now and
+// returns how many.
+func (t *Tx) DeleteExpiredPortalSessions(now time.Time) (int64, error) {
+	res := t.db.Where("expires_at < ?", normTime(now)).Delete(&PortalSessionRow{})
+	return res.RowsAffected, translate("delete expired portal sessions", res.Error)
 }

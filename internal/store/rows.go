@@ -166,7 +166,7 @@ func (IncidentRow) TableName() string { return "incidents" }
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
 		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{},
-		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}, &InvitationRow{}}
+		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}, &InvitationRow{}, &PortalSessionRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.
@@ -200,14 +200,16 @@ type AssessmentRow struct {
 	Score           *float64
 	ScoreDetail     *string // JSON of the scoring breakdown, frozen at submission
 	Methodology     *string
-	SubmittedBy     *string
-	SubmittedAt     *time.Time
-	ReviewedBy      *string
-	ReviewedAt      *time.Time
-	ReviewComment   string
-	Version         int
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	SubmittedBy     *string // API key id
+	// SubmittedByInvitation is the invitation whose link holder submitted through the portal.
+	SubmittedByInvitation *string
+	SubmittedAt           *time.Time
+	ReviewedBy            *string
+	ReviewedAt            *time.Time
+	ReviewComment         string
+	Version               int
+	CreatedAt             time.Time
+	UpdatedAt             time.Time
 }
 
 // TableName maps AssessmentRow to its table.
