@@ -60,7 +60,8 @@ func TestInvitationLifecycle(t *testing.T) {
 				t.Errorf("the %s shows the secret: %s", what, b)
 			}
 		}
-		if replay.Header().Get("Location") != path || !strings.Contains(audit.Body.String(), `"secret_prefix"`) {
+		if replay.Header().Get("Location") != path || strings.Contains(audit.Body.String(), secret[:10]) ||
+			!strings.Contains(audit.Body.String(), `"resource_id":"`+id+`"`) {
 			t.Fatalf("replay Location %q; audit %s", replay.Header().Get("Location"), audit.Body.String())
 		}
 

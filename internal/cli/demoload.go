@@ -139,6 +139,10 @@ func loadDemo(ctx context.Context, a *app, at time.Time, w io.Writer, t demoTarg
 		"\nThis quarter's risk report needs the key too, so save it and open the file:\n"+
 		"    curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" -o report.html '%s/api/v1/reports/%s?format=html'\n",
 		base, base, loaded.CurrentReport)
+	if loaded.InvitationLink != "" {
+		fmt.Fprintf(w, "\nAnswer the questionnaire the team sent to a supplier being onboarded, as its security contact\n"+
+			"would (no key: the link is the credential, and is shown only this once):\n    %s%s\n", base, loaded.InvitationLink)
+	}
 	fmt.Fprintf(w, "\nTry:\n"+
 		"    curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" %s/api/v1/weak-links\n"+
 		"    curl -sH \"Authorization: Bearer $WEAKLINK_KEY\" '%s/api/v1/exposure?category=political_opinions'\n"+

@@ -8,26 +8,32 @@ import (
 	"github.com/weaklink/weaklink/internal/register"
 )
 
-// idempotencyPurgeInterval is how often serve deletes expired Idempotency-Key
-// records: they live register.IdempotencyTTL, so at most an hour more.
-const idempotencyPurgeInterval = time.Hour
+// purgeInterval is how often serve deletes what has expired: Idempotency-Key
+// records (they live register.IdempotencyTTL, so at most an hour more) and ended
+// supplier portal sessions (they cannot be used once ended; purging only keeps the
+// table small).
+const purgeInterval = time.Hour
 
-// purgeIdempotencyKeys deletes expired Idempotency-Key records at start and then
-// every idempotencyPurgeInterval until ctx ends. Replicas may each run it: a
+// purgeExpired deletes expired Idempotency-Key records and ended portal sessions at
+// start and then every purgeInterval until ctx ends. Replicas may each run it: a
 // deletion is idempotent.
-func purgeIdempotencyKeys(ctx context.Context, svc *register.Service, log *slog.Logger) {
+func purgeExpired(ctx context.Context, svc *register.Service, log *slog.Logger) {
 	for {
-		n, err := svc.PurgeIdempotencyKeys(ctx)
-		switch {
-		case ctx.Err() != nil:
-			return
-		case err != nil:
-			log.Error("purging expired idempotency keys failed; retrying", "error", err,
-				"retry_in", idempotencyPurgeInterval.String())
-		case n > 0:
-			log.Info("purged expired idempotency keys", "count", n)
+		for _, p := range []struct {
+			what  string
+			purge func(context.Context) (int64, error)
+		}{{"expired idempotency keys", svc.PurgeIdempotencyKeys}, {"ended portal sessions", svc.PurgePortalSessions}} {
+			n, err := p.purge(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				log.Error("purging "+p.what+" failed; retrying", "error", err, "retry_in", purgeInterval.String())
+			case n > 0:
+				log.Info("purged "+p.what, "count", n)
+			}
 		}
-		t := time.NewTimer(idempotencyPurgeInterval)
+		t := time.NewTimer(purgeInterval)
 		select {
 		case <-ctx.Done():
 			t.Stop()

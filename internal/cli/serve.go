@@ -103,7 +103,7 @@ func runServe(ctx context.Context, inv *invocation, args []string) error {
 	upkeepDone := make(chan struct{})
 	purgeDone := make(chan struct{})
 	go func() { defer close(upkeepDone); keepRiskCurrent(upkeep, a.svc, a.log, a.svc.Now) }()
-	go func() { defer close(purgeDone); purgeIdempotencyKeys(upkeep, a.svc, a.log) }()
+	go func() { defer close(purgeDone); purgeExpired(upkeep, a.svc, a.log) }()
 	defer func() { stopUpkeep(); <-upkeepDone; <-purgeDone }()
 	listening := []any{"addr", ln.Addr().String(), "database", string(a.store.Dialect()), "version", inv.prog.version(),
 		"audit_hash", a.svc.AuditHashAlgorithm()}

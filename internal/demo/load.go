@@ -16,7 +16,7 @@ import (
 // ContentVersion names the demo register's content. It changes whenever
 // membership.go or the way Load writes it changes; `serve --demo` says so when it
 // serves a demo of another version.
-const ContentVersion = "membership-1"
+const ContentVersion = "membership-2"
 
 // EarliestLoadDate is the first day the demo can be loaded as of: its history
 // begins well over a year earlier, and quarterly reports cover years from 2000.
@@ -73,6 +73,9 @@ type Loaded struct {
 	Reports       []quarterly.ReportSummary // newest first: the current quarter's, then the two before it
 	CurrentReport string                    // id of the current quarter's report
 	OpenIncident  string                    // id of the open incident at the IT support firm
+	// InvitationLink is the path of the questionnaire link sent to the data-cleansing
+	// firm's security contact (/portal/i/…): its secret is random and shown only here.
+	InvitationLink string
 }
 
 // Load fills a database that has no suppliers with the demo register, as it stands
@@ -83,8 +86,8 @@ type Loaded struct {
 // is written; its last completes the mark. Everything between is written through
 // the register's own use cases, with the register's clock set to each event's time,
 // and ids drawn from a source seeded by the load date: the same day gives the same
-// register, ids and audit trail included (only the secrets of the team's keys
-// differ; see demoTeam). It creates no key anyone can use.
+// register, ids and audit trail included (only the secrets of the team's keys and
+// of the open questionnaire link differ). It creates no key anyone can use.
 func Load(ctx context.Context, st *store.Store, newService NewService, now time.Time) (Loaded, error) {
 	anchor := now.UTC().Truncate(24 * time.Hour)
 	if anchor.Before(EarliestLoadDate) {
@@ -161,6 +164,22 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 			ExpiresAt: &expires})
 		return err
 	})
+	// The procurement team sent the baseline to the data-cleansing firm, which is
+	// being onboarded, through a questionnaire link; it is still open. Its secret is
+	// random, like the team's keys (the only part of a load that differs by day).
+	cleanse := b.byKey["cleanse"]
+	var invitationLink string
+	add(b.at(2, 10), "questionnaire link to "+cleanse.fields.Name, func(ctx context.Context) error {
+		a, err := svc.CreateAssessment(ctx, actor, cleanse.id, register.AssessmentFields{QuestionnaireID: baseline.ID})
+		if err != nil {
+			return err
+		}
+		due, expires := anchor.Add(12*day+17*time.Hour), anchor.Add(30*day+17*time.Hour)
+		_, secret, err := svc.CreateInvitation(ctx, actor, a.ID, register.InvitationFields{ContactName: "Sam Okafor",
+			ContactEmail: cleanse.fields.SecurityContact, DueAt: &due, ExpiresAt: &expires})
+		invitationLink = "/portal/i/" + secret
+		return err
+	})
 	// The reports of the two quarters before the current one, generated three days
 	// after each ended (from the figures' history at its end; on the first days of a
 	// quarter, at the load date, which is after the end too), and the current one.
@@ -195,7 +214,7 @@ func Load(ctx context.Context, st *store.Store, newService NewService, now time.
 		return Loaded{}, fmt.Errorf("demo load: report of %s: %w", current, err)
 	}
 	out := Loaded{AsOf: anchor, Suppliers: len(p.suppliers), Links: len(p.links), Assessments: len(p.assessments),
-		Incidents: len(p.incidents), CurrentReport: cur.Snapshot.ID}
+		Incidents: len(p.incidents), CurrentReport: cur.Snapshot.ID, InvitationLink: invitationLink}
 	for _, in := range p.incidents {
 		if in.sup == b.byKey["it"] {
 			out.OpenIncident = in.id

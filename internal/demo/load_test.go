@@ -17,7 +17,8 @@ import (
 	"github.com/weaklink/weaklink/internal/testdb"
 )
 
-// secretColumns are the columns of an api_keys row in a dump that come from its secret.
+// secretColumns are the columns of an api_keys or invitations row in a dump that
+// come from its secret.
 var secretColumns = regexp.MustCompile(`secret_(hash|prefix)=[^|]*\|`)
 
 // loadDay is a load date in the middle of a quarter (2026-Q4).
@@ -42,11 +43,13 @@ func TestDemoLoadIsTheSameForTheSameDay(t *testing.T) {
 			load(t, b, loadDay.Add(8*time.Hour)) // later the same day
 			load(t, c, loadDay.AddDate(0, 0, 1))
 			da, db, dc := dump(t, a), dump(t, b), dump(t, c)
-			for _, d := range []map[string][]string{da, db} { // the team's secrets are random
-				for i, row := range d["api_keys"] {
-					d["api_keys"][i] = secretColumns.ReplaceAllString(row, "")
+			for _, d := range []map[string][]string{da, db} { // the team's and the link's secrets are random
+				for _, table := range []string{"api_keys", "invitations"} {
+					for i, row := range d[table] {
+						d[table][i] = secretColumns.ReplaceAllString(row, "")
+					}
+					slices.Sort(d[table])
 				}
-				slices.Sort(d["api_keys"])
 			}
 			for table, rows := range da {
 				if !slices.Equal(rows, db[table]) {
@@ -56,8 +59,9 @@ func TestDemoLoadIsTheSameForTheSameDay(t *testing.T) {
 			if len(da["api_keys"]) != 3 {
 				t.Errorf("%d API keys, want the team's three", len(da["api_keys"]))
 			}
-			if len(da["suppliers"]) != 40 || len(da["reports"]) != 3 || len(da["demo_register"]) != 1 {
-				t.Fatalf("%d suppliers, %d reports, %d marks", len(da["suppliers"]), len(da["reports"]), len(da["demo_register"]))
+			if len(da["suppliers"]) != 40 || len(da["reports"]) != 3 || len(da["demo_register"]) != 1 || len(da["invitations"]) != 1 {
+				t.Fatalf("%d suppliers, %d reports, %d marks, %d invitations", len(da["suppliers"]), len(da["reports"]),
+					len(da["demo_register"]), len(da["invitations"]))
 			}
 			if slices.Equal(da["suppliers"], dc["suppliers"]) {
 				t.Error("another day gave the same suppliers")
@@ -77,6 +81,20 @@ func TestDemoTellsTheStory(t *testing.T) {
 		ctx := context.Background()
 		loaded := load(t, st, loadDay)
 		svc := register.New(st, func() time.Time { return loadDay })
+
+		// One questionnaire link is open, to the data-cleansing firm being onboarded,
+		// and its link opens the draft.
+		invs, err := svc.ListInvitations(ctx, register.InvitationFilter{Limit: 10})
+		if err != nil || len(invs.Items) != 1 || invs.Items[0].Status != "sent" || invs.Items[0].Overdue {
+			t.Fatalf("invitations: %+v (%v)", invs.Items, err)
+		}
+		inv, token, err := svc.OpenPortalLink(ctx, strings.TrimPrefix(loaded.InvitationLink, "/portal/i/"), register.Actor{})
+		if err != nil || token == "" || inv.ContactEmail != "security@lattice-data-cleansing.example" {
+			t.Fatalf("the demo's link %q: %+v (%v)", loaded.InvitationLink, inv, err)
+		}
+		if view, err := svc.GetPortalView(ctx, inv.ID); err != nil || view.SupplierName != "Lattice Data Cleansing" || view.Status != "draft" {
+			t.Fatalf("the demo's link shows %+v (%v)", view, err)
+		}
 
 		wl, err := svc.WeakLinks(ctx, register.WeakLinkFilter{Limit: 100})
 		if err != nil {

@@ -140,11 +140,10 @@ func (s *Service) CreateInvitation(ctx context.Context, a Actor, assessmentID st
 		if err := tx.InsertInvitation(&row); err != nil {
 			return err
 		}
-		// The secret never enters the audit trail; its prefix names the link.
+		// No part of the secret enters the audit trail: the invitation's id names the link.
 		return s.record(tx, a, ActionCreate, ResourceInvitation, out.ID, map[string]Change{
 			"assessment_id": {After: assessmentID}, "contact_email": {After: f.ContactEmail}, "contact_name": {After: f.ContactName},
-			"due_at": {After: due.Format(time.RFC3339Nano)}, "expires_at": {After: exp.Format(time.RFC3339Nano)},
-			"secret_prefix": {After: out.SecretPrefix}}, now)
+			"due_at": {After: due.Format(time.RFC3339Nano)}, "expires_at": {After: exp.Format(time.RFC3339Nano)}}, now)
 	})
 	if err != nil {
 		return Invitation{}, "", err
