@@ -14,10 +14,12 @@ import (
 type operation struct {
 	id, method, path string
 	pattern          *regexp.Regexp // the path with each {param} as one segment
-	success          map[int]bool   // its 2xx statuses
+	success          map[int]bool   // its 2xx statuses, or its 3xx ones when it has no 2xx
 }
 
-// readOperations lists every operation of the contract with its success statuses.
+// readOperations lists every operation of the contract with its success statuses: the
+// 2xx ones, or for an operation that answers no 2xx (a form post answered 303, as
+// browsers expect) its 3xx ones.
 func readOperations(spec string) ([]operation, error) {
 	raw, err := os.ReadFile(spec)
 	if err != nil {
@@ -50,11 +52,21 @@ func readOperations(spec string) ([]operation, error) {
 			}
 			o := operation{id: op.OperationID, method: strings.ToUpper(method), path: path, success: map[int]bool{},
 				pattern: regexp.MustCompile("^" + param.ReplaceAllString(regexp.QuoteMeta(path), `[^/]+`) + "$")}
+			redirects := map[int]bool{}
 			for code := range op.Responses {
 				var n int
-				if _, err := fmt.Sscanf(code, "%d", &n); err == nil && n >= 200 && n < 300 {
-					o.success[n] = true
+				if _, err := fmt.Sscanf(code, "%d", &n); err != nil {
+					continue
 				}
+				switch {
+				case n >= 200 && n < 300:
+					o.success[n] = true
+				case n >= 300 && n < 400 && n != 304:
+					redirects[n] = true
+				}
+			}
+			if len(o.success) == 0 {
+				o.success = redirects
 			}
 			ops = append(ops, o)
 		}

@@ -2,6 +2,10 @@ package main
 
 import (
 	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -85,18 +89,26 @@ func (s *scenario) run() error {
 	// submitted with the admin key and reviewed with another.
 	var q struct {
 		Questions []struct {
-			Key     string
-			Options []struct{ Value string }
+			Key      string
+			Optional bool
+			Options  []struct{ Value string }
 		}
 	}
 	if err := s.send(call{method: "GET", path: "/api/v1/questionnaires/" + baseline, key: a, want: 200}).decode(&q); err != nil {
 		return fmt.Errorf("the baseline questionnaire: %w", err)
 	}
 	answers := map[string]string{}
+	var required []string // the questions a submit needs answered
 	for _, question := range q.Questions {
 		if len(question.Options) > 0 {
 			answers[question.Key] = question.Options[0].Value
 		}
+		if !question.Optional {
+			required = append(required, question.Key)
+		}
+	}
+	if len(required) == 0 {
+		return fmt.Errorf("the baseline questionnaire has no required question")
 	}
 	assessment := s.send(call{method: "POST", path: "/api/v1/suppliers/" + sid + "/assessments", key: a, want: 201,
 		body: map[string]any{"questionnaire_id": baseline, "answers": answers}})
@@ -137,6 +149,11 @@ func (s *scenario) run() error {
 	s.send(call{method: "GET", path: "/api/v1/invitations?status=sent", key: a, want: 200})
 	s.send(call{method: "DELETE", path: "/api/v1/invitations/" + invitation.field("id"), key: a, want: 204})
 
+	// The supplier portal, through links of new invitations.
+	if err := s.portal(sid, linkSecret(invitation.field("url")), answers, required); err != nil {
+		return err
+	}
+
 	// Incidents.
 	incident := s.send(call{method: "POST", path: "/api/v1/incidents", key: a, want: 201, body: map[string]any{
 		"supplier_id": sid, "aware_at": now.Add(-2 * time.Hour).Format(time.RFC3339), "summary": "data rendered inaccessible"}})
@@ -173,6 +190,131 @@ func (s *scenario) run() error {
 	s.send(call{method: "DELETE", path: "/api/v1/suppliers/" + pid, key: a, want: 204})
 	s.send(call{method: "DELETE", path: "/api/v1/api-keys/" + viewer.field("id"), key: a, want: 204})
 	return nil
+}
+
+// portal drives the supplier portal: the HTML flow (link, form, save, submit) on one
+// invitation and the JSON flow on another, each on a draft assessment of its own so
+// that both reach their success statuses, with the portal's error statuses. revoked
+// is the secret of a revoked invitation's link.
+func (s *scenario) portal(sid, revoked string, answers map[string]string, required []string) error {
+	// Links: one that names nothing is a 404 page, a revoked one a 410 page.
+	s.send(call{method: "GET", path: "/portal/i/wli_" + strings.Repeat("A", 43), want: 404})
+	s.send(call{method: "GET", path: "/portal/i/" + revoked, want: 410})
+
+	// The HTML flow: the link gives the session cookie; the form, its token and version.
+	secret, err := s.invite(sid, "Priya Shah")
+	if err != nil {
+		return err
+	}
+	link := s.send(call{method: "GET", path: "/portal/i/" + secret, want: 200})
+	session := link.cookie("weaklink_portal")
+	if session == nil || session.Value == "" {
+		return fmt.Errorf("openInvitationLink set no weaklink_portal cookie: %q", link.header.Values("Set-Cookie"))
+	}
+	if session.Path != "/" || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode {
+		s.faults = append(s.faults, fmt.Sprintf("openInvitationLink: the session cookie is not Path=/; HttpOnly; SameSite=Strict: %q",
+			link.header.Values("Set-Cookie")))
+	}
+	cookie := map[string]string{"Cookie": "weaklink_portal=" + session.Value}
+	// 401: a session the service does not know. (Without any cookie Prism answers 401
+	// itself, before the service sees the request.)
+	ended := map[string]string{"Cookie": "weaklink_portal=" + strings.Repeat("A", 43)}
+	s.send(call{method: "GET", path: "/portal/assessment", header: ended, want: 401})
+	form := s.send(call{method: "GET", path: "/portal/assessment", header: cookie, want: 200})
+	csrf, version := hiddenField(form, "csrf_token"), hiddenField(form, "version")
+	if csrf == "" || version == "" {
+		return fmt.Errorf("getPortalForm gave no csrf_token or version: %s", truncate(form.body))
+	}
+	// Saved with one required question answered, then submitted with them all.
+	first := map[string]string{required[0]: answers[required[0]]}
+	comments := map[string]string{required[0]: "Answered from the portal form."}
+	// A 303 (location given) is asked of the service itself, as Prism's proxy would
+	// follow it (call.direct); the scenario checks its Location and X-Request-Id.
+	post := func(token, version, action string, answers map[string]string, want int, location string) {
+		res := s.send(call{method: "POST", path: "/portal/assessment", header: cookie, want: want, direct: location != "",
+			contentType: "application/x-www-form-urlencoded", body: portalForm(token, version, action, answers, comments)})
+		if location == "" || res.status != want {
+			return
+		}
+		if got := res.header.Get("Location"); got != location {
+			s.faults = append(s.faults, fmt.Sprintf("postPortalForm (%s) → Location %q, want %q", action, got, location))
+		}
+		if res.header.Get("X-Request-Id") == "" {
+			s.faults = append(s.faults, fmt.Sprintf("postPortalForm (%s) → %d without X-Request-Id", action, want))
+		}
+	}
+	post("not-the-token", version, "save", first, 403, "")
+	post(csrf, version, "save", first, 303, "/portal/assessment?saved=1")
+	saved := s.send(call{method: "GET", path: "/portal/assessment?saved=1", header: cookie, want: 200})
+	post(csrf, version, "submit", answers, 409, "") // the form shown before the save
+	post(csrf, hiddenField(saved, "version"), "submit", answers, 303, "/portal/assessment")
+	s.send(call{method: "GET", path: "/portal/assessment", header: cookie, want: 200})
+	s.send(call{method: "GET", path: "/portal/i/" + secret, want: 410})
+
+	// The JSON flow: the link's secret as the bearer token.
+	bearer, err := s.invite(sid, "Tomasz Nowak")
+	if err != nil {
+		return err
+	}
+	s.send(call{method: "GET", path: "/portal/api/assessment", key: "wli_" + strings.Repeat("A", 43), want: 401})
+	s.send(call{method: "GET", path: "/portal/api/assessment", key: bearer, want: 200})
+	missing := s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 400})
+	if !strings.Contains(string(missing.body), "answers."+required[0]) {
+		s.faults = append(s.faults, fmt.Sprintf("submitPortalAnswers with no answers does not name answers.%s: %s",
+			required[0], truncate(missing.body)))
+	}
+	s.send(call{method: "PATCH", path: "/portal/api/assessment", key: bearer, want: 400, contentType: "application/merge-patch+json",
+		body: map[string]any{"answers": map[string]string{required[0]: "not-an-option"}}})
+	s.send(call{method: "PATCH", path: "/portal/api/assessment", key: bearer, want: 200, contentType: "application/merge-patch+json",
+		body: map[string]any{"answers": answers, "comments": comments}})
+	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 200})
+	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 409})
+	return nil
+}
+
+// invite starts a draft assessment of the supplier against the baseline, invites its
+// contact to answer it, and returns the link's secret.
+func (s *scenario) invite(sid, contact string) (string, error) {
+	now := time.Now().UTC()
+	draft := s.send(call{method: "POST", path: "/api/v1/suppliers/" + sid + "/assessments", key: s.admin, want: 201,
+		body: map[string]any{"questionnaire_id": baseline}})
+	invitation := s.send(call{method: "POST", path: "/api/v1/assessments/" + draft.field("id") + "/invitations", key: s.admin, want: 201,
+		body: map[string]any{"contact_email": "security@quayside.example", "contact_name": contact,
+			"due_at": now.Add(14 * 24 * time.Hour).Format(time.RFC3339), "expires_at": now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}})
+	secret := linkSecret(invitation.field("url"))
+	if secret == "" {
+		return "", fmt.Errorf("createInvitation gave no link: %s", truncate(invitation.body))
+	}
+	return secret, nil
+}
+
+// linkSecret is the secret of an invitation link: what follows /portal/i/.
+func linkSecret(link string) string {
+	_, secret, _ := strings.Cut(link, "/portal/i/")
+	return secret
+}
+
+var hiddenInput = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
+
+// hiddenField reads a hidden field of a portal page's form.
+func hiddenField(page answer, name string) string {
+	for _, m := range hiddenInput.FindAllStringSubmatch(string(page.body), -1) {
+		if m[1] == name {
+			return html.UnescapeString(m[2])
+		}
+	}
+	return ""
+}
+
+// portalForm is what the portal's form sends: its token and version, the action, and
+// an answer and a comment per question given.
+func portalForm(csrf, version, action string, answers, comments map[string]string) string {
+	f := url.Values{"csrf_token": {csrf}, "version": {version}, "action": {action}}
+	for k, v := range answers {
+		f.Set("answer."+k, v)
+		f.Set("comment."+k, comments[k])
+	}
+	return f.Encode()
 }
 
 // public drives the routes that need no key.
