@@ -46,7 +46,7 @@ node_modules: package.json package-lock.json
 load: ## run the load harness (1 to 1.5 hours; SQLite and PostgreSQL) and write its tables into docs/performance.md
 	LOAD_COMMAND="make load$(if $(LOAD_ARGS), LOAD_ARGS='$(LOAD_ARGS)')" bash .ci/load/run --profile --doc docs/performance.md $(LOAD_ARGS)
 
-screenshots: ## regenerate docs/report-example.png and docs/reference.png from the demo in headless Chromium
+screenshots: ## regenerate docs/report-example.png, reference.png, portal-form.png and portal-submitted.png from the demo in headless Chromium
 	bash .ci/browser/run --out docs
 
 build: ## build the static binary ./weaklink

@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -31,6 +33,7 @@ type PortalService interface {
 // the link's secret as a bearer token.
 type portalHandlers struct {
 	svc      PortalService
+	evidence EvidenceService
 	log      *slog.Logger
 	proxies  proxyNets    // whose X-Forwarded-Proto is believed
 	failures *rateLimiter // failed link and session attempts per client address; nil: no limit
@@ -171,9 +174,12 @@ func (h *portalHandlers) submittedPage(c *gin.Context, v register.PortalView) {
 		Domains: formDomains(v, v.Answers, v.Comments, nil)}.withInvitation(v))
 }
 
-// post is POST /portal/assessment: save the form's answers and comments, and with
-// action=submit also submit them. Either way nothing the contact typed is lost: a
-// refused form comes back filled in as it was sent, with what to change.
+// post is POST /portal/assessment: save the form's answers and comments, and then,
+// as the button pressed says, submit them (action=submit), upload the file chosen
+// for one question (?upload=<key>, the question's Upload button) or remove a file
+// (?remove=<id>). Files travel only with their own question's button. Nothing the
+// contact typed is lost: a refused form comes back filled in as it was sent, with
+// what to change.
 func (h *portalHandlers) post(c *gin.Context) {
 	inv, a, token, ok := h.session(c)
 	if !ok {
@@ -187,30 +193,21 @@ func (h *portalHandlers) post(c *gin.Context) {
 		portalMessage(c, http.StatusGone, closedTitle(inv), inv.ClosedMessage(), closedKind(inv))
 		return
 	}
-	if mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		portalMessage(c, http.StatusUnsupportedMediaType, "The form could not be read", "Send the form from the questionnaire page.", "error")
+	upload, remove := c.Query("upload"), c.Query("remove")
+	pf, ok := h.readForm(c, token, a, inv.AssessmentID, upload)
+	if !ok {
 		return
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxJSONBody)
-	if err := c.Request.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			portalMessage(c, http.StatusRequestEntityTooLarge, "The form is too large",
-				"The answers and comments sent are over 1 MiB together. Shorten the longest comments and send again.", "error")
-			return
-		}
-		portalMessage(c, http.StatusBadRequest, "The form could not be read", "Send the form from the questionnaire page.", "error")
-		return
-	}
-	form := c.Request.PostForm
-	if !csrfValid(token, form.Get("csrf_token")) {
-		portalMessage(c, http.StatusForbidden, "The form was not accepted",
-			"The form did not come from your questionnaire page, or the page is from an earlier session. Reload the page and enter your answers again.", "error")
-		return
-	}
+	form := pf.values
 	version, err := strconv.Atoi(form.Get("version"))
 	action := form.Get("action")
-	if err != nil || (action != "save" && action != "submit") {
+	switch {
+	case upload != "":
+		action = "upload"
+	case remove != "":
+		action = "remove"
+	}
+	if err != nil || (action != "save" && action != "submit" && action != "upload" && action != "remove") {
 		portalMessage(c, http.StatusBadRequest, "The form could not be read", "Send the form from the questionnaire page.", "error")
 		return
 	}
@@ -229,7 +226,51 @@ func (h *portalHandlers) post(c *gin.Context) {
 			return register.PortalAnswers{Answers: answers, Comments: comments}, nil
 		})
 	if err != nil {
-		h.refused(c, inv, token, answers, comments, err)
+		h.refused(c, inv, token, answers, comments, err, pf.outcome())
+		return
+	}
+	again := func(status int, notice string, errs []formError, missing map[string]bool) {
+		if v, err = h.svc.GetPortalView(ctx, inv.ID); err != nil {
+			h.pageError(c, err)
+			return
+		}
+		renderPortal(c, status, "form", portalPage{Title: v.Questionnaire.Name, CSRF: csrfToken(token), Version: v.Version,
+			Notice: notice, NoticeKind: "error", Errors: errs, Domains: formDomains(v, v.Answers, v.Comments, missing)}.withInvitation(v))
+	}
+	switch action {
+	case "upload":
+		switch {
+		case pf.uploadErr != nil:
+			de, ok := register.AsError(pf.uploadErr)
+			status, known := statusByCode[de.Code]
+			if !ok || !known || de.Code == register.CodeUnavailable {
+				h.pageError(c, pf.uploadErr)
+				return
+			}
+			again(status, "Your answers are saved, but the file was not stored: "+de.Message,
+				[]formError{{Anchor: "q-" + upload, Text: "Choose the file again, or another one"}}, nil)
+		case pf.uploaded == nil:
+			again(http.StatusBadRequest, "Your answers are saved. Choose a file for the question first, then press its Upload button.",
+				[]formError{{Anchor: "q-" + upload, Text: "No file was chosen"}}, nil)
+		default:
+			c.Redirect(http.StatusSeeOther, portalFormPath+"?saved=1#q-"+pf.uploaded.QuestionKey)
+		}
+		return
+	case "remove":
+		if err := h.evidence.DeleteEvidence(ctx, a, remove); err != nil {
+			h.pageError(c, err)
+			return
+		}
+		c.Redirect(http.StatusSeeOther, portalFormPath+"?saved=1")
+		return
+	}
+	if len(pf.ignored) > 0 {
+		verb := "saved"
+		if action == "submit" {
+			verb = "saved, but not submitted"
+		}
+		again(http.StatusBadRequest, "Your answers are "+verb+": files are stored only with the Upload button beside their question, "+
+			"and these were not: "+strings.Join(pf.ignored, ", ")+". Choose each again and upload it.", nil, nil)
 		return
 	}
 	if action == "save" {
@@ -239,22 +280,141 @@ func (h *portalHandlers) post(c *gin.Context) {
 	if _, err := h.svc.SubmitPortalAnswers(ctx, a, func(cur int) bool { return cur == v.Version }); err != nil {
 		de, ok := register.AsError(err)
 		if !ok || de.Code != register.CodeInvalid {
-			h.refused(c, inv, token, answers, comments, err)
+			h.refused(c, inv, token, answers, comments, err, "")
 			return
 		}
 		list, missing := missingQuestions(v, de.Fields)
-		p := portalPage{Title: v.Questionnaire.Name, CSRF: csrfToken(token), Version: v.Version,
-			Notice:     "Your answers are saved, but they cannot be submitted yet: these required questions have no answer.",
-			NoticeKind: "error", Errors: list, Domains: formDomains(v, v.Answers, v.Comments, missing)}.withInvitation(v)
-		renderPortal(c, http.StatusBadRequest, "form", p)
+		again(http.StatusBadRequest, "Your answers are saved, but they cannot be submitted yet: these required questions have no answer.",
+			list, missing)
 		return
 	}
 	c.Redirect(http.StatusSeeOther, portalFormPath)
 }
 
+// postedForm is what a form post carried: its text fields, and the file stored for
+// the question whose Upload button was pressed, or why it was not.
+type postedForm struct {
+	values    url.Values
+	uploaded  *register.EvidenceFile
+	uploadErr error
+	ignored   []string // names of files chosen for other questions, not stored
+}
+
+// outcome says what became of a file when the answers sent with it are refused.
+func (p postedForm) outcome() string {
+	if p.uploaded != nil {
+		return "The file " + p.uploaded.FileName + " was stored."
+	}
+	return ""
+}
+
+// readForm reads a form post, urlencoded or multipart, answering a page itself (and
+// false) when it cannot be read or its token is wrong. A multipart form is streamed:
+// the file for the question named by upload goes to the register a chunk at a time
+// as it arrives (after the form's token, which comes first, was checked); other
+// files are read and dropped.
+func (h *portalHandlers) readForm(c *gin.Context, token string, a register.Actor, assessmentID, upload string) (postedForm, bool) {
+	unreadable := func() {
+		portalMessage(c, http.StatusBadRequest, "The form could not be read", "Send the form from the questionnaire page.", "error")
+	}
+	tooLarge := func() {
+		portalMessage(c, http.StatusRequestEntityTooLarge, "The form is too large",
+			"A file is over 20 MiB, or the answers and comments are over 1 MiB together. Nothing was saved: go back, "+
+				"and choose a smaller file (or shorten the longest comments).", "error")
+	}
+	forged := func() {
+		portalMessage(c, http.StatusForbidden, "The form was not accepted",
+			"The form did not come from your questionnaire page, or the page is from an earlier session. Reload the page and enter your answers again.", "error")
+	}
+	var tooBig *http.MaxBytesError
+	pf := postedForm{values: url.Values{}}
+	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	switch {
+	case err == nil && mt == "application/x-www-form-urlencoded":
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxJSONBody)
+		if err := c.Request.ParseForm(); err != nil {
+			if errors.As(err, &tooBig) {
+				tooLarge()
+			} else {
+				unreadable()
+			}
+			return pf, false
+		}
+		pf.values = c.Request.PostForm
+	case err == nil && mt == "multipart/form-data":
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, register.MaxEvidenceFile+MaxJSONBody)
+		mr, err := c.Request.MultipartReader()
+		if err != nil {
+			unreadable()
+			return pf, false
+		}
+		for {
+			p, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				if errors.As(err, &tooBig) {
+					tooLarge()
+				} else {
+					unreadable()
+				}
+				return pf, false
+			}
+			key, isFile := strings.CutPrefix(p.FormName(), "file.")
+			if !isFile {
+				v, err := io.ReadAll(io.LimitReader(p, 16<<10)) // a 4,000-character comment is at most 16 KiB
+				if err != nil {
+					unreadable()
+					return pf, false
+				}
+				pf.values.Add(p.FormName(), string(v))
+				continue
+			}
+			if !csrfValid(token, pf.values.Get("csrf_token")) {
+				forged()
+				return pf, false
+			}
+			if key == upload && p.FileName() != "" && pf.uploaded == nil && pf.uploadErr == nil {
+				f, err := h.evidence.UploadEvidence(c.Request.Context(), a, assessmentID, key, p.FileName(), p)
+				if errors.As(err, &tooBig) || register.ErrorCode(err) == register.CodeTooLarge && c.Request.ContentLength > register.MaxEvidenceFile+MaxJSONBody {
+					tooLarge()
+					return pf, false
+				}
+				if err != nil {
+					pf.uploadErr = err
+				} else {
+					pf.uploaded = &f
+				}
+				continue
+			}
+			n, err := io.Copy(io.Discard, p)
+			if err != nil {
+				if errors.As(err, &tooBig) {
+					tooLarge()
+				} else {
+					unreadable()
+				}
+				return pf, false
+			}
+			if n > 0 && p.FileName() != "" {
+				pf.ignored = append(pf.ignored, p.FileName())
+			}
+		}
+	default:
+		portalMessage(c, http.StatusUnsupportedMediaType, "The form could not be read", "Send the form from the questionnaire page.", "error")
+		return pf, false
+	}
+	if !csrfValid(token, pf.values.Get("csrf_token")) {
+		forged()
+		return pf, false
+	}
+	return pf, true
+}
+
 // refused answers a save or submit the register refused, with the form as sent
 // when the contact can act on it.
-func (h *portalHandlers) refused(c *gin.Context, inv register.Invitation, token string, answers, comments map[string]string, err error) {
+func (h *portalHandlers) refused(c *gin.Context, inv register.Invitation, token string, answers, comments map[string]string, err error, also string) {
 	de, ok := register.AsError(err)
 	if !ok || (de.Code != register.CodeInvalid && de.Code != register.CodePreconditionFailed) {
 		h.pageError(c, err)
@@ -275,6 +435,9 @@ func (h *portalHandlers) refused(c *gin.Context, inv register.Invitation, token 
 	} else {
 		p.Notice = "Nothing was saved: correct the answers below and save again."
 		p.Errors = fieldProblems(v, de.Fields)
+	}
+	if also != "" {
+		p.Notice += " " + also
 	}
 	renderPortal(c, status, "form", p)
 }

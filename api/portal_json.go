@@ -22,6 +22,7 @@ type portalAssessmentJSON struct {
 	Answers       map[string]string       `json:"answers"`
 	Comments      map[string]string       `json:"comments"`
 	SubmittedAt   *time.Time              `json:"submitted_at"`
+	Evidence      []evidenceJSON          `json:"evidence"`
 }
 
 type portalInvitationJSON struct {
@@ -71,7 +72,11 @@ func toPortalJSON(v register.PortalView) portalAssessmentJSON {
 			ExpiresAt: *v.Invitation.ExpiresAt},
 		Questionnaire: portalQuestionnaireJSON{Name: v.Questionnaire.Name, Revision: v.Questionnaire.Revision,
 			Questions: make([]portalQuestionJSON, len(v.Questionnaire.Questions))},
-		Answers: nonNilMap(v.Answers), Comments: nonNilMap(v.Comments), SubmittedAt: v.SubmittedAt}
+		Answers: nonNilMap(v.Answers), Comments: nonNilMap(v.Comments), SubmittedAt: v.SubmittedAt,
+		Evidence: make([]evidenceJSON, len(v.Evidence))}
+	for i, f := range v.Evidence {
+		out.Evidence[i] = toEvidenceJSON(f)
+	}
 	for i, q := range v.Questionnaire.Questions {
 		out.Questionnaire.Questions[i] = portalQuestionJSON(q)
 	}

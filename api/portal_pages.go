@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/netip"
@@ -69,7 +70,10 @@ type formQuestion struct {
 	Answer                       string // the chosen option's label, for the read-only page
 	Optional, Missing            bool
 	Options                      []formOption
+	Files                        []formFile
 }
+
+type formFile struct{ ID, Name, Type, Size string }
 
 type formOption struct {
 	ID, Name, Value, Label string
@@ -114,6 +118,10 @@ func (p portalPage) withInvitation(v register.PortalView) portalPage {
 func formDomains(v register.PortalView, answers, comments map[string]string, missing map[string]bool) []formDomain {
 	var out []formDomain
 	index := map[string]int{}
+	files := map[string][]formFile{}
+	for _, f := range v.Evidence {
+		files[f.QuestionKey] = append(files[f.QuestionKey], formFile{ID: f.ID, Name: f.FileName, Type: fileKind(f.MediaType), Size: fileSize(f.Size)})
+	}
 	for _, q := range v.Questionnaire.Questions {
 		i, ok := index[q.Domain]
 		if !ok {
@@ -122,7 +130,7 @@ func formDomains(v register.PortalView, answers, comments map[string]string, mis
 			out = append(out, formDomain{Name: humanize(q.Domain)})
 		}
 		fq := formQuestion{Key: q.Key, Text: q.Text, Guidance: q.Guidance, Comment: comments[q.Key],
-			Optional: q.Optional, Missing: missing[q.Key]}
+			Optional: q.Optional, Missing: missing[q.Key], Files: files[q.Key]}
 		chosen := answers[q.Key]
 		for _, o := range q.Options {
 			fq.Options = append(fq.Options, formOption{ID: "a-" + q.Key + "-" + o, Name: "answer." + q.Key, Value: o,
@@ -137,6 +145,38 @@ func formDomains(v register.PortalView, answers, comments map[string]string, mis
 		out[i].Questions = append(out[i].Questions, fq)
 	}
 	return out
+}
+
+// fileKind names a media type as a reader knows it.
+func fileKind(mediaType string) string {
+	switch mediaType {
+	case register.MediaPDF:
+		return "PDF"
+	case register.MediaPNG:
+		return "PNG image"
+	case register.MediaJPEG:
+		return "JPEG image"
+	case register.MediaCSV:
+		return "CSV"
+	case register.MediaText:
+		return "text"
+	case register.MediaXLSX:
+		return "Excel workbook"
+	case register.MediaDOCX:
+		return "Word document"
+	}
+	return mediaType
+}
+
+// fileSize gives a size in bytes as KB or MB (decimal, as file managers show them).
+func fileSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.0f KB", float64(n)/1000)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1000/1000)
 }
 
 // humanize turns a key such as reviewed_within_12m into "Reviewed within 12m".

@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -427,4 +430,89 @@ func mustJSON(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// postMultipart sends the form as a browser does (multipart/form-data, fields in
+// the page's order: the token first), to /portal/assessment with query, with files
+// keyed by field name.
+func (b *browser) postMultipart(query string, fields map[string]string, files map[string][2]string) *response {
+	b.h.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf_token", b.csrf)
+	_ = mw.WriteField("version", b.version)
+	for k, v := range fields {
+		_ = mw.WriteField(k, v)
+	}
+	for field, f := range files {
+		w, _ := mw.CreateFormFile(field, f[0])
+		_, _ = w.Write([]byte(f[1]))
+	}
+	_ = mw.Close()
+	res := b.h.do(request{method: "POST", path: "/portal/assessment" + query, body: buf.Bytes(), contentType: mw.FormDataContentType(),
+		header: map[string]string{"Cookie": "weaklink_portal=" + b.cookie}})
+	b.read(res)
+	return res
+}
+
+// Evidence in the form: each question's Upload button stores the file chosen for
+// it (typed from its content) and saves the answers with it; a file chosen for
+// another question is not stored and the page says so; a file of another type
+// comes back as a 415 page with the answers saved; Remove takes a file away; the
+// confirmation lists the files.
+func TestPortalFormEvidence(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, st *store.Store) {
+		h := newHarness(t, st)
+		asm := draftAssessment(t, h, "Quayside Mail")
+		_, secret := invite(t, h, asm)
+		b := &browser{h: h}
+		b.open(secret).status(200)
+		form := b.page().status(200)
+		if !strings.Contains(form.Body.String(), `enctype="multipart/form-data"`) || !strings.Contains(form.Body.String(), `name="file.offline_backups"`) ||
+			!strings.Contains(form.Body.String(), `formaction="/portal/assessment?upload=offline_backups"`) {
+			t.Fatalf("no upload controls:\n%s", form.Body.String())
+		}
+		all := answersWhere(loadBaseline(t), true)
+
+		up := b.postMultipart("?upload=offline_backups", map[string]string{"answer.offline_backups": all["offline_backups"], "comment.offline_backups": "see the certificate"},
+			map[string][2]string{"file.offline_backups": {"certificate.png", string(minimalPDF)}, "file.restore_testing": {"", ""}})
+		if up.status(303).Header().Get("Location") != "/portal/assessment?saved=1#q-offline_backups" {
+			t.Fatalf("upload → %q", up.Header().Get("Location"))
+		}
+		page := b.page().status(200).Body.String()
+		if !strings.Contains(page, "certificate.png") || !strings.Contains(page, fmt.Sprintf("PDF, %d bytes", len(minimalPDF))) || !strings.Contains(page, "see the certificate") {
+			t.Fatalf("the uploaded file is not listed:\n%s", page)
+		}
+
+		ignored := b.postMultipart("", map[string]string{"action": "save", "answer.security_owner": all["security_owner"]},
+			map[string][2]string{"file.restore_testing": {"restore.txt", "restored in March"}})
+		if ignored.status(400); !strings.Contains(ignored.Body.String(), "these were not: restore.txt") {
+			t.Fatalf("a file sent with Save:\n%s", ignored.Body.String())
+		}
+		bad := b.postMultipart("?upload=restore_testing", map[string]string{"answer.security_owner": all["security_owner"], "answer.offline_backups": all["offline_backups"]},
+			map[string][2]string{"file.restore_testing": {"tool.pdf", "MZ\x90\x00\x03\x00\x00\x00\xff\xff\x00\x00"}})
+		if bad.status(415); !strings.Contains(bad.Body.String(), "the file was not stored") {
+			t.Fatalf("an executable:\n%s", bad.Body.String())
+		}
+		a := h.validRequest(request{method: "GET", path: "/api/v1/assessments/" + asm, role: register.RoleViewer}).status(200).object()
+		if a["answers"].(map[string]any)["security_owner"] != all["security_owner"] {
+			t.Fatalf("the answers sent with a refused file were not saved: %v", a["answers"])
+		}
+		none := b.postMultipart("?upload=restore_testing", nil, map[string][2]string{"file.restore_testing": {"", ""}})
+		none.status(400)
+
+		items := h.validRequest(request{method: "GET", path: "/api/v1/assessments/" + asm + "/evidence", role: register.RoleViewer}).status(200).object()["items"].([]any)
+		if len(items) != 1 || items[0].(map[string]any)["media_type"] != register.MediaPDF {
+			t.Fatalf("evidence: %v", items)
+		}
+		b.postMultipart("?upload=restore_testing", nil, map[string][2]string{"file.restore_testing": {"restore.txt", "restored in March"}}).status(303)
+		b.postMultipart("?remove="+items[0].(map[string]any)["id"].(string), nil, nil).status(303)
+		fields := formFields(all)
+		fields["action"] = "submit"
+		b.postMultipart("", fields, nil).status(303)
+		done := b.page().status(200).Body.String()
+		if !strings.Contains(done, "File: restore.txt (text, 17 bytes)") || strings.Contains(done, "certificate.png") {
+			t.Fatalf("confirmation:\n%s", done)
+		}
+	})
 }

@@ -31,6 +31,8 @@ var statusByCode = map[register.Code]int{
 	register.CodeUnauthenticated:    http.StatusUnauthorized,
 	register.CodeForbidden:          http.StatusForbidden,
 	register.CodeUnavailable:        http.StatusServiceUnavailable,
+	register.CodeTooLarge:           http.StatusRequestEntityTooLarge,
+	register.CodeUnsupportedType:    http.StatusUnsupportedMediaType,
 }
 
 // problemTypes name each kind of problem; they resolve to sections of the API reference.

@@ -47,6 +47,7 @@ type Services struct {
 	Idempotency IdempotencyService
 	Invitations InvitationService
 	Portal      PortalService
+	Evidence    EvidenceService
 }
 
 // NewServices wires the use cases behind the handlers: the register, the quarterly
@@ -55,7 +56,7 @@ type Services struct {
 // through it alone, so they cannot drift apart.
 func NewServices(reg *register.Service, reports *quarterly.Service, sheets *sheetio.Service, health HealthChecker) Services {
 	return Services{Auth: reg, Suppliers: reg, Categories: reg, Inventory: reg, Incidents: reg, Assessments: reg,
-		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg, Invitations: reg, Portal: reg}
+		WeakLinks: reg, Reports: reports, APIKeys: reg, Audit: reg, Imports: sheets, Health: health, Idempotency: reg, Invitations: reg, Portal: reg, Evidence: reg}
 }
 
 // Route is one entry of the route table: who may call it and what answers.
@@ -84,7 +85,8 @@ func routes(s Services, cfg Config, reg *prometheus.Registry, failures *rateLimi
 	imp := &importHandlers{svc: s.Imports, log: cfg.Logger, now: cfg.Clock}
 	health := &healthHandlers{db: s.Health, log: cfg.Logger}
 	invs := &invitationHandlers{svc: s.Invitations, log: cfg.Logger, publicURL: cfg.PublicURL}
-	portal := &portalHandlers{svc: s.Portal, log: cfg.Logger, proxies: parseProxyNets(cfg.TrustedProxies), failures: failures}
+	evid := &evidenceHandlers{svc: s.Evidence, log: cfg.Logger}
+	portal := &portalHandlers{svc: s.Portal, evidence: s.Evidence, log: cfg.Logger, proxies: parseProxyNets(cfg.TrustedProxies), failures: failures}
 	docs := newDocsHandler(cfg.Spec)
 	const (
 		viewer = register.RoleViewer
@@ -170,6 +172,9 @@ func routes(s Services, cfg Config, reg *prometheus.Registry, failures *rateLimi
 		{"GET", "/api/v1/invitations", viewer, invs.list},
 		{"DELETE", "/api/v1/invitations/:id", editor, invs.revoke},
 
+		{"GET", "/api/v1/assessments/:id/evidence", viewer, evid.list},
+		{"GET", "/api/v1/evidence/:id", viewer, evid.download},
+
 		// The supplier portal: public paths, reached only through an invitation link
 		// (its secret, then the session cookie it gives; portalAccess).
 		{"GET", "/portal/i/:secret", "", portal.openLink},
@@ -178,6 +183,9 @@ func routes(s Services, cfg Config, reg *prometheus.Registry, failures *rateLimi
 		{"GET", "/portal/api/assessment", "", portal.withBearer(portal.getJSON)},
 		{"PATCH", "/portal/api/assessment", "", portal.withBearer(portal.patchJSON)},
 		{"POST", "/portal/api/assessment/submit", "", portal.withBearer(portal.submitJSON)},
+		{"POST", "/portal/api/assessment/evidence", "", portal.withBearer(portal.uploadJSON)},
+		{"GET", "/portal/api/assessment/evidence/:id", "", portal.withBearer(portal.downloadJSON)},
+		{"DELETE", "/portal/api/assessment/evidence/:id", "", portal.withBearer(portal.deleteJSON)},
 
 		{"POST", "/api/v1/imports", editor, imp.importSheet},
 		{"GET", "/api/v1/imports/template", viewer, imp.template},

@@ -33,6 +33,9 @@ func Go(dialect string) []*goose.Migration {
 		goose.NewGoMigration(RiskProjectionVersion,
 			&goose.GoFunc{RunTx: execAll(riskProjectionUp(dialect))},
 			&goose.GoFunc{RunTx: execAll(riskProjectionDown(dialect))}),
+		goose.NewGoMigration(EvidenceVersion,
+			&goose.GoFunc{RunTx: execAll(evidenceUp(dialect))},
+			&goose.GoFunc{RunTx: execAll(evidenceDown(dialect))}),
 	}
 }
 

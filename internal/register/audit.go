@@ -39,9 +39,9 @@ const (
 // ResourceTypes and Actions are the values the audit trail's filters accept.
 var (
 	ResourceTypes = []string{ResourceSupplier, ResourceAPIKey, ResourceCategory, ResourceHolding, ResourceLink, ResourceIncident,
-		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport, ResourceDemo, ResourceInvitation}
+		ResourceQuestionnaire, ResourceAssessment, ResourceAcceptance, ResourceReport, ResourceDemo, ResourceInvitation, ResourceEvidence}
 	Actions = []string{ActionCreate, ActionUpdate, ActionArchive, ActionRevoke, ActionDelete, ActionPublish,
-		ActionSubmit, ActionReview, ActionDownload}
+		ActionSubmit, ActionReview, ActionDownload, ActionOpen}
 )
 
 // Change is one field's value before and after a mutation (nil when absent).

@@ -24,6 +24,8 @@ const (
 	CodeUnauthenticated    Code = "unauthenticated"     // no usable credentials
 	CodeForbidden          Code = "forbidden"           // authenticated but not allowed
 	CodeUnavailable        Code = "unavailable"         // the database cannot be reached now; retry later
+	CodeTooLarge           Code = "too_large"           // a file, or all of an assessment's files, over the limit
+	CodeUnsupportedType    Code = "unsupported_type"    // a file whose content is none of the accepted types
 )
 
 // FieldError names one invalid field (JSON name or query parameter) and why. Errors

@@ -33,6 +33,7 @@ type PortalView struct {
 	Comments    map[string]string // question key → the contact's comment
 	Version     int               // the assessment's version, for If-Match
 	SubmittedAt *time.Time
+	Evidence    []EvidenceFile // by question, then upload time
 }
 
 // PortalQuestionnaire is a questionnaire as the supplier's contact sees it.
@@ -356,11 +357,18 @@ func portalView(tx *store.Tx, invitationID string, now time.Time) (PortalView, e
 		return PortalView{}, err
 	}
 	a := assessmentFromRow(ar, q)
+	files, err := tx.EvidenceFilesOf(ar.ID)
+	if err != nil {
+		return PortalView{}, err
+	}
 	v := PortalView{Invitation: invitationFromRow(r, now), SupplierName: sup.Name, AssessmentID: a.ID, Status: "draft",
 		Answers: a.Answers, Comments: a.Comments, Version: a.Version, SubmittedAt: a.SubmittedAt,
 		Questionnaire: PortalQuestionnaire{Name: q.Name, Revision: q.Revision, Questions: make([]PortalQuestion, len(q.Questions))}}
 	if a.Status != "draft" {
 		v.Status = "submitted"
+	}
+	for _, f := range files {
+		v.Evidence = append(v.Evidence, evidenceFromRow(f))
 	}
 	for i, x := range q.Questions {
 		pq := PortalQuestion{Key: x.Key, Domain: x.Domain, Text: x.Text, Guidance: x.Guidance, Optional: x.Optional,

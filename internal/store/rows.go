@@ -166,7 +166,7 @@ func (IncidentRow) TableName() string { return "incidents" }
 func AllRows() []any {
 	return []any{&SupplierRow{}, &APIKeyRow{}, &AuditEventRow{}, &AuditHeadRow{}, &CategoryRow{}, &HoldingRow{},
 		&LinkRow{}, &LinkCategoryRow{}, &IncidentRow{}, &QuestionnaireRow{}, &AssessmentRow{}, &AcceptanceRow{}, &ReportRow{},
-		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}, &InvitationRow{}, &PortalSessionRow{}}
+		&RiskRow{}, &RiskFlagRow{}, &RiskCareRow{}, &RiskStateRow{}, &RiskHistoryRow{}, &DemoRegisterRow{}, &IdempotencyRow{}, &InvitationRow{}, &PortalSessionRow{}, &EvidenceFileRow{}, &EvidenceChunkRow{}}
 }
 
 // QuestionnaireRow is one version of a questionnaire; Questions is its JSON.

@@ -92,6 +92,8 @@ func normType(t string) string {
 		return "bigint"
 	case t == "bool":
 		return "boolean"
+	case t == "bytea": // the same bytes: BLOB on SQLite (migrations/evidence.go)
+		return "blob"
 	}
 	return t
 }
