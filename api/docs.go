@@ -19,7 +19,7 @@ import (
 // operation, and the problem types, which the `type` of every problem document names
 // (/docs#problem-…). It links the interactive reference, /docs/reference.
 var docsPage = template.Must(template.New("docs").Funcs(template.FuncMap{"text": inlineCode}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} — API reference</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>{{.Title}} — API reference</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:15px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem 2rem;color:#1b1f24}

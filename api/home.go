@@ -10,7 +10,7 @@ import (
 // no external assets; served with the Content-Security-Policy of the reference
 // pages (docsCSP).
 const homePage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>weaklink</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>weaklink</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:16px/1.55 system-ui,sans-serif;margin:0 auto;max-width:44rem;padding:1.5rem 2rem;color:#1b1f24}

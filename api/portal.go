@@ -170,8 +170,9 @@ func (h *portalHandlers) submittedPage(c *gin.Context, v register.PortalView) {
 	if v.Invitation.Status != "submitted" {
 		msg = "The questionnaire was submitted. Thank you: the team will review the answers."
 	}
-	renderPortal(c, http.StatusOK, "submitted", portalPage{Title: v.Questionnaire.Name, Message: msg,
-		Domains: formDomains(v, v.Answers, v.Comments, nil)}.withInvitation(v))
+	p := portalPage{Title: v.Questionnaire.Name, Message: msg, Domains: formDomains(v, v.Answers, v.Comments, nil)}.withInvitation(v)
+	p.Due = "" // answered: the due date no longer concerns the contact
+	renderPortal(c, http.StatusOK, "submitted", p)
 }
 
 // post is POST /portal/assessment: save the form's answers and comments, and then,

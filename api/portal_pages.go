@@ -27,7 +27,7 @@ var (
 	// portalCSP allows nothing but the page's own style element (by its hash), forms
 	// posted to the service, and no framing: the pages run no script at all.
 	portalCSP = "default-src 'none'; style-src 'sha256-" + sha256Base64(portalCSS) +
-		"'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+		"'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 // portalFormPath is the supplier's form, reached with the session cookie.
@@ -179,13 +179,41 @@ func fileSize(n int64) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/1000/1000)
 }
 
-// humanize turns a key such as reviewed_within_12m into "Reviewed within 12m".
+// humanize turns a key such as reviewed_within_12m into "Reviewed within 12 months":
+// words joined by underscores, with the abbreviations questionnaires use spelled as
+// a reader knows them. Questionnaires carry option values, not labels, so this is
+// how an option reads on the form.
 func humanize(key string) string {
-	s := strings.ReplaceAll(key, "_", " ")
+	if label, ok := domainLabels[key]; ok {
+		return label
+	}
+	words := strings.Split(key, "_")
+	for i, w := range words {
+		if r, ok := wordLabels[w]; ok {
+			words[i] = r
+		}
+	}
+	s := strings.Join(words, " ")
 	if s == "" {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// domainLabels name the built-in questionnaire's domains as headings.
+var domainLabels = map[string]string{
+	"access_control": "Access control", "backup_recovery": "Backup and recovery", "data_protection": "Data protection",
+	"encryption": "Encryption", "governance": "Governance", "incident_response": "Incident response",
+	"logging_monitoring": "Logging and monitoring", "malware_protection": "Malware protection",
+	"patching_configuration": "Patching and configuration", "people_security": "People security",
+	"subprocessor_management": "Sub-processor management",
+}
+
+// wordLabels spell the abbreviations of option values.
+var wordLabels = map[string]string{
+	"iso27001": "ISO/IEC 27001", "soc2": "SOC 2", "type2": "Type 2", "n/a": "N/A", "uk": "UK", "eea": "EEA",
+	"mfa": "MFA", "dpa": "DPA", "24x7": "24/7", "12m": "12 months", "6m": "6 months", "24h": "24 hours",
+	"48h": "48 hours", "72h": "72 hours", "essentials": "Essentials", "plus": "Plus",
 }
 
 // missingQuestions turns a submit's field errors into the list the page shows,

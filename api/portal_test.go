@@ -133,7 +133,7 @@ func TestPortalJourneyInABrowser(t *testing.T) {
 
 		form := b.page().status(200)
 		checkPortalHeaders(t, form)
-		for _, want := range []string{"Supplier security baseline", "Quayside Mail", "Priya Shah", "Backup recovery", `name="answer.offline_backups"`,
+		for _, want := range []string{"Supplier security baseline", "Quayside Mail", "Priya Shah", "Backup and recovery", "ISO/IEC 27001", `name="answer.offline_backups"`,
 			`<label for="c-offline_backups">`, "Save draft", "Submit for review"} {
 			if !strings.Contains(form.Body.String(), want) {
 				t.Errorf("the form lacks %q", want)
