@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -196,6 +197,12 @@ func TestEvidenceReplacedUntilSubmit(t *testing.T) {
 // a chunk at a time and never whole in memory.
 func TestEvidenceSizeLimitWithBoundedMemory(t *testing.T) {
 	measuresMemory(t)
+	// What is measured is what an upload keeps alive, not how late the collector runs:
+	// the PostgreSQL driver leaves each chunk's encoding as garbage, and with the
+	// default pacing the peak then swings between 2 and 42 MiB from run to run. A
+	// collection every 10 % of growth keeps garbage out of the figure; a handler that
+	// held the file would still show its 20 MiB.
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	testdb.Each(t, func(t *testing.T, st *store.Store) {
 		h := newHarness(t, st)
 		asm := draftAssessment(t, h, "Quayside Mail")
@@ -206,15 +213,16 @@ func TestEvidenceSizeLimitWithBoundedMemory(t *testing.T) {
 		})
 		res.status(http.StatusCreated)
 		t.Logf("20 MiB upload: peak heap growth %.1f MiB", float64(growth)/MiB)
-		if growth > 16*MiB {
-			t.Errorf("peak heap growth %.1f MiB for a 20 MiB file, want at most 16 MiB", float64(growth)/MiB)
+		if growth > 12*MiB {
+			t.Errorf("peak heap growth %.1f MiB for a 20 MiB file, want at most 12 MiB", float64(growth)/MiB)
 		}
 		growth = peakGrowth(func() {
 			res = h.upload(secret, "restore_testing", "over.txt", &countingReader{left: register.MaxEvidenceFile + 1})
 		})
 		res.status(http.StatusRequestEntityTooLarge)
-		if growth > 16*MiB {
-			t.Errorf("peak heap growth %.1f MiB for a file over the limit, want at most 16 MiB", float64(growth)/MiB)
+		t.Logf("20 MiB + 1 byte upload, refused: peak heap growth %.1f MiB", float64(growth)/MiB)
+		if growth > 12*MiB {
+			t.Errorf("peak heap growth %.1f MiB for a file over the limit, want at most 12 MiB", float64(growth)/MiB)
 		}
 		items := h.validRequest(request{method: "GET", path: "/api/v1/assessments/" + asm + "/evidence", role: register.RoleViewer}).status(200).object()["items"].([]any)
 		if len(items) != 1 {

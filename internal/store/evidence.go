@@ -40,7 +40,8 @@ func (t *Tx) InsertEvidenceFile(r EvidenceFileRow) error {
 
 // InsertEvidenceChunk stores one chunk of a file.
 func (t *Tx) InsertEvidenceChunk(fileID string, seq int, data []byte) error {
-	return translate("insert evidence chunk", t.db.Create(&EvidenceChunkRow{FileID: fileID, Seq: seq, Data: data}).Error)
+	return translate("insert evidence chunk",
+		t.db.Exec("INSERT INTO evidence_chunks (file_id, seq, data) VALUES (?, ?, ?)", fileID, seq, data).Error)
 }
 
 // CompleteEvidenceFile records a received file's type, size and digest and makes it visible.
