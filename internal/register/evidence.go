@@ -184,7 +184,7 @@ func (s *Service) receiveChunks(ctx context.Context, fileID string, body io.Read
 		if n > 0 {
 			out.size += int64(n)
 			if out.size > MaxEvidenceFile {
-				return out, Errorf(CodeTooLarge, "Evidence files are limited to %s each.", mib(MaxEvidenceFile))
+				return out, Errorf(CodeTooLarge, "Evidence files are limited to 20 MiB each.")
 			}
 			chunk := buf[:n]
 			h.Write(chunk)
@@ -203,7 +203,7 @@ func (s *Service) receiveChunks(ctx context.Context, fileID string, body io.Read
 		if err != nil {
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				return out, Errorf(CodeTooLarge, "Evidence files are limited to %s each.", mib(MaxEvidenceFile))
+				return out, Errorf(CodeTooLarge, "Evidence files are limited to 20 MiB each.")
 			}
 			return out, fmt.Errorf("receive evidence: %w", err)
 		}

@@ -10,10 +10,16 @@
 // Two proxies run: "strict" validates requests and responses (the scenario's
 // well-formed traffic and the clients); "lenient" (--validate-request false) lets the
 // deliberately bad requests through to the service, so that the service's 4xx
-// answers are what Prism checks against the contract. One call bypasses both:
-// Prism's proxy follows redirects (stoplightio/prism#1977), so postPortalForm's 303
-// is asked of the service itself and its Location checked by the scenario; its
-// error answers still go through Prism.
+// answers are what Prism checks against the contract. Two kinds of call bypass
+// both: Prism's proxy follows redirects (stoplightio/prism#1977), so postPortalForm's
+// 303s (a save, an upload, a submit) are asked of the service itself and their
+// Location checked by the scenario, its error answers still going through Prism;
+// and Prism's proxy answers any request body over 10 MB with a 413 of its own, so
+// uploadEvidence's 413 (a file over 20 MiB) is asked of the service itself.
+//
+// Prism's proxy also carries request bodies and non-JSON response bodies as UTF-8
+// text, so the evidence files sent through it are ASCII (a PDF, a text file) and
+// their downloads are compared byte for byte with what was uploaded.
 //
 // Later issues extend the scenario (steps.go) to their operations: the check fails
 // until every operation is driven.

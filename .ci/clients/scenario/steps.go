@@ -150,7 +150,8 @@ func (s *scenario) run() error {
 	s.send(call{method: "DELETE", path: "/api/v1/invitations/" + invitation.field("id"), key: a, want: 204})
 
 	// The supplier portal, through links of new invitations.
-	if err := s.portal(sid, linkSecret(invitation.field("url")), answers, required); err != nil {
+	evidence, err := s.portal(sid, linkSecret(invitation.field("url")), answers, required)
+	if err != nil {
 		return err
 	}
 
@@ -182,6 +183,10 @@ func (s *scenario) run() error {
 	s.send(call{method: "GET", path: "/api/v1/api-keys/" + viewer.field("id"), key: a, want: 200})
 	s.send(call{method: "GET", path: "/api/v1/audit-events?limit=20", key: a, want: 200})
 
+	// Evidence the supplier's contact uploaded through the portal, as the team reads
+	// it with the least role that may.
+	s.teamEvidence(evidence, viewerKey)
+
 	s.errorStatuses(sid, viewerKey)
 
 	// Removals last.
@@ -192,11 +197,19 @@ func (s *scenario) run() error {
 	return nil
 }
 
-// portal drives the supplier portal: the HTML flow (link, form, save, submit) on one
-// invitation and the JSON flow on another, each on a draft assessment of its own so
-// that both reach their success statuses, with the portal's error statuses. revoked
-// is the secret of a revoked invitation's link.
-func (s *scenario) portal(sid, revoked string, answers map[string]string, required []string) error {
+// portalEvidence is what the portal's JSON flow uploaded and kept, for the team's
+// side (teamEvidence).
+type portalEvidence struct {
+	file evidenceFile
+	data []byte
+}
+
+// portal drives the supplier portal: the HTML flow (link, form, save, upload, submit)
+// on one invitation and the JSON flow (with evidence uploads, downloads and removals)
+// on another, each on a draft assessment of its own so that both reach their success
+// statuses, with the portal's error statuses. revoked is the secret of a revoked
+// invitation's link. It returns the evidence file the JSON flow kept.
+func (s *scenario) portal(sid, revoked string, answers map[string]string, required []string) (portalEvidence, error) {
 	// Links: one that names nothing is a 404 page, a revoked one a 410 page.
 	s.send(call{method: "GET", path: "/portal/i/wli_" + strings.Repeat("A", 43), want: 404})
 	s.send(call{method: "GET", path: "/portal/i/" + revoked, want: 410})
@@ -204,12 +217,12 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	// The HTML flow: the link gives the session cookie; the form, its token and version.
 	secret, err := s.invite(sid, "Priya Shah")
 	if err != nil {
-		return err
+		return portalEvidence{}, err
 	}
 	link := s.send(call{method: "GET", path: "/portal/i/" + secret, want: 200})
 	session := link.cookie("weaklink_portal")
 	if session == nil || session.Value == "" {
-		return fmt.Errorf("openInvitationLink set no weaklink_portal cookie: %q", link.header.Values("Set-Cookie"))
+		return portalEvidence{}, fmt.Errorf("openInvitationLink set no weaklink_portal cookie: %q", link.header.Values("Set-Cookie"))
 	}
 	if session.Path != "/" || !session.HttpOnly || session.SameSite != http.SameSiteStrictMode {
 		s.faults = append(s.faults, fmt.Sprintf("openInvitationLink: the session cookie is not Path=/; HttpOnly; SameSite=Strict: %q",
@@ -223,16 +236,16 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	form := s.send(call{method: "GET", path: "/portal/assessment", header: cookie, want: 200})
 	csrf, version := hiddenField(form, "csrf_token"), hiddenField(form, "version")
 	if csrf == "" || version == "" {
-		return fmt.Errorf("getPortalForm gave no csrf_token or version: %s", truncate(form.body))
+		return portalEvidence{}, fmt.Errorf("getPortalForm gave no csrf_token or version: %s", truncate(form.body))
 	}
 	// Saved with one required question answered, then submitted with them all.
 	first := map[string]string{required[0]: answers[required[0]]}
 	comments := map[string]string{required[0]: "Answered from the portal form."}
 	// A 303 (location given) is asked of the service itself, as Prism's proxy would
 	// follow it (call.direct); the scenario checks its Location and X-Request-Id.
-	post := func(token, version, action string, answers map[string]string, want int, location string) {
-		res := s.send(call{method: "POST", path: "/portal/assessment", header: cookie, want: want, direct: location != "",
-			contentType: "application/x-www-form-urlencoded", body: portalForm(token, version, action, answers, comments)})
+	send := func(query, action, contentType string, body any, want int, location string) {
+		res := s.send(call{method: "POST", path: "/portal/assessment" + query, header: cookie, want: want, direct: location != "",
+			contentType: contentType, body: body})
 		if location == "" || res.status != want {
 			return
 		}
@@ -243,9 +256,23 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 			s.faults = append(s.faults, fmt.Sprintf("postPortalForm (%s) → %d without X-Request-Id", action, want))
 		}
 	}
+	post := func(token, version, action string, answers map[string]string, want int, location string) {
+		send("", action, "application/x-www-form-urlencoded", portalForm(token, version, action, answers, comments), want, location)
+	}
 	post("not-the-token", version, "save", first, 403, "")
 	post(csrf, version, "save", first, 303, "/portal/assessment?saved=1")
 	saved := s.send(call{method: "GET", path: "/portal/assessment?saved=1", header: cookie, want: 200})
+	// A file uploaded with its question's Upload button: the form as the browser
+	// sends it (multipart/form-data, the token first) to ?upload=<key>; the 303 goes
+	// back to the question. The page then lists the file with its Remove button.
+	ct, upload := multipartBody(append(formParts(csrf, hiddenField(saved, "version"), "", first, comments),
+		part{name: "file." + required[0], fileName: "backup-policy.pdf", data: []byte(samplePDF)})...)
+	send("?upload="+required[0], "upload", ct, upload, 303, "/portal/assessment?saved=1#q-"+required[0])
+	saved = s.send(call{method: "GET", path: "/portal/assessment?saved=1", header: cookie, want: 200})
+	formFile := formFiles(saved)
+	if len(formFile) != 1 {
+		return portalEvidence{}, fmt.Errorf("the portal form lists %d files after an upload, want 1: %s", len(formFile), truncate(saved.body))
+	}
 	post(csrf, version, "submit", answers, 409, "") // the form shown before the save
 	post(csrf, hiddenField(saved, "version"), "submit", answers, 303, "/portal/assessment")
 	s.send(call{method: "GET", path: "/portal/assessment", header: cookie, want: 200})
@@ -254,7 +281,7 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	// The JSON flow: the link's secret as the bearer token.
 	bearer, err := s.invite(sid, "Tomasz Nowak")
 	if err != nil {
-		return err
+		return portalEvidence{}, err
 	}
 	s.send(call{method: "GET", path: "/portal/api/assessment", key: "wli_" + strings.Repeat("A", 43), want: 401})
 	s.send(call{method: "GET", path: "/portal/api/assessment", key: bearer, want: 200})
@@ -267,9 +294,72 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 		body: map[string]any{"answers": map[string]string{required[0]: "not-an-option"}}})
 	s.send(call{method: "PATCH", path: "/portal/api/assessment", key: bearer, want: 200, contentType: "application/merge-patch+json",
 		body: map[string]any{"answers": answers, "comments": comments}})
+	kept := s.portalEvidence(bearer, required[0], formFile[0])
 	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 200})
 	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 409})
-	return nil
+	if kept.file.ID != "" {
+		// Once submitted, the files stay as they were.
+		s.send(call{method: "DELETE", path: "/portal/api/assessment/evidence/" + kept.file.ID, key: bearer, want: 409})
+	}
+	return kept, nil
+}
+
+// portalEvidence drives the JSON flow's evidence on the link holder's draft: a PDF
+// uploaded and downloaded, a text file uploaded and removed, a file of another
+// assessment (other, from the HTML flow) not found, and the refused uploads. It
+// returns the PDF, which stays for the team.
+func (s *scenario) portalEvidence(bearer, questionKey, other string) portalEvidence {
+	const files = "/portal/api/assessment/evidence"
+	ct, body := multipartBody(field("question_key", questionKey), part{name: "file", fileName: "immutable-backups.pdf", data: []byte(samplePDF)})
+	pdf := s.uploaded(s.send(call{method: "POST", path: files, key: bearer, want: 201, contentType: ct, body: body}),
+		questionKey, "immutable-backups.pdf", "application/pdf", []byte(samplePDF))
+	if pdf.ID != "" {
+		s.downloaded("getPortalEvidenceFile", s.send(call{method: "GET", path: files + "/" + pdf.ID, key: bearer, want: 200}),
+			pdf, []byte(samplePDF))
+	}
+	s.send(call{method: "GET", path: files + "/" + other, key: bearer, want: 404})
+
+	notes := []byte("Backups are copied nightly to immutable storage.\n")
+	ct, body = multipartBody(field("question_key", questionKey), part{name: "file", fileName: "notes.txt", data: notes})
+	text := s.uploaded(s.send(call{method: "POST", path: files, key: bearer, want: 201, contentType: ct, body: body}),
+		questionKey, "notes.txt", "text/plain", notes)
+	if text.ID != "" {
+		s.send(call{method: "DELETE", path: files + "/" + text.ID, key: bearer, want: 204})
+		s.send(call{method: "GET", path: files + "/" + text.ID, key: bearer, want: 404})
+	}
+
+	// 415: content that is none of the types accepted, whatever its name says (the
+	// start of a Windows executable, its bytes all ASCII so that Prism passes them
+	// on as they are, see samplePDF).
+	ct, body = multipartBody(field("question_key", questionKey),
+		part{name: "file", fileName: "setup.pdf", data: []byte("MZ\x00\x03\x00\x00\x00\x04\x00\x00\x00")})
+	s.send(call{method: "POST", path: files, key: bearer, want: 415, lenient: true, contentType: ct, body: body})
+	// 413: a file one byte over 20 MiB, streamed, to the service itself: Prism's
+	// proxy refuses any body over 10 MB with a 413 of its own before validating or
+	// forwarding it (call.direct).
+	ct, stream := bigUpload(questionKey, maxEvidence+1)
+	s.send(call{method: "POST", path: files, key: bearer, want: 413, direct: true, contentType: ct, body: stream})
+	return portalEvidence{file: pdf, data: []byte(samplePDF)}
+}
+
+// teamEvidence reads the portal's evidence as the team does, with key: the
+// assessment's files listed, the PDF downloaded, and an unknown file not found.
+func (s *scenario) teamEvidence(e portalEvidence, key string) {
+	if e.file.ID == "" {
+		s.faults = append(s.faults, "no evidence file was kept by the portal for the team to read")
+		return
+	}
+	var list struct {
+		Items []evidenceFile `json:"items"`
+	}
+	res := s.send(call{method: "GET", path: "/api/v1/assessments/" + e.file.AssessmentID + "/evidence", key: key, want: 200})
+	if res.status == 200 {
+		if err := res.decode(&list); err != nil || len(list.Items) != 1 || list.Items[0] != e.file {
+			s.faults = append(s.faults, fmt.Sprintf("listAssessmentEvidence → %s, want the one file kept, %+v", truncate(res.body), e.file))
+		}
+	}
+	s.downloaded("getEvidenceFile", s.send(call{method: "GET", path: "/api/v1/evidence/" + e.file.ID, key: key, want: 200}), e.file, e.data)
+	s.send(call{method: "GET", path: "/api/v1/evidence/01900000-0000-7000-8000-00000000dead", key: key, want: 404})
 }
 
 // invite starts a draft assessment of the supplier against the baseline, invites its
@@ -304,6 +394,20 @@ func hiddenField(page answer, name string) string {
 		}
 	}
 	return ""
+}
+
+// formParts is what the portal's form sends as multipart/form-data, its token first:
+// its version, the action (none for an Upload or Remove button), and an answer and a
+// comment per question given.
+func formParts(csrf, version, action string, answers, comments map[string]string) []part {
+	parts := []part{field("csrf_token", csrf), field("version", version)}
+	if action != "" {
+		parts = append(parts, field("action", action))
+	}
+	for k, v := range answers {
+		parts = append(parts, field("answer."+k, v), field("comment."+k, comments[k]))
+	}
+	return parts
 }
 
 // portalForm is what the portal's form sends: its token and version, the action, and
