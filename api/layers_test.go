@@ -15,20 +15,21 @@ const module = "github.com/weaklink/weaklink"
 // package of the module, the packages of the module its non-test code may import.
 // A package missing here fails the test, so a new one is placed deliberately.
 var layers = map[string][]string{
-	"":                   {"internal/cli"},
-	"internal/cli":       {"*"}, // the only package that knows every other
-	"api":                {"internal/register", "internal/quarterly", "internal/sheetio"},
-	"internal/quarterly": {"internal/register", "internal/report", "internal/scoring", "internal/store"},
-	"internal/sheetio":   {"internal/register", "internal/sheet", "internal/store"},
-	"internal/demo":      {"internal/quarterly", "internal/register", "internal/store"},
-	"internal/register":  {"internal/scoring", "internal/store"},
-	"internal/report":    {"internal/scoring", "internal/sheet"},
-	"internal/scoring":   {},
-	"internal/sheet":     {},
-	"internal/config":    {},
-	"internal/store":     {"migrations"},
-	"internal/testdb":    {"internal/store"},
-	"migrations":         {},
+	"":                     {"internal/cli"},
+	"internal/cli":         {"*"}, // the only package that knows every other
+	"api":                  {"internal/register", "internal/quarterly", "internal/sheetio", "internal/answersheet"},
+	"internal/answersheet": {"internal/register"},
+	"internal/quarterly":   {"internal/register", "internal/report", "internal/scoring", "internal/store"},
+	"internal/sheetio":     {"internal/register", "internal/sheet", "internal/store"},
+	"internal/demo":        {"internal/quarterly", "internal/register", "internal/store"},
+	"internal/register":    {"internal/scoring", "internal/store"},
+	"internal/report":      {"internal/scoring", "internal/sheet"},
+	"internal/scoring":     {},
+	"internal/sheet":       {},
+	"internal/config":      {},
+	"internal/store":       {"migrations"},
+	"internal/testdb":      {"internal/store"},
+	"migrations":           {},
 }
 
 // thirdParty confines libraries to the one layer that may use them: gin to the HTTP

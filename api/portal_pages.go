@@ -55,6 +55,7 @@ type portalPage struct {
 	Errors                        []formError
 	CSRF                          string
 	Version                       int
+	SheetOpen                     bool // the spreadsheet section starts open (its upload was refused)
 	Domains                       []formDomain
 }
 

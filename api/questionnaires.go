@@ -13,6 +13,7 @@ import (
 
 // AssessmentService is what the questionnaire, assessment and risk handlers need.
 type AssessmentService interface {
+	AssessmentViewer
 	ListQuestionnaires(ctx context.Context, since *time.Time, cursor string, limit int) (register.Page[register.Questionnaire], error)
 	GetQuestionnaire(ctx context.Context, id string) (register.Questionnaire, error)
 	CreateQuestionnaire(ctx context.Context, a register.Actor, f register.QuestionnaireFields) (register.Questionnaire, error)

@@ -348,11 +348,32 @@ func portalView(tx *store.Tx, invitationID string, now time.Time) (PortalView, e
 	if err != nil {
 		return PortalView{}, err
 	}
-	ar, q, err := loadAssessment(tx, r.AssessmentID)
+	v, err := assessmentView(tx, r.AssessmentID)
+	v.Invitation = invitationFromRow(r, now)
+	return v, err
+}
+
+// GetAssessmentView reads an assessment as its questionnaire workbook shows it:
+// the questionnaire without scores, the answers, comments and files (no invitation).
+func (s *Service) GetAssessmentView(ctx context.Context, assessmentID string) (PortalView, error) {
+	if !ValidID(assessmentID) {
+		return PortalView{}, assessmentNotFound()
+	}
+	var v PortalView
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		v, err = assessmentView(tx, assessmentID)
+		return err
+	})
+	return v, err
+}
+
+func assessmentView(tx *store.Tx, assessmentID string) (PortalView, error) {
+	ar, q, err := loadAssessment(tx, assessmentID)
 	if err != nil {
 		return PortalView{}, err
 	}
-	sup, err := supplierRow(tx, r.SupplierID)
+	sup, err := supplierRow(tx, ar.SupplierID)
 	if err != nil {
 		return PortalView{}, err
 	}
@@ -361,7 +382,7 @@ func portalView(tx *store.Tx, invitationID string, now time.Time) (PortalView, e
 	if err != nil {
 		return PortalView{}, err
 	}
-	v := PortalView{Invitation: invitationFromRow(r, now), SupplierName: sup.Name, AssessmentID: a.ID, Status: "draft",
+	v := PortalView{SupplierName: sup.Name, AssessmentID: a.ID, Status: "draft",
 		Answers: a.Answers, Comments: a.Comments, Version: a.Version, SubmittedAt: a.SubmittedAt,
 		Questionnaire: PortalQuestionnaire{Name: q.Name, Revision: q.Revision, Questions: make([]PortalQuestion, len(q.Questions))}}
 	if a.Status != "draft" {
