@@ -160,7 +160,8 @@ func (h *portalHandlers) form(c *gin.Context) {
 	p := portalPage{Title: v.Questionnaire.Name, CSRF: csrfToken(token), Version: v.Version,
 		Domains: formDomains(v, v.Answers, v.Comments, nil)}.withInvitation(v)
 	if c.Query("saved") == "1" {
-		p.Notice, p.NoticeKind = "Your answers are saved. You can come back to them with the same link until it expires.", "done"
+		p.Notice, p.NoticeKind = "Saved: your answers, and any file you uploaded (listed beside its question). "+
+			"You can come back to them with the same link until it expires.", "done"
 	}
 	renderPortal(c, http.StatusOK, "form", p)
 }

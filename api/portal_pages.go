@@ -188,6 +188,9 @@ func humanize(key string) string {
 	if label, ok := domainLabels[key]; ok {
 		return label
 	}
+	if label, ok := valueLabels[key]; ok {
+		return label
+	}
 	words := strings.Split(key, "_")
 	for i, w := range words {
 		if r, ok := wordLabels[w]; ok {
@@ -208,6 +211,12 @@ var domainLabels = map[string]string{
 	"logging_monitoring": "Logging and monitoring", "malware_protection": "Malware protection",
 	"patching_configuration": "Patching and configuration", "people_security": "People security",
 	"subprocessor_management": "Sub-processor management",
+}
+
+// valueLabels are option values that read badly word by word.
+var valueLabels = map[string]string{
+	"at_least_6_monthly": "At least every 6 months", "within_1_working_day": "Within 1 working day",
+	"central_12m_or_more": "Central, kept 12 months or more", "central_under_12m": "Central, kept under 12 months",
 }
 
 // wordLabels spell the abbreviations of option values.

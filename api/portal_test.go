@@ -153,7 +153,7 @@ func TestPortalJourneyInABrowser(t *testing.T) {
 		saved := b.h.do(request{method: "GET", path: "/portal/assessment?saved=1", header: map[string]string{"Cookie": "weaklink_portal=" + b.cookie}}).status(200)
 		b.read(saved)
 		if !strings.Contains(saved.Body.String(), `value="`+all["offline_backups"]+`" checked`) ||
-			!strings.Contains(saved.Body.String(), "Immutable copies &lt;from&gt; January") || !strings.Contains(saved.Body.String(), "Your answers are saved") {
+			!strings.Contains(saved.Body.String(), "Immutable copies &lt;from&gt; January") || !strings.Contains(saved.Body.String(), "Saved: your answers") {
 			t.Fatalf("the saved answer is not shown:\n%s", saved.Body.String())
 		}
 

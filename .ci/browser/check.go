@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +13,14 @@ import (
 )
 
 // The screenshots, by file name in --out; docs/report.md shows report-example.png.
+// The supplier portal's, portal-form.png and portal-submitted.png, are in portal.go.
 const referenceShot, reportShot = "reference.png", "report-example.png"
 
 // check runs the whole check within opts.timeout: the service, the browser, the
-// canary, the reference and the report; then it stops both and writes the
-// screenshots. On a failure the screenshots taken so far go to a new folder under
-// the temporary directory, named in the error, and --out is left as it was.
+// canary, the reference, the report and the supplier portal; then it stops both
+// and writes the screenshots. On a failure the screenshots taken so far go to a
+// new folder under the temporary directory, named in the error, and --out is left
+// as it was.
 func check(parent context.Context, opts options, stdout io.Writer) (err error) {
 	started := time.Now()
 	ctx, cancel := context.WithTimeoutCause(parent, opts.timeout,
@@ -81,7 +84,7 @@ func check(parent context.Context, opts options, stdout io.Writer) (err error) {
 	say("%s, headless: %s (through a pipe: no debugging port)", product,
 		strings.Join(chromiumFlags("<fresh folder>"), " "))
 
-	canary, err := checkCanary(browserCtx, srv)
+	canary, err := checkCanary(browserCtx, srv, "/docs")
 	if err != nil {
 		return fmt.Errorf("CSP canary: %w", err)
 	}
@@ -114,6 +117,15 @@ func check(parent context.Context, opts options, stdout io.Writer) (err error) {
 		say("report: %s", l)
 	}
 
+	lines, portalShots, err := checkPortal(browserCtx, srv, dir)
+	maps.Copy(shots, portalShots)
+	if err != nil {
+		return fmt.Errorf("portal: %w", err)
+	}
+	for _, l := range lines {
+		say("portal: %s", l)
+	}
+
 	stopBrowser()
 	browserStopped = true
 	stopped = true
@@ -122,12 +134,14 @@ func check(parent context.Context, opts options, stdout io.Writer) (err error) {
 	}
 	say("weaklink serve --demo stopped on SIGTERM, exit 0, no line logged at level ERROR")
 
-	for _, name := range []string{referenceShot, reportShot} {
+	var written []string
+	for _, name := range []string{referenceShot, reportShot, portalFormShot, portalSubmittedShot} {
 		if err := os.WriteFile(filepath.Join(out, name), shots[name], 0o644); err != nil {
 			return err
 		}
+		written = append(written, filepath.Join(out, name))
 	}
-	say("screenshots: %s, %s", filepath.Join(out, referenceShot), filepath.Join(out, reportShot))
+	say("screenshots: %s", strings.Join(written, ", "))
 	say("browser check passed in %.1f s", time.Since(started).Seconds())
 	return nil
 }

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -26,10 +28,13 @@ const cspListener = `document.addEventListener('securitypolicyviolation', functi
 });`
 
 // monitor watches one tab through the browser's events: every request and
-// websocket (each must be to the service, or a data: or blob: URL), responses
-// (none 4xx or 5xx), failed loads, console errors and assertions, uncaught
-// exceptions, the browser's error log, and CSP violations, as the browser logs
-// them and as the page's securitypolicyviolation event reports them.
+// websocket (each must be to the service, or a data: or blob: URL, or one of the
+// URLs the check allowed by name), responses (none 4xx or 5xx), failed loads,
+// console errors and assertions, uncaught exceptions, the browser's error log, and
+// CSP violations, as the browser logs them and as the page's
+// securitypolicyviolation event reports them. It also keeps the tab's navigations,
+// hop by hop, with the headers and cookies as the network stack sent and received
+// them (for the portal's cross-site link).
 type monitor struct {
 	service string // the service's host:port
 	csp     chan struct{}
@@ -37,12 +42,16 @@ type monitor struct {
 	mu        sync.Mutex
 	requests  map[network.RequestID]*network.Request
 	responses map[network.RequestID]*network.Response
-	allowed   map[string]bool // URLs outside the service a check opened on purpose (a saved file)
+	allowed   map[string]string // URLs outside the service a check opened on purpose → what they are
 	toService int
-	local     int // data: and blob: URLs
-	opened    int // allowed URLs
-	saved     int // navigations answered with a file, which the browser saved
-	warnings  int // console warnings, counted but allowed
+	local     int            // data: and blob: URLs
+	opened    map[string]int // requests to allowed URLs, by what they are
+	saved     int            // navigations answered with a file, which the browser saved
+	navs      []*hop         // the tab's document requests, each redirect a hop of its own, in order
+	sentExtra map[network.RequestID][]*network.EventRequestWillBeSentExtraInfo
+	gotExtra  map[network.RequestID][]*network.EventResponseReceivedExtraInfo
+	expected  []*expectedError // error responses the check causes on purpose, and requires
+	warnings  int              // console warnings, counted but allowed
 	problems  []string
 	cspLogged []string // CSP violations in the browser's log
 	cspEvents []string // CSP violations reported by the page's listener
@@ -51,7 +60,9 @@ type monitor struct {
 func newMonitor(service string) *monitor {
 	return &monitor{service: service, csp: make(chan struct{}, 1),
 		requests: map[network.RequestID]*network.Request{}, responses: map[network.RequestID]*network.Response{},
-		allowed: map[string]bool{}}
+		allowed: map[string]string{}, opened: map[string]int{},
+		sentExtra: map[network.RequestID][]*network.EventRequestWillBeSentExtraInfo{},
+		gotExtra:  map[network.RequestID][]*network.EventResponseReceivedExtraInfo{}}
 }
 
 // openTab opens a new tab watched by m, with the CSP listener installed for every
@@ -79,13 +90,27 @@ func (m *monitor) handle(ev any) {
 	case *network.EventRequestWillBeSent:
 		m.requests[ev.RequestID] = ev.Request
 		m.checkURL("request", ev.Request.Method+" ", ev.Request.URL)
+		if ev.Type == network.ResourceTypeDocument {
+			m.navigated(ev)
+		}
 	case *network.EventWebSocketCreated:
 		m.checkURL("websocket", "", ev.URL)
 	case *network.EventResponseReceived:
 		m.responses[ev.RequestID] = ev.Response
 		if ev.Response.Status >= 400 {
-			m.problemf("response %d to %s", ev.Response.Status, ev.Response.URL)
+			if d := m.expectedError(ev.Response.URL, ev.Response.Status); d != nil {
+				d.seen++
+			} else {
+				m.problemf("response %d to %s", ev.Response.Status, ev.Response.URL)
+			}
 		}
+		if h := m.lastHop(ev.RequestID); h != nil && h.Status == 0 {
+			h.Status = ev.Response.Status
+		}
+	case *network.EventRequestWillBeSentExtraInfo:
+		m.sentExtra[ev.RequestID] = append(m.sentExtra[ev.RequestID], ev)
+	case *network.EventResponseReceivedExtraInfo:
+		m.gotExtra[ev.RequestID] = append(m.gotExtra[ev.RequestID], ev)
 	case *network.EventLoadingFailed:
 		what := string(ev.RequestID)
 		if r := m.requests[ev.RequestID]; r != nil {
@@ -121,6 +146,8 @@ func (m *monitor) handle(ev any) {
 		case isCSP:
 			m.cspLogged = append(m.cspLogged, fmt.Sprintf("%s (%s)", e.Text, e.URL))
 			m.signalCSP()
+		case e.Level == log.EntryLevelError && e.Source == log.EntrySourceNetwork && m.expectedLogged(e.URL, e.Text):
+			// the browser's line about an accepted error response, counted with it
 		case e.Level == log.EntryLevelError:
 			m.problemf("browser log, %s: %s (%s)", e.Source, e.Text, e.URL)
 		case e.Level == log.EntryLevelWarning:
@@ -142,8 +169,8 @@ func (m *monitor) checkURL(kind, method, raw string) {
 		m.problemf("%s to an unreadable URL %q", kind, raw)
 		return
 	}
-	if m.allowed[raw] {
-		m.opened++
+	if what, ok := m.allowed[raw]; ok {
+		m.opened[what]++
 		return
 	}
 	switch u.Scheme {
@@ -180,15 +207,31 @@ func (m *monitor) result() (seen string, err error) {
 	if m.saved > 0 {
 		parts = append(parts, fmt.Sprintf("%d answered with a file, which the browser saved", m.saved))
 	}
-	if m.opened > 0 {
-		parts = append(parts, fmt.Sprintf("%d to the saved file", m.opened))
+	for _, what := range slices.Sorted(maps.Keys(m.opened)) {
+		parts = append(parts, fmt.Sprintf("%d to %s", m.opened[what], what))
+	}
+	for _, d := range m.expected {
+		if d.seen > 0 {
+			parts = append(parts, fmt.Sprintf("as expected %d× %d to %s (%s)", d.seen, d.status, d.url, d.what))
+		}
+	}
+	other := ""
+	for _, d := range m.expected {
+		if d.seen > 0 {
+			other = "other "
+		}
 	}
 	parts = append(parts, fmt.Sprintf("%d data: or blob: URLs", m.local),
-		fmt.Sprintf("no console error, uncaught exception, failed load, 4xx/5xx response or CSP violation (%s)",
-			count(m.warnings, "console warning")))
+		fmt.Sprintf("no %sconsole error, uncaught exception, failed load, 4xx/5xx response or CSP violation (%s)",
+			other, count(m.warnings, "console warning")))
 	seen = strings.Join(parts, "; ")
 	var problems []string
 	problems = append(problems, m.problems...)
+	for _, d := range m.expected {
+		if d.seen == 0 {
+			problems = append(problems, fmt.Sprintf("no %d to %s, which the check expected (%s)", d.status, d.url, d.what))
+		}
+	}
 	for _, v := range m.cspLogged {
 		problems = append(problems, "CSP violation in the browser's log: "+v)
 	}
@@ -208,11 +251,52 @@ func (m *monitor) cspSeen() (logged, events []string, others []string) {
 	return append([]string(nil), m.cspLogged...), append([]string(nil), m.cspEvents...), append([]string(nil), m.problems...)
 }
 
-// allow lets the tab open one URL outside the service, such as a saved file.
-func (m *monitor) allow(raw string) {
+// allow lets the tab open one URL outside the service, that URL only (not its
+// origin), such as a saved file; what names it in the result.
+func (m *monitor) allow(raw, what string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.allowed[raw] = true
+	m.allowed[raw] = what
+}
+
+// expectedError is an error response of the service that the check causes on
+// purpose, and which must then happen. Nothing else is accepted: any other 4xx or
+// 5xx response (a /favicon.ico the browser asks for included) fails the check.
+type expectedError struct {
+	url    string
+	status int64
+	what   string
+	seen   int
+}
+
+// expect makes the tab's monitor accept, and require, a response status to the
+// URL, and the browser's log line about it: what the check does on purpose.
+func (m *monitor) expect(raw string, status int64, what string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.expected = append(m.expected, &expectedError{url: raw, status: status, what: what})
+}
+
+// expectedError is what accepts a response, nil if nothing does; m.mu is held.
+func (m *monitor) expectedError(raw string, status int64) *expectedError {
+	for _, d := range m.expected {
+		if d.url == raw && d.status == status {
+			return d
+		}
+	}
+	return nil
+}
+
+// expectedLogged reports whether a network error in the browser's log is about an
+// accepted response ("Failed to load resource: the server responded with a status
+// of 404 (Not Found)"); m.mu is held.
+func (m *monitor) expectedLogged(raw, text string) bool {
+	for _, d := range m.expected {
+		if d.url == raw && strings.Contains(text, fmt.Sprintf("status of %d ", d.status)) {
+			return true
+		}
+	}
+	return false
 }
 
 // response is the response the browser received to the request for a URL, nil if
@@ -257,4 +341,69 @@ func count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// hop is one request of a navigation of the tab, and its answer: a redirect ends
+// one hop and starts the next, under the same request id.
+type hop struct {
+	ID     network.RequestID
+	Method string
+	URL    string
+	Status int64 // 0 while unanswered
+	n      int   // its place among the hops of its request id
+}
+
+// hopWire is a hop as the network stack sent and received it (the ExtraInfo
+// events): the headers as sent, Sec-Fetch-Site and Cookie included, the cookies
+// sent or withheld with the reasons, the headers as received, Set-Cookie included,
+// and the cookies the browser refused to store.
+type hopWire struct {
+	hop
+	Sent     network.Headers
+	Cookies  []*network.AssociatedCookie
+	Received network.Headers
+	Refused  []*network.BlockedSetCookieWithReason
+}
+
+// navigated records a document request, or the next hop of a redirected one;
+// m.mu is held.
+func (m *monitor) navigated(ev *network.EventRequestWillBeSent) {
+	n := 0
+	if prev := m.lastHop(ev.RequestID); prev != nil {
+		n = prev.n + 1
+		if ev.RedirectResponse != nil {
+			prev.Status = ev.RedirectResponse.Status
+		}
+	}
+	m.navs = append(m.navs, &hop{ID: ev.RequestID, Method: ev.Request.Method, URL: ev.Request.URL, n: n})
+}
+
+// lastHop is the latest hop under a request id, nil if none; m.mu is held.
+func (m *monitor) lastHop(id network.RequestID) *hop {
+	for i := len(m.navs) - 1; i >= 0; i-- {
+		if m.navs[i].ID == id {
+			return m.navs[i]
+		}
+	}
+	return nil
+}
+
+// navigations are the tab's navigations so far, hop by hop, in order, each with
+// what the network stack reported of it (the k-th ExtraInfo event of a request id
+// belongs to its k-th hop).
+func (m *monitor) navigations() []hopWire {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]hopWire, 0, len(m.navs))
+	for _, h := range m.navs {
+		w := hopWire{hop: *h}
+		if sent := m.sentExtra[h.ID]; h.n < len(sent) {
+			w.Sent, w.Cookies = sent[h.n].Headers, sent[h.n].AssociatedCookies
+		}
+		if got := m.gotExtra[h.ID]; h.n < len(got) {
+			w.Received, w.Refused = got[h.n].Headers, got[h.n].BlockedCookies
+		}
+		out = append(out, w)
+	}
+	return out
 }

@@ -20,7 +20,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("browser", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.bin, "bin", "", "the weaklink binary to run `serve --demo` with (required)")
-	fs.StringVar(&o.out, "out", "", "folder for the screenshots reference.png and report-example.png (required)")
+	fs.StringVar(&o.out, "out", "", "folder for the screenshots reference.png, report-example.png, portal-form.png and portal-submitted.png (required)")
 	fs.StringVar(&o.chromium, "chromium", "chromium", "Chromium: a path, or a name looked up on PATH")
 	fs.DurationVar(&o.timeout, "timeout", 4*time.Minute, "limit for the whole run")
 	if err := fs.Parse(args); err != nil {

@@ -56,7 +56,7 @@ func checkReport(browserCtx context.Context, srv *service, dir string) (report [
 		header(resp.Headers, "Content-Disposition"))
 
 	fileURL := (&url.URL{Scheme: "file", Path: saved}).String()
-	m.allow(fileURL)
+	m.allow(fileURL, "the saved file")
 	if _, err := step(tab, time.Minute, "open the saved report", chromedp.EmulateViewport(reportWidth, reportHeight),
 		chromedp.NavigateResponse(fileURL)); err != nil {
 		return nil, nil, err
