@@ -210,8 +210,12 @@ func (h *portalHandlers) postSheetPage(c *gin.Context) {
 			}
 			list = append(list, formError{Anchor: "sheet", Text: text})
 		}
+		notice := "The workbook was not saved: " + de.Message
+		if de.Code == register.CodeInvalid {
+			notice = "The workbook was not saved, and nothing in it was: correct what is listed here and upload it again."
+		}
 		renderPortal(c, status, "form", portalPage{Title: v.Questionnaire.Name, CSRF: csrfToken(token), Version: v.Version,
-			Notice: "The workbook was not saved: " + de.Message, NoticeKind: "error", Errors: list, SheetOpen: true,
+			Notice: notice, NoticeKind: "error", Errors: list, SheetOpen: true,
 			Domains: formDomains(v, v.Answers, v.Comments, nil)}.withInvitation(v))
 		return
 	}

@@ -92,13 +92,15 @@ type questionnaire struct {
 }
 
 type question struct {
-	Key      string `json:"key"`
-	Domain   string `json:"domain"`
-	Text     string `json:"text"`
-	Optional bool   `json:"optional"`
-	Options  []struct {
-		Value string `json:"value"`
-	} `json:"options"`
+	Key      string   `json:"key"`
+	Domain   string   `json:"domain"`
+	Text     string   `json:"text"`
+	Optional bool     `json:"optional"`
+	Options  []option `json:"options"`
+}
+
+type option struct {
+	Value string `json:"value"`
 }
 
 // assessment is what the check reads of an assessment.

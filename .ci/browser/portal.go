@@ -13,10 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // The supplier portal's screenshots, by file name in --out.
@@ -36,6 +38,10 @@ const (
 	saveButton   = `form .actions button[name="action"][value="save"]`
 	submitButton = `form .actions button[name="action"][value="submit"]`
 )
+
+// savedNotice begins the notice on the form after a save (Save draft, an upload, a
+// workbook).
+const savedNotice = "Saved: your answers"
 
 // baselineQuestionnaire is the built-in questionnaire the invitation is for.
 const baselineQuestionnaire = "01900000-0000-7000-8000-0000000000b1"
@@ -62,6 +68,7 @@ const (
 const (
 	portalLinkPrefix = "/portal/i/wli_"
 	portalFormPath   = "/portal/assessment"
+	sheetPath        = "/portal/assessment/sheet" // the workbook: GET downloads it, POST uploads it filled
 	portalCookieName = "weaklink_portal"
 )
 
@@ -78,16 +85,18 @@ const inboxPath, forwardedPath = "/", "/forwarded"
 // chosen in a question's file input and sent with its Upload button, which saves
 // the answers with it: the page lists the file as a PDF and still shows the
 // answers, and the API has the file as application/pdf with its size and SHA-256,
-// and the answers; the other half answered; Save draft, a reload that shows what
-// was saved, the file included; Submit for review, and the confirmation with the
-// answers and the file read-only. Then the API shows the assessment submitted by
-// the invitation. Throughout, on the tab's events: no request but to the service
-// and the one webmail page, no console error, failed load, 4xx/5xx (a
-// /favicon.ico included) or CSP violation. Afterwards, in tabs of their own: the
-// same cookie withheld when the form's address itself is opened from the other
-// site (what makes the link's page necessary), and the CSP canary on a portal
-// page. The file is written into dir. It returns what it checked and the two
-// screenshots taken so far.
+// and the answers; a few questions of the other half answered in the
+// questionnaire's workbook (downloaded with the page's link, filled with excelize,
+// uploaded with the page's workbook form), the rest of them clicked; Save draft, a
+// reload that shows what was saved, the file included; Submit for review, and the
+// confirmation with every answer and the file read-only. Then the API shows the
+// assessment submitted by the invitation, every question answered. Throughout, on
+// the tab's events: no request but to the service and the one webmail page, no
+// console error, failed load, 4xx/5xx (a /favicon.ico included) or CSP violation.
+// Afterwards, in tabs of their own: the same cookie withheld when the form's
+// address itself is opened from the other site (what makes the link's page
+// necessary), and the CSP canary on a portal page. The files are written into dir.
+// It returns what it checked and the two screenshots taken so far.
 func checkPortal(browserCtx context.Context, srv *service, dir string) (report []string, shots map[string][]byte, err error) {
 	shots = map[string][]byte{}
 	say := func(format string, args ...any) { report = append(report, fmt.Sprintf(format, args...)) }
@@ -194,10 +203,12 @@ func checkPortal(browserCtx context.Context, srv *service, dir string) (report [
 	if err := checkForm(form, q, portalSupplier, due); err != nil {
 		return nil, shots, err
 	}
-	say("the form: %q for %s, due %s; multipart/form-data; %d questions, each a fieldset with its options and \"No answer yet\" as labelled radios, "+
+	say("the form: %q for %s, due %s; two forms: before the questionnaire, a closed <details> %q with a link to %s and its form of upload "+
+		"(POST %s, multipart/form-data: csrf_token first, a labelled .xlsx file input, %q); the questionnaire's (POST %s, multipart/form-data): "+
+		"%d questions, each a fieldset with its options and \"No answer yet\" as labelled radios, "+
 		"a labelled comment, a labelled file input and its Upload button; a hidden default Save draft first, then Save draft and Submit for review; "+
 		"no script element; document.cookie empty (the cookie is HttpOnly)",
-		form.Title, portalSupplier, dueText(due), len(form.Questions))
+		form.Title, portalSupplier, dueText(due), form.Sheet.Summary, sheetPath, sheetPath, form.Sheet.Buttons[0].Text, portalFormPath, len(form.Questions))
 
 	// Answer the first half of the questions (a click on each one's first option's
 	// label) and type a comment; the upload saves them, the other half comes after it.
@@ -231,9 +242,28 @@ func checkPortal(browserCtx context.Context, srv *service, dir string) (report [
 	}
 	say("%s", line)
 
-	// The other half of the questions.
-	if err := answerQuestions(tab, q.Questions[half:], want); err != nil {
+	// A few questions of the other half answered in the workbook: downloaded from
+	// the page, filled, uploaded on the page.
+	var sheetQuestions, rest []question
+	for i, qu := range q.Questions[half:] {
+		if i%7 == 0 {
+			sheetQuestions = append(sheetQuestions, qu)
+		} else {
+			rest = append(rest, qu)
+		}
+	}
+	line, err = checkSheet(tab, m, api, srv.base(), dir, asm.ID, q, sheetQuestions, rest[len(rest)-1], want, commented, attached, file)
+	if err != nil {
 		return nil, shots, err
+	}
+	say("%s", line)
+
+	// The rest of the other half, clicked.
+	if err := answerQuestions(tab, rest, want); err != nil {
+		return nil, shots, err
+	}
+	if len(want) != len(q.Questions) {
+		return nil, shots, fmt.Errorf("the check answered %d of the %d questions", len(want), len(q.Questions))
 	}
 	if form, err = readPortalPage(tab); err != nil {
 		return nil, shots, err
@@ -264,7 +294,7 @@ func checkPortal(browserCtx context.Context, srv *service, dir string) (report [
 	if form, err = readPortalPage(tab); err != nil {
 		return nil, shots, err
 	}
-	if !strings.HasPrefix(form.Notice, "Your answers are saved") {
+	if !strings.HasPrefix(form.Notice, savedNotice) {
 		return nil, shots, fmt.Errorf("after Save draft and a reload the page says %q, not that the answers are saved", form.Notice)
 	}
 	if bad := answersShown(form, want, commented); len(bad) > 0 {
@@ -283,7 +313,7 @@ func checkPortal(browserCtx context.Context, srv *service, dir string) (report [
 	}
 	say("the other %d answers clicked; Save draft: POST %s 303 → GET %s?saved=1 200 %q; "+
 		"after a reload the %d radios are checked, the comment is there and %s is listed under %s; the API shows the draft with the same answers and comment",
-		len(want)-half, portalFormPath, portalFormPath, firstSentence(form.Notice), len(want), file.Name, attached)
+		len(rest), portalFormPath, portalFormPath, firstSentence(form.Notice), len(want), file.Name, attached)
 
 	reflow, err := checkReflow(tab)
 	if err != nil {
@@ -435,7 +465,7 @@ func checkUpload(tab context.Context, m *monitor, api apiClient, dir, assessment
 	if at := "?saved=1#q-" + key; !strings.HasSuffix(form.Location, portalFormPath+at) {
 		return "", none, fmt.Errorf("after Upload the tab is at %s, not the form at the question (%s%s)", form.Location, portalFormPath, at)
 	}
-	if !strings.HasPrefix(form.Notice, "Your answers are saved") {
+	if !strings.HasPrefix(form.Notice, savedNotice) {
 		return "", none, fmt.Errorf("after Upload the page says %q, not that the answers are saved", form.Notice)
 	}
 	if bad := answersShown(form, want, commented); len(bad) > 0 {
@@ -498,6 +528,286 @@ func checkUpload(tab context.Context, m *monitor, api apiClient, dir, assessment
 		"downloaded byte for byte as an attachment (nosniff); the draft with the %d answers and the comment, saved with the upload",
 		len(want), evidenceName, len(evidenceContent), key, upload, portalFormPath, key, firstSentence(form.Notice), listed.Name, listed.Meta,
 		len(want), f.ID, f.MediaType, f.SizeBytes, digest[:12], len(want)), listed, nil
+}
+
+// The workbook's questionnaire sheet, its header row and the column of the answers
+// (internal/answersheet), and the name the download is saved under.
+const (
+	sheetName       = "Questionnaire"
+	sheetAnswerCol  = "F"
+	sheetDownloaded = "questionnaire.xlsx"
+	sheetFilled     = "questionnaire-filled.xlsx"
+	sheetWrong      = "questionnaire-wrong.xlsx"   // filled, and one cell not an option
+	wrongAnswer     = "sometimes"                  // what that cell says
+	sheetRefused    = "The workbook was not saved" // the notice on the form after a refused workbook
+)
+
+var sheetHeader = []string{"question_key", "domain", "question", "guidance", "required", "answer", "comment"}
+
+// checkSheet answers the questions qs in the questionnaire's workbook, as a contact
+// who prefers a spreadsheet does, after the answers in want and the comment on
+// commented were saved and the file listed under attached: the <details> opened
+// with a click on its summary; its link clicked, answered 200 with the workbook as
+// an attachment, which the browser saves; the saved workbook read with excelize:
+// its Questionnaire sheet with the header row, a row per question in order, the
+// saved answers in column F and the comment in G; each of qs given its last option
+// (which no click chooses) in column F, saved under another name; a copy of it
+// with a word that is not an option in wrongQuestion's row. The copy first, chosen
+// in the file input of the page's workbook form and sent with Upload workbook:
+// refused, 400 (which the tab's monitor is told to expect, and then requires), the
+// form again with the <details> open and the cell named by row and column, and
+// nothing saved. Then the right one, from that page: POST /portal/assessment/sheet
+// 303 → GET /portal/assessment?saved=1 200, the form with those answers checked
+// besides the others, the comment, the file still listed and the <details> closed
+// again; the API has the draft with them. It adds the answers to want and returns
+// what it checked.
+func checkSheet(tab context.Context, m *monitor, api apiClient, base, dir, assessmentID string, q questionnaire, qs []question,
+	wrongQuestion question, want map[string]string, commented, attached string, file pageFile) (string, error) {
+	m.expect(base+sheetPath, 400, "a workbook with a cell that is not an option, refused")
+	opened, err := step(tab, time.Minute, "open \"Answer in a spreadsheet instead\"", clickVisible(`details#sheet > summary`),
+		chromedp.Evaluate[bool](`document.getElementById('sheet').open`))
+	if err != nil {
+		return "", err
+	}
+	if !opened {
+		return "", errors.New("a click on the summary of #sheet left it closed")
+	}
+
+	// The download: the link clicked, the answer saved by the browser.
+	saved, err := downloadByClick(tab, fmt.Sprintf(`details#sheet a[href=%q]`, sheetPath), dir)
+	if err != nil {
+		return "", fmt.Errorf("download the workbook with the page's link: %w", err)
+	}
+	if err := lastHops(m, "GET "+sheetPath+" 200"); err != nil {
+		return "", fmt.Errorf("the workbook's link: %w", err)
+	}
+	resp := m.response(base + sheetPath)
+	if resp == nil || resp.Status != 200 || resp.MimeType != xlsxType ||
+		!strings.HasPrefix(header(resp.Headers, "Content-Disposition"), "attachment") || filepath.Base(saved) != sheetDownloaded ||
+		header(resp.Headers, "X-Content-Type-Options") != "nosniff" || header(resp.Headers, "Cache-Control") != "no-store" {
+		var status int64
+		var mt, cd, nosniff, cache string
+		if resp != nil {
+			status, mt, cd = resp.Status, resp.MimeType, header(resp.Headers, "Content-Disposition")
+			nosniff, cache = header(resp.Headers, "X-Content-Type-Options"), header(resp.Headers, "Cache-Control")
+		}
+		return "", fmt.Errorf("the workbook's link answered %d %s, Content-Disposition %q, X-Content-Type-Options %q, Cache-Control %q, saved as %s; "+
+			"want 200 %s, an attachment named %s, nosniff, no-store (it holds the answers)",
+			status, mt, cd, nosniff, cache, filepath.Base(saved), xlsxType, sheetDownloaded)
+	}
+	where, err := step(tab, time.Minute, "where the tab is after the download", nil, chromedp.Evaluate[string](`location.pathname + location.search`))
+	if err != nil {
+		return "", err
+	}
+	if where != portalFormPath+"?saved=1" {
+		return "", fmt.Errorf("after the workbook's download the tab is at %s, not on the form any more", where)
+	}
+
+	// The workbook, read and filled as a spreadsheet program would; and a copy of
+	// it with one more cell wrong, a word that is not an option.
+	filled, wrong := filepath.Join(dir, sheetFilled), filepath.Join(dir, sheetWrong)
+	rows, wrongRow, err := fillSheet(saved, filled, wrong, q, qs, wrongQuestion, want, commented)
+	if err != nil {
+		return "", err
+	}
+
+	// The wrong one first: refused as a whole, 400, the form again with the cell
+	// named by row and column, and nothing saved.
+	if err := uploadSheet(tab, wrong); err != nil {
+		return "", err
+	}
+	if err := lastHops(m, "POST "+sheetPath+" 400"); err != nil {
+		return "", fmt.Errorf("Upload workbook, a wrong one: %w", err)
+	}
+	form, err := readPortalPage(tab)
+	if err != nil {
+		return "", err
+	}
+	wantError := pageLink{Href: "#sheet", Text: fmt.Sprintf("Row %d, column %s: %q is not an option of %s", wrongRow, sheetAnswerCol, wrongAnswer, wrongQuestion.Key)}
+	if !strings.HasPrefix(form.Notice, sheetRefused) || len(form.Errors) != 1 || form.Errors[0].Href != wantError.Href ||
+		!strings.HasPrefix(form.Errors[0].Text, wantError.Text) {
+		return "", fmt.Errorf("after Upload workbook, a wrong one, the page says %q with the errors %+v; want %q… and one error %+v…",
+			form.Notice, form.Errors, sheetRefused, wantError)
+	}
+	if form.Sheet == nil || !form.Sheet.Open {
+		return "", fmt.Errorf("after Upload workbook, a wrong one, #sheet is %+v; want the details open, at its error", form.Sheet)
+	}
+	if bad := answersShown(form, want, commented); len(bad) > 0 {
+		return "", fmt.Errorf("after Upload workbook, a wrong one, the form does not show the answers saved before it: %s", strings.Join(bad, "; "))
+	}
+	var draft assessment
+	if err := api.call(tab, "GET", "/api/v1/assessments/"+assessmentID, nil, 200, &draft); err != nil {
+		return "", err
+	}
+	if !maps.Equal(draft.Answers, want) {
+		return "", fmt.Errorf("after Upload workbook, a wrong one, the API shows %d answers, want the %d saved before: "+
+			"a refused workbook must save nothing", len(draft.Answers), len(want))
+	}
+	refused := fmt.Sprintf("%q, listing %q", firstSentence(form.Notice), form.Errors[0].Text)
+
+	// The right one, from the page that refused the other.
+	if err := uploadSheet(tab, filled); err != nil {
+		return "", err
+	}
+	if err := lastHops(m, "POST "+sheetPath+" 303", "GET "+portalFormPath+"?saved=1 200"); err != nil {
+		return "", fmt.Errorf("Upload workbook: %w", err)
+	}
+	var keys []string
+	for _, qu := range qs {
+		want[qu.Key] = qu.Options[len(qu.Options)-1].Value
+		keys = append(keys, qu.Key+" = "+want[qu.Key])
+	}
+	if form, err = readPortalPage(tab); err != nil {
+		return "", err
+	}
+	if !strings.HasSuffix(form.Location, portalFormPath+"?saved=1") || !strings.HasPrefix(form.Notice, savedNotice) {
+		return "", fmt.Errorf("after Upload workbook the tab is at %s and says %q; want the form at ?saved=1 and %q…", form.Location, form.Notice, savedNotice)
+	}
+	if bad := answersShown(form, want, commented); len(bad) > 0 {
+		return "", fmt.Errorf("after Upload workbook the form does not show the workbook's answers with the others: %s", strings.Join(bad, "; "))
+	}
+	if err := filesShown(form, attached, file); err != nil {
+		return "", fmt.Errorf("after Upload workbook: %w", err)
+	}
+	if form.Sheet == nil || form.Sheet.Open {
+		return "", fmt.Errorf("after Upload workbook, a workbook saved, #sheet is %+v; want the details closed", form.Sheet)
+	}
+	if err := api.call(tab, "GET", "/api/v1/assessments/"+assessmentID, nil, 200, &draft); err != nil {
+		return "", err
+	}
+	if draft.Status != "draft" || !maps.Equal(draft.Answers, want) || draft.Comments[commented] != portalComment || len(draft.Comments) != 1 {
+		return "", fmt.Errorf("after Upload workbook the API shows the assessment %s with %d answers (want %d) and comments %v",
+			draft.Status, len(draft.Answers), len(want), draft.Comments)
+	}
+	return fmt.Sprintf("workbook: the summary clicked opens #sheet; its link clicked: GET %s 200 %s, an attachment (nosniff, no-store), which the browser saved as %s; "+
+		"its %s sheet: the header row and %d question rows in order, the %d saved answers in column %s and the comment; %d answers written into column %s "+
+		"(%s), saved as %s; a copy with %q for %s too, chosen in #sheet-file, Upload workbook: POST %s 400 (expected), %s, #sheet open, "+
+		"nothing saved; then %s chosen, Upload workbook: POST %s 303 → GET %s?saved=1 200 %q; "+
+		"the %d answers checked, the comment and %s still there, #sheet closed; the API shows the draft with them",
+		sheetPath, xlsxType, sheetDownloaded, sheetName, rows, len(want)-len(qs), sheetAnswerCol, len(qs), sheetAnswerCol,
+		strings.Join(keys, ", "), sheetFilled, wrongAnswer, wrongQuestion.Key, sheetPath, refused,
+		sheetFilled, sheetPath, portalFormPath, firstSentence(form.Notice), len(want), file.Name), nil
+}
+
+// uploadSheet chooses the workbook at path in the page's workbook form and clicks
+// Upload workbook, and waits for the page that answers it.
+func uploadSheet(tab context.Context, path string) error {
+	name := filepath.Base(path)
+	chosen, err := step(tab, time.Minute, "choose "+name+" in the workbook's file input",
+		chromedp.SetUploadFiles(chromedp.CSS(`#sheet-file`), []string{path}),
+		chromedp.Evaluate[string](`Array.from(document.getElementById('sheet-file').files, f => f.name).join(', ')`))
+	if err != nil {
+		return err
+	}
+	if chosen != name {
+		return fmt.Errorf("the workbook's file input holds %q after %s was chosen", chosen, name)
+	}
+	_, err = step(tab, time.Minute, "Upload workbook "+name, nil,
+		navigation(clickVisible(fmt.Sprintf(`details#sheet form[action=%q] button[type=submit]`, sheetPath))))
+	return err
+}
+
+// xlsxType is the media type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// fillSheet reads the workbook at from: its questionnaire sheet, the header row
+// and a row per question of q, in order, with the answers in want in column F (and
+// nothing for the others), and the comment on commented. It writes each of qs's
+// last option into its row's column F and saves the workbook as to; then it writes
+// wrongAnswer into wrongQ's row too and saves that as wrong. It returns the number
+// of question rows and wrongQ's row.
+func fillSheet(from, to, wrong string, q questionnaire, qs []question, wrongQ question, want map[string]string, commented string) (rows, wrongRow int, err error) {
+	f, err := excelize.OpenFile(from)
+	if err != nil {
+		return 0, 0, fmt.Errorf("the downloaded workbook: %w", err)
+	}
+	defer f.Close()
+	cells, err := f.GetRows(sheetName)
+	if err != nil {
+		return 0, 0, fmt.Errorf("the downloaded workbook (sheets %v): %w", f.GetSheetList(), err)
+	}
+	if len(cells) == 0 || !slices.Equal(cells[0], sheetHeader) {
+		return 0, 0, fmt.Errorf("the downloaded workbook's header row is %q; want %q", cells[:min(len(cells), 1)], sheetHeader)
+	}
+	if len(cells)-1 != len(q.Questions) {
+		return 0, 0, fmt.Errorf("the downloaded workbook has %d rows under its header for %d questions", len(cells)-1, len(q.Questions))
+	}
+	rowOf := map[string]int{}
+	for i, qu := range q.Questions {
+		row := cells[i+1]
+		cell := func(col int) string {
+			if col < len(row) {
+				return row[col]
+			}
+			return "" // GetRows leaves out a row's empty cells at its end
+		}
+		wantComment := ""
+		if qu.Key == commented {
+			wantComment = portalComment
+		}
+		if cell(0) != qu.Key || cell(2) != qu.Text || cell(5) != want[qu.Key] || cell(6) != wantComment {
+			return 0, 0, fmt.Errorf("the downloaded workbook's row %d: key %q, question %q, answer %q, comment %q; want %q, %q, %q (as saved), %q",
+				i+2, cell(0), cell(2), cell(5), cell(6), qu.Key, qu.Text, want[qu.Key], wantComment)
+		}
+		rowOf[qu.Key] = i + 2
+	}
+	for _, qu := range qs {
+		if len(qu.Options) < 2 || rowOf[qu.Key] == 0 {
+			return 0, 0, fmt.Errorf("the question %s has fewer than two options, or no row", qu.Key)
+		}
+		if err := f.SetCellStr(sheetName, fmt.Sprintf("%s%d", sheetAnswerCol, rowOf[qu.Key]), qu.Options[len(qu.Options)-1].Value); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := f.SaveAs(to); err != nil {
+		return 0, 0, fmt.Errorf("save the filled workbook: %w", err)
+	}
+	wrongRow = rowOf[wrongQ.Key]
+	if wrongRow == 0 || slices.Contains(wrongQ.Options, option{Value: wrongAnswer}) {
+		return 0, 0, fmt.Errorf("the question %s has no row, or %q is one of its options", wrongQ.Key, wrongAnswer)
+	}
+	if err := f.SetCellStr(sheetName, fmt.Sprintf("%s%d", sheetAnswerCol, wrongRow), wrongAnswer); err != nil {
+		return 0, 0, err
+	}
+	if err := f.SaveAs(wrong); err != nil {
+		return 0, 0, fmt.Errorf("save the wrong workbook: %w", err)
+	}
+	return len(cells) - 1, wrongRow, nil
+}
+
+// downloadByClick clicks the link sel of the tab's page and waits until the
+// browser has saved its answer, a file, into a new folder under dir; it returns
+// the saved file's path.
+func downloadByClick(tab context.Context, sel, dir string) (string, error) {
+	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	defer cancel()
+	into, err := os.MkdirTemp(dir, "downloads-")
+	if err != nil {
+		return "", err
+	}
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: into, EventsEnabled: new(true)}); err != nil {
+		return "", err
+	}
+	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress) // before the click: nothing is missed
+	if err := chromedp.Do(ctx, clickVisible(sel)); err != nil {
+		return "", err
+	}
+	for ev, err := range progress {
+		if err != nil {
+			return "", err
+		}
+		switch ev.State {
+		case browser.DownloadProgressStateCompleted:
+			if ev.FilePath == "" {
+				return "", errors.New("the download completed without a file path")
+			}
+			return ev.FilePath, nil
+		case browser.DownloadProgressStateCanceled:
+			return "", errors.New("the download was canceled")
+		}
+	}
+	return "", errors.New("no end of the download")
 }
 
 // filesShown checks that the form lists the one file under the question key, and
@@ -719,6 +1029,7 @@ type portalPage struct {
 	H1        string          `json:"h1"`
 	Header    string          `json:"header"`
 	Notice    string          `json:"notice"`
+	Errors    []pageLink      `json:"errors"` // the notice's list of errors, each a link to where it is
 	Scripts   int             `json:"scripts"`
 	Cookie    string          `json:"cookie"`
 	Forms     int             `json:"forms"`
@@ -731,6 +1042,43 @@ type portalPage struct {
 	Answers   []pageAnswer    `json:"answers"` // the confirmation's list
 	Location  string          `json:"location"`
 	Fields    map[string]bool `json:"fields"` // the names of the form's hidden inputs
+	Sheet     *pageSheet      `json:"sheet"`  // the workbook's <details id="sheet">, nil if none
+}
+
+// pageSheet is what the check reads of the form's other way to answer: the
+// questionnaire as a workbook, in a <details> of its own with its download link and
+// its form of upload.
+type pageSheet struct {
+	Tag        string        `json:"tag"`
+	Open       bool          `json:"open"`
+	Summary    string        `json:"summary"`
+	BeforeForm bool          `json:"beforeForm"` // placed before the questionnaire's form
+	Links      []pageLink    `json:"links"`
+	Forms      int           `json:"forms"`
+	Action     string        `json:"action"`
+	Method     string        `json:"method"`
+	Enctype    string        `json:"enctype"`
+	Elements   []pageElement `json:"elements"` // its form's controls, in order (the order of the multipart parts)
+	File       *pageInput    `json:"file"`
+	Buttons    []pageButton  `json:"buttons"`
+}
+
+type pageLink struct {
+	Href string `json:"href"`
+	Text string `json:"text"`
+}
+
+type pageElement struct {
+	Type   string `json:"type"`
+	Name   string `json:"name"`
+	Filled bool   `json:"filled"` // its value is not empty
+}
+
+type pageInput struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Label  string `json:"label"`
+	Accept string `json:"accept"`
 }
 
 type pageQuestion struct {
@@ -783,17 +1131,23 @@ type pageAnswer struct {
 // readPortalPage reads the tab's page, through the DevTools protocol
 // (Runtime.evaluate), which the pages' policy, no script at all, does not restrain.
 func readPortalPage(tab context.Context) (portalPage, error) {
-	return step(tab, time.Minute, "read the portal page", nil, chromedp.Evaluate[portalPage](`(() => {
+	return step(tab, time.Minute, "read the portal page", nil, chromedp.Evaluate[portalPage](fmt.Sprintf(`(() => {
   const text = e => e ? e.textContent.replace(/\s+/g, ' ').trim() : '';
   const shown = e => e ? e.innerText.replace(/\s+/g, ' ').trim() : '';
   const label = e => e.labels && e.labels.length === 1 ? text(e.labels[0]) : '';
-  const form = document.querySelector('form');
+  const button = b => ({name: b.name, value: b.value, text: text(b), type: b.type,
+    formaction: b.getAttribute('formaction') || '', hidden: b.getAttribute('aria-hidden') === 'true' || b.tabIndex < 0});
+  const form = document.querySelector('form[action="' + %[1]q + '"]');
+  const sheet = document.getElementById('sheet');
+  const sheetForm = sheet ? sheet.querySelector('form') : null;
   return {
     title: document.title, h1: text(document.querySelector('h1')), header: text(document.querySelector('header')),
-    notice: text(document.getElementById('notice')), scripts: document.scripts.length, cookie: document.cookie,
+    notice: text(document.getElementById('notice')),
+    errors: Array.from(document.querySelectorAll('#notice li'), li => ({href: (a => a ? a.getAttribute('href') || '' : '')(li.querySelector('a')), text: text(li)})),
+    scripts: document.scripts.length, cookie: document.cookie,
     forms: document.forms.length, enctype: form ? form.enctype : '', action: form ? form.getAttribute('action') : '', method: form ? form.method : '',
     controls: document.querySelectorAll('input:not([type=hidden]), textarea, select, button').length,
-    questions: Array.from(document.querySelectorAll('fieldset'), f => ({
+    questions: form ? Array.from(form.querySelectorAll('fieldset'), f => ({
       fieldset: f.id, legend: text(f.querySelector('legend')),
       radios: Array.from(f.querySelectorAll('input[type=radio]'), r => ({id: r.id, name: r.name, value: r.value, label: label(r), checked: r.checked})),
       comment: (t => t ? {id: t.id, name: t.name, value: t.value, label: label(t)} : null)(f.querySelector('textarea')),
@@ -801,14 +1155,24 @@ func readPortalPage(tab context.Context) (portalPage, error) {
       upload: Array.from(f.querySelectorAll('button'), b => b).filter(b => text(b) === 'Upload').map(b => b.getAttribute('formaction') || ''),
       files: Array.from(f.querySelectorAll('ul.files > li'), li => (b => ({name: text(li.querySelector('.name')), meta: text(li.querySelector('.meta')),
         remove: b ? b.getAttribute('formaction') || '' : '', removeLabel: b ? b.getAttribute('aria-label') || '' : ''}))(li.querySelector('button'))),
-    })),
-    buttons: Array.from(document.querySelectorAll('form button'), b => ({name: b.name, value: b.value, text: text(b), type: b.type,
-      formaction: b.getAttribute('formaction') || '', hidden: b.getAttribute('aria-hidden') === 'true' || b.tabIndex < 0})),
+    })) : [],
+    buttons: form ? Array.from(form.querySelectorAll('button'), button) : [],
     answers: Array.from(document.querySelectorAll('dl > dt'), dt => ({question: text(dt), answer: shown(dt.nextElementSibling)})),
     location: location.href,
-    fields: Object.fromEntries(Array.from(document.querySelectorAll('form input[type=hidden]'), i => [i.name, i.value !== ''])),
+    fields: form ? Object.fromEntries(Array.from(form.querySelectorAll('input[type=hidden]'), i => [i.name, i.value !== ''])) : {},
+    sheet: sheet ? {
+      tag: sheet.tagName.toLowerCase(), open: !!sheet.open, summary: text(sheet.querySelector('summary')),
+      beforeForm: !!form && !!(sheet.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING),
+      links: Array.from(sheet.querySelectorAll('a'), a => ({href: a.getAttribute('href') || '', text: text(a)})),
+      forms: sheet.querySelectorAll('form').length,
+      action: sheetForm ? sheetForm.getAttribute('action') || '' : '', method: sheetForm ? sheetForm.method : '',
+      enctype: sheetForm ? sheetForm.enctype : '',
+      elements: sheetForm ? Array.from(sheetForm.elements, e => ({type: e.type, name: e.name, filled: e.value !== ''})) : [],
+      file: (i => i ? {id: i.id, name: i.name, label: label(i), accept: i.accept} : null)(sheetForm ? sheetForm.querySelector('input[type=file]') : null),
+      buttons: sheetForm ? Array.from(sheetForm.querySelectorAll('button'), button) : [],
+    } : null,
   };
-})()`))
+})()`, portalFormPath)))
 }
 
 // checkForm compares the form with the questionnaire: per question, in order, a
@@ -818,8 +1182,9 @@ func readPortalPage(tab context.Context) (portalPage, error) {
 // file.<key> (id f-<key>) with its label and one Upload button of its own action
 // (?upload=<key>), and no file yet. Then the buttons: first a hidden default Save
 // draft (what Enter presses), then the two actions; the form token and version,
-// multipart; and the page itself: its header with the due date, no script element,
-// and no cookie visible to a script.
+// multipart; the page's two forms, the questionnaire's found by its action, and
+// the workbook's as sheetProblems wants it; and the page itself: its header with
+// the due date, no script element, and no cookie visible to a script.
 func checkForm(p portalPage, q questionnaire, supplier string, due time.Time) error {
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
@@ -828,9 +1193,13 @@ func checkForm(p portalPage, q questionnaire, supplier string, due time.Time) er
 		bad("title %q, heading %q, header %q: want the questionnaire %q, the supplier, the contact and \"answers due by %s\"",
 			p.Title, p.H1, p.Header, q.Name, dueText(due))
 	}
-	if p.Forms != 1 || p.Action != portalFormPath || p.Method != "post" || p.Enctype != "multipart/form-data" ||
+	if p.Forms != 2 || p.Action != portalFormPath || p.Method != "post" || p.Enctype != "multipart/form-data" ||
 		!p.Fields["csrf_token"] || !p.Fields["version"] {
-		bad("%d forms, action %q, method %q, enctype %q, hidden fields %v", p.Forms, p.Action, p.Method, p.Enctype, p.Fields)
+		bad("%d forms (want 2: the workbook's and the questionnaire's), the questionnaire's form: action %q, method %q, enctype %q, hidden fields %v",
+			p.Forms, p.Action, p.Method, p.Enctype, p.Fields)
+	}
+	for _, problem := range sheetProblems(p.Sheet) {
+		bad("the workbook: %s", problem)
 	}
 	if p.Scripts != 0 || p.Cookie != "" {
 		bad("%d script elements, document.cookie %q", p.Scripts, p.Cookie)
@@ -896,6 +1265,42 @@ func checkForm(p portalPage, q questionnaire, supplier string, due time.Time) er
 		return fmt.Errorf("the form (%s): %s", p.Location, strings.Join(problems[:min(len(problems), 10)], "; "))
 	}
 	return nil
+}
+
+// sheetProblems lists where the form's workbook part differs from what the page
+// should offer on a draft: a <details id="sheet">, closed (it opens only after a
+// refused workbook), before the questionnaire's form, whose summary offers the
+// spreadsheet; its one link downloads the workbook (sheetPath); its one form posts
+// to sheetPath as multipart/form-data, the session's csrf_token first (the service
+// reads it before the file), then the file input sheet (id sheet-file, labelled,
+// .xlsx), then its one button, Upload workbook.
+func sheetProblems(s *pageSheet) []string {
+	if s == nil {
+		return []string{"no element with the id sheet"}
+	}
+	var bad []string
+	if s.Tag != "details" || s.Open || !s.BeforeForm || s.Summary != "Answer in a spreadsheet instead" {
+		bad = append(bad, fmt.Sprintf("#sheet is a %q, open %t, before the questionnaire's form %t, summary %q; "+
+			"want a closed details before the form, summary \"Answer in a spreadsheet instead\"", s.Tag, s.Open, s.BeforeForm, s.Summary))
+	}
+	if len(s.Links) != 1 || s.Links[0].Href != sheetPath || s.Links[0].Text == "" {
+		bad = append(bad, fmt.Sprintf("its links are %+v; want one to %s", s.Links, sheetPath))
+	}
+	if s.Forms != 1 || s.Action != sheetPath || s.Method != "post" || s.Enctype != "multipart/form-data" {
+		bad = append(bad, fmt.Sprintf("%d forms, action %q, method %q, enctype %q; want one form, post %s, multipart/form-data",
+			s.Forms, s.Action, s.Method, s.Enctype, sheetPath))
+	}
+	wantElements := []pageElement{{Type: "hidden", Name: "csrf_token", Filled: true}, {Type: "file", Name: "sheet"}, {Type: "submit"}}
+	if !slices.Equal(s.Elements, wantElements) {
+		bad = append(bad, fmt.Sprintf("its form's controls are %+v; want %+v: the token first, then the file, then the button", s.Elements, wantElements))
+	}
+	if f := s.File; f == nil || f.ID != "sheet-file" || f.Name != "sheet" || f.Label == "" || f.Accept != ".xlsx" {
+		bad = append(bad, fmt.Sprintf("the file input is %+v; want id sheet-file, name sheet, a label, accept .xlsx", s.File))
+	}
+	if want := []pageButton{{Text: "Upload workbook", Type: "submit"}}; !slices.Equal(s.Buttons, want) {
+		bad = append(bad, fmt.Sprintf("its buttons are %+v; want %+v", s.Buttons, want))
+	}
+	return bad
 }
 
 // answersShown lists where the form differs from the answers (a question not in
@@ -976,8 +1381,9 @@ func checkConfirmation(p portalPage, q questionnaire, labels map[string]string, 
 }
 
 // clickVisible clicks an element with the mouse as a person would: scrolled to the
-// middle of the viewport, and only if the element is what the click hits there
-// (not, say, the sticky bar of buttons over it).
+// middle of the viewport, at the middle of its box (of its first line, for a link
+// that wraps), and only if the element is what the click hits there (not, say, the
+// sticky bar of buttons over it).
 func clickVisible(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		type point struct {
@@ -995,7 +1401,8 @@ func clickVisible(sel string) chromedp.Action[chromedp.Void] {
   const e = document.querySelector(%q);
   if (!e) return {found: false, x: 0, y: 0, hit: false, what: ''};
   e.scrollIntoView({block: 'center', inline: 'nearest'});
-  const r = e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+  const rs = e.getClientRects(); // an inline element (a link) that wraps has a box per line: the first line's
+  const r = rs.length > 1 ? rs[0] : e.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
   const h = document.elementFromPoint(x, y);
   return {found: true, x, y, hit: !!h && (h === e || e.contains(h)), what: h ? h.outerHTML.slice(0, 120) : 'nothing'};
 })()`, sel))(ctx, t)
