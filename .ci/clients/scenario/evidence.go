@@ -8,7 +8,9 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net/textproto"
 	"regexp"
+	"strconv"
 )
 
 // samplePDF is a small valid PDF, in ASCII: Prism's proxy reads request bodies and
@@ -25,10 +27,10 @@ const maxEvidence = 20 << 20
 const evidenceCSP = "default-src 'none'; sandbox"
 
 // part is one part of a multipart/form-data body: a field, or a file when fileName
-// is given.
+// is given (of contentType, application/octet-stream when empty).
 type part struct {
-	name, fileName string
-	data           []byte
+	name, fileName, contentType string
+	data                        []byte
 }
 
 func field(name, value string) part { return part{name: name, data: []byte(value)} }
@@ -40,7 +42,17 @@ func multipartBody(parts ...part) (string, []byte) {
 	for _, p := range parts {
 		var pw io.Writer
 		var err error
-		if p.fileName != "" {
+		if p.fileName != "" && p.contentType != "" {
+			// As CreateFormFile writes it, name first and both quoted: Prism's
+			// multipart parser (parse-multipart-data 1.5.0) reads the second
+			// parameter as the file name and JSON-parses each value, so an
+			// unquoted one (as mime.FormatMediaType writes a token) ends the
+			// proxy's process with an uncaught SyntaxError.
+			h := textproto.MIMEHeader{}
+			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%s; filename=%s`, strconv.Quote(p.name), strconv.Quote(p.fileName)))
+			h.Set("Content-Type", p.contentType)
+			pw, err = w.CreatePart(h)
+		} else if p.fileName != "" {
 			pw, err = w.CreateFormFile(p.name, p.fileName)
 		} else {
 			pw, err = w.CreateFormField(p.name)

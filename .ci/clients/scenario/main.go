@@ -10,16 +10,24 @@
 // Two proxies run: "strict" validates requests and responses (the scenario's
 // well-formed traffic and the clients); "lenient" (--validate-request false) lets the
 // deliberately bad requests through to the service, so that the service's 4xx
-// answers are what Prism checks against the contract. Two kinds of call bypass
-// both: Prism's proxy follows redirects (stoplightio/prism#1977), so postPortalForm's
-// 303s (a save, an upload, a submit) are asked of the service itself and their
-// Location checked by the scenario, its error answers still going through Prism;
-// and Prism's proxy answers any request body over 10 MB with a 413 of its own, so
-// uploadEvidence's 413 (a file over 20 MiB) is asked of the service itself.
+// answers are what Prism checks against the contract. Three kinds of call bypass
+// both (call.direct), and the report lists every operation reached so, with why:
+// Prism's proxy follows redirects (stoplightio/prism#1977), so the 303s of
+// postPortalForm (a save, an upload, a submit) and postPortalSheetPage are asked of
+// the service itself and their Location checked by the scenario, their error
+// answers still going through Prism; Prism's proxy answers any request body over
+// 10 MB with a 413 of its own, so uploadEvidence's 413 (a file over 20 MiB) is
+// asked of the service itself; and binary bodies, below.
 //
-// Prism's proxy also carries request bodies and non-JSON response bodies as UTF-8
-// text, so the evidence files sent through it are ASCII (a PDF, a text file) and
-// their downloads are compared byte for byte with what was uploaded.
+// Prism's proxy carries request bodies and non-JSON response bodies as UTF-8 text,
+// whatever their Content-Type, changing any bytes that are not valid UTF-8. So the
+// evidence files sent through it are ASCII (a PDF, a text file) and their
+// downloads are compared byte for byte with what was uploaded. The questionnaire
+// workbooks (XLSX, binary) are downloaded twice: through Prism, which checks status
+// and headers (the body arriving changed), and from the service itself, where the
+// scenario reads the workbook. Uploads go through Prism packed so that all their
+// bytes are valid UTF-8 (asUTF8), except the downloaded bytes sent back unchanged
+// and the page's upload (its 303), which go to the service itself.
 //
 // Later issues extend the scenario (steps.go) to their operations: the check fails
 // until every operation is driven.
@@ -93,6 +101,11 @@ func run(ctx context.Context, o options) error {
 
 	s := newScenario(ctx, strict.base(), lenient.base(), "http://"+svc.addr, svc.key, ops)
 	stepErr := s.run()
+	for _, p := range []*prism{strict, lenient} {
+		if err := p.exitedEarly(); err != nil {
+			return err
+		}
+	}
 	if err := s.report(); err != nil {
 		return err
 	}

@@ -82,6 +82,17 @@ func (p *prism) violations() []string {
 	return bad
 }
 
+// exitedEarly reports a proxy that ended before being stopped, with the end of its
+// log: the calls after it are refused, and the cause is in the log.
+func (p *prism) exitedEarly() error {
+	select {
+	case <-p.exited:
+		return fmt.Errorf("prism proxy (%s) exited during the scenario:\n%s", p.name, p.out.tail(40))
+	default:
+		return nil
+	}
+}
+
 func (p *prism) stop() {
 	p.once.Do(func() {
 		_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGTERM)

@@ -99,12 +99,17 @@ func (s *scenario) run() error {
 	}
 	answers := map[string]string{}
 	var required []string // the questions a submit needs answered
+	qs := questions{options: map[string][]string{}}
 	for _, question := range q.Questions {
 		if len(question.Options) > 0 {
 			answers[question.Key] = question.Options[0].Value
 		}
 		if !question.Optional {
 			required = append(required, question.Key)
+		}
+		qs.keys = append(qs.keys, question.Key)
+		for _, o := range question.Options {
+			qs.options[question.Key] = append(qs.options[question.Key], o.Value)
 		}
 	}
 	if len(required) == 0 {
@@ -150,7 +155,7 @@ func (s *scenario) run() error {
 	s.send(call{method: "DELETE", path: "/api/v1/invitations/" + invitation.field("id"), key: a, want: 204})
 
 	// The supplier portal, through links of new invitations.
-	evidence, err := s.portal(sid, linkSecret(invitation.field("url")), answers, required)
+	evidence, err := s.portal(sid, linkSecret(invitation.field("url")), qs, answers, required)
 	if err != nil {
 		return err
 	}
@@ -186,6 +191,9 @@ func (s *scenario) run() error {
 	// Evidence the supplier's contact uploaded through the portal, as the team reads
 	// it with the least role that may.
 	s.teamEvidence(evidence, viewerKey)
+	// The questionnaire as a workbook, on a draft of the team's and on the approved
+	// assessment.
+	s.teamSheet(sid, aid, qs, answers, viewerKey, editorKey)
 
 	s.errorStatuses(sid, viewerKey)
 
@@ -209,13 +217,13 @@ type portalEvidence struct {
 // on another, each on a draft assessment of its own so that both reach their success
 // statuses, with the portal's error statuses. revoked is the secret of a revoked
 // invitation's link. It returns the evidence file the JSON flow kept.
-func (s *scenario) portal(sid, revoked string, answers map[string]string, required []string) (portalEvidence, error) {
+func (s *scenario) portal(sid, revoked string, qs questions, answers map[string]string, required []string) (portalEvidence, error) {
 	// Links: one that names nothing is a 404 page, a revoked one a 410 page.
 	s.send(call{method: "GET", path: "/portal/i/wli_" + strings.Repeat("A", 43), want: 404})
 	s.send(call{method: "GET", path: "/portal/i/" + revoked, want: 410})
 
 	// The HTML flow: the link gives the session cookie; the form, its token and version.
-	secret, err := s.invite(sid, "Priya Shah")
+	secret, formID, err := s.invite(sid, "Priya Shah")
 	if err != nil {
 		return portalEvidence{}, err
 	}
@@ -245,7 +253,7 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	// follow it (call.direct); the scenario checks its Location and X-Request-Id.
 	send := func(query, action, contentType string, body any, want int, location string) {
 		res := s.send(call{method: "POST", path: "/portal/assessment" + query, header: cookie, want: want, direct: location != "",
-			contentType: contentType, body: body})
+			why: whyRedirect, contentType: contentType, body: body})
 		if location == "" || res.status != want {
 			return
 		}
@@ -273,13 +281,17 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	if len(formFile) != 1 {
 		return portalEvidence{}, fmt.Errorf("the portal form lists %d files after an upload, want 1: %s", len(formFile), truncate(saved.body))
 	}
+	// The workbook from the page: downloaded, refused, uploaded; the form's version
+	// read again after it.
+	s.sheetPage(cookie, csrf, formID, qs, first, comments)
+	saved = s.send(call{method: "GET", path: "/portal/assessment?saved=1", header: cookie, want: 200})
 	post(csrf, version, "submit", answers, 409, "") // the form shown before the save
 	post(csrf, hiddenField(saved, "version"), "submit", answers, 303, "/portal/assessment")
 	s.send(call{method: "GET", path: "/portal/assessment", header: cookie, want: 200})
 	s.send(call{method: "GET", path: "/portal/i/" + secret, want: 410})
 
 	// The JSON flow: the link's secret as the bearer token.
-	bearer, err := s.invite(sid, "Tomasz Nowak")
+	bearer, bearerID, err := s.invite(sid, "Tomasz Nowak")
 	if err != nil {
 		return portalEvidence{}, err
 	}
@@ -295,8 +307,13 @@ func (s *scenario) portal(sid, revoked string, answers map[string]string, requir
 	s.send(call{method: "PATCH", path: "/portal/api/assessment", key: bearer, want: 200, contentType: "application/merge-patch+json",
 		body: map[string]any{"answers": answers, "comments": comments}})
 	kept := s.portalEvidence(bearer, required[0], formFile[0])
+	filled := s.portalSheet(bearer, bearerID, qs, required[0])
 	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 200})
 	s.send(call{method: "POST", path: "/portal/api/assessment/submit", key: bearer, want: 409})
+	if filled != nil {
+		// Once submitted, a workbook saves nothing.
+		s.send(call{method: "PUT", path: "/portal/api/assessment/sheet", key: bearer, want: 409, contentType: xlsxType, body: filled})
+	}
 	if kept.file.ID != "" {
 		// Once submitted, the files stay as they were.
 		s.send(call{method: "DELETE", path: "/portal/api/assessment/evidence/" + kept.file.ID, key: bearer, want: 409})
@@ -338,7 +355,7 @@ func (s *scenario) portalEvidence(bearer, questionKey, other string) portalEvide
 	// proxy refuses any body over 10 MB with a 413 of its own before validating or
 	// forwarding it (call.direct).
 	ct, stream := bigUpload(questionKey, maxEvidence+1)
-	s.send(call{method: "POST", path: files, key: bearer, want: 413, direct: true, contentType: ct, body: stream})
+	s.send(call{method: "POST", path: files, key: bearer, want: 413, direct: true, why: whyOver10MB, contentType: ct, body: stream})
 	return portalEvidence{file: pdf, data: []byte(samplePDF)}
 }
 
@@ -363,19 +380,19 @@ func (s *scenario) teamEvidence(e portalEvidence, key string) {
 }
 
 // invite starts a draft assessment of the supplier against the baseline, invites its
-// contact to answer it, and returns the link's secret.
-func (s *scenario) invite(sid, contact string) (string, error) {
+// contact to answer it, and returns the link's secret and the assessment's id.
+func (s *scenario) invite(sid, contact string) (secret, assessmentID string, err error) {
 	now := time.Now().UTC()
 	draft := s.send(call{method: "POST", path: "/api/v1/suppliers/" + sid + "/assessments", key: s.admin, want: 201,
 		body: map[string]any{"questionnaire_id": baseline}})
 	invitation := s.send(call{method: "POST", path: "/api/v1/assessments/" + draft.field("id") + "/invitations", key: s.admin, want: 201,
 		body: map[string]any{"contact_email": "security@quayside.example", "contact_name": contact,
 			"due_at": now.Add(14 * 24 * time.Hour).Format(time.RFC3339), "expires_at": now.Add(30 * 24 * time.Hour).Format(time.RFC3339)}})
-	secret := linkSecret(invitation.field("url"))
+	secret = linkSecret(invitation.field("url"))
 	if secret == "" {
-		return "", fmt.Errorf("createInvitation gave no link: %s", truncate(invitation.body))
+		return "", "", fmt.Errorf("createInvitation gave no link: %s", truncate(invitation.body))
 	}
-	return secret, nil
+	return secret, draft.field("id"), nil
 }
 
 // linkSecret is the secret of an invitation link: what follows /portal/i/.
