@@ -83,7 +83,7 @@ func (h *evidenceHandlers) download(c *gin.Context) {
 func sendEvidence(c *gin.Context, svc EvidenceService, log *slog.Logger, f register.EvidenceFile) {
 	c.Header("Content-Type", f.MediaType)
 	c.Header("Content-Length", strconv.FormatInt(f.Size, 10))
-	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.FileName})
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": f.DownloadName()})
 	if disposition == "" { // a name the encoder cannot carry: the type still decides what it is
 		disposition = "attachment; filename=evidence"
 	}

@@ -125,6 +125,55 @@ func TestEvidenceTypesFromContent(t *testing.T) {
 			}
 		}
 		h.upload(secret, "no_such_question", "x.txt", strings.NewReader("text")).status(http.StatusBadRequest)
+		// Names that would mislead: a right-to-left override, a bare "..".
+		h.upload(secret, "policy_review", "evidence\u202efdp.hta", strings.NewReader("text")).status(http.StatusBadRequest)
+		h.upload(secret, "policy_review", "..", strings.NewReader("text")).status(http.StatusBadRequest)
+		// Zips that are no office file, or would cost unbounded work: more parts than a
+		// document has, [Content_Types].xml twice, or an override naming a part the
+		// package does not hold.
+		many := func() []byte {
+			var buf bytes.Buffer
+			z := zip.NewWriter(&buf)
+			for i := 0; i <= 10000; i++ {
+				_, _ = z.Create(fmt.Sprintf("p%d", i))
+			}
+			_ = z.Close()
+			return buf.Bytes()
+		}
+		twice := func() []byte {
+			var buf bytes.Buffer
+			z := zip.NewWriter(&buf)
+			for range 2 {
+				w, _ := z.Create("[Content_Types].xml")
+				fmt.Fprint(w, `<Types><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`)
+			}
+			w, _ := z.Create("word/document.xml")
+			fmt.Fprint(w, "<w/>")
+			_ = z.Close()
+			return buf.Bytes()
+		}
+		hollow := func() []byte {
+			var buf bytes.Buffer
+			z := zip.NewWriter(&buf)
+			w, _ := z.Create("[Content_Types].xml")
+			fmt.Fprint(w, `<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`)
+			w, _ = z.Create("Main.class")
+			fmt.Fprint(w, "\xca\xfe\xba\xbe")
+			_ = z.Close()
+			return buf.Bytes()
+		}
+		for name, b := range map[string][]byte{"many.docx": many(), "twice.docx": twice(), "tool.jar": hollow()} {
+			if res := h.upload(secret, "policy_review", name, bytes.NewReader(b)); res.Code != http.StatusUnsupportedMediaType {
+				t.Errorf("%s: %d, want 415", name, res.Code)
+			}
+		}
+		// Text named as something a computer would run downloads as text.
+		hta := h.upload(secret, "policy_review", "soc2-report.hta", strings.NewReader("<script>alert(1)</script>")).status(http.StatusCreated).object()
+		if cd := h.do(request{method: "GET", path: "/api/v1/evidence/" + hta["id"].(string), role: register.RoleViewer}).status(200).
+			Header().Get("Content-Disposition"); cd != "attachment; filename=soc2-report.hta.txt" {
+			t.Errorf("an .hta of text downloads as %q", cd)
+		}
+		h.do(request{method: "DELETE", path: "/portal/api/assessment/evidence/" + hta["id"].(string), key: secret}).status(204)
 		h.upload(secret, "policy_review", "empty.txt", strings.NewReader("")).status(http.StatusBadRequest)
 
 		list := h.validRequest(request{method: "GET", path: "/api/v1/assessments/" + asm + "/evidence", role: register.RoleViewer}).status(200).object()
@@ -145,7 +194,7 @@ func TestEvidenceTypesFromContent(t *testing.T) {
 		}
 		dl := h.do(request{method: "GET", path: "/api/v1/evidence/" + pdfID, role: register.RoleViewer}).status(200)
 		if !bytes.Equal(dl.Body.Bytes(), minimalPDF) || dl.Header().Get("Content-Type") != register.MediaPDF ||
-			dl.Header().Get("Content-Disposition") != `attachment; filename=certificate.png` ||
+			dl.Header().Get("Content-Disposition") != `attachment; filename=certificate.png.pdf` ||
 			dl.Header().Get("X-Content-Type-Options") != "nosniff" || dl.Header().Get("Content-Security-Policy") != "default-src 'none'; sandbox" ||
 			dl.Header().Get("Cache-Control") != "no-store" {
 			t.Fatalf("download: %v %q", dl.Header(), dl.Body.String())
@@ -161,7 +210,7 @@ func TestEvidenceTypesFromContent(t *testing.T) {
 
 		// The audit trail names each upload with its digest and the invitation.
 		audit := h.validRequest(request{method: "GET", path: "/api/v1/audit-events?resource_type=evidence_file", role: register.RoleAdmin}).status(200).Body.String()
-		if strings.Count(audit, `"action":"create"`) != 7 || strings.Count(audit, `"action":"delete"`) != 1 || !strings.Contains(audit, `"name":"invitation `) {
+		if strings.Count(audit, `"action":"create"`) != 8 || strings.Count(audit, `"action":"delete"`) != 2 || !strings.Contains(audit, `"name":"invitation `) {
 			t.Fatalf("audit: %s", audit)
 		}
 	})

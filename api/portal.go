@@ -293,6 +293,10 @@ func (h *portalHandlers) post(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, portalFormPath)
 }
 
+// maxFormParts bounds the parts of a form post: the form has four per question
+// (answer, comment, file, and at most one button) for up to 200 questions.
+const maxFormParts = 1000
+
 // postedForm is what a form post carried: its text fields, and the file stored for
 // the question whose Upload button was pressed, or why it was not.
 type postedForm struct {
@@ -330,6 +334,9 @@ func (h *portalHandlers) readForm(c *gin.Context, token string, a register.Actor
 	}
 	var tooBig *http.MaxBytesError
 	pf := postedForm{values: url.Values{}}
+	// Text fields are bounded as an urlencoded form is (1 MiB together), and parts
+	// in number, whatever room the body leaves for a file.
+	textBytes, parts := 0, 0
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	switch {
 	case err == nil && mt == "application/x-www-form-urlencoded":
@@ -363,11 +370,19 @@ func (h *portalHandlers) readForm(c *gin.Context, token string, a register.Actor
 				}
 				return pf, false
 			}
+			if parts++; parts > maxFormParts {
+				tooLarge()
+				return pf, false
+			}
 			key, isFile := strings.CutPrefix(p.FormName(), "file.")
 			if !isFile {
 				v, err := io.ReadAll(io.LimitReader(p, 16<<10)) // a 4,000-character comment is at most 16 KiB
 				if err != nil {
 					unreadable()
+					return pf, false
+				}
+				if textBytes += len(v) + len(p.FormName()); textBytes > MaxJSONBody {
+					tooLarge()
 					return pf, false
 				}
 				pf.values.Add(p.FormName(), string(v))

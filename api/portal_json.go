@@ -107,10 +107,12 @@ func (h *portalHandlers) bearer(c *gin.Context) bool {
 		writeProblem(c, http.StatusUnauthorized, "Send the secret of your invitation link (the part after /portal/i/) as: Authorization: Bearer <secret>.")
 		return false
 	}
-	_, a, err := h.svc.AuthenticateInvitation(c.Request.Context(), secret, requestMeta(c))
+	inv, a, err := h.svc.AuthenticateInvitation(c.Request.Context(), secret, requestMeta(c))
 	if err != nil {
 		if register.ErrorCode(err) == register.CodeUnauthenticated {
-			h.failed(c)
+			if inv.ID == "" { // only a secret that names no invitation is a guess
+				h.failed(c)
+			}
 			c.Header("WWW-Authenticate", `Bearer realm="weaklink portal", error="invalid_token"`)
 		}
 		writeError(c, h.log, err)

@@ -261,8 +261,14 @@ func fieldProblems(v register.PortalView, fields []register.FieldError) []formEr
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Anchor < out[j].Anchor })
+	if len(out) > maxListedProblems { // a forged form can name any number of fields
+		out = append(out[:maxListedProblems], formError{Anchor: "main", Text: fmt.Sprintf("and %d more", len(out)-maxListedProblems)})
+	}
 	return out
 }
+
+// maxListedProblems bounds the problems a refused form lists.
+const maxListedProblems = 50
 
 // The session cookie. Over HTTPS it carries the __Host- prefix, so that the browser
 // keeps it to this origin, Secure and Path=/ (RFC 6265bis §4.1.3.2).

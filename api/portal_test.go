@@ -516,3 +516,34 @@ func TestPortalFormEvidence(t *testing.T) {
 		}
 	})
 }
+
+// A revoked link used again is no guess: it never spends the address's budget of
+// failed attempts. A form post of more parts than a form has is refused (413), as is
+// one whose text fields come to more than 1 MiB, before anything is saved.
+func TestPortalClosedLinksAndFormBounds(t *testing.T) {
+	h := newHarness(t, testdb.Open(t, store.SQLite), func(o *options) { o.rateLimit, o.rateBurst = 100, 100 })
+	inv, secret := invite(t, h, draftAssessment(t, h, "Quayside Mail"))
+	h.validRequest(request{method: "DELETE", path: "/api/v1/invitations/" + inv, role: register.RoleEditor}).status(204)
+	for i := 0; i < 15; i++ {
+		h.do(request{method: "GET", path: "/portal/api/assessment", key: secret, remoteAddr: "192.0.2.44:1000"}).status(http.StatusUnauthorized)
+	}
+
+	_, live := invite(t, h, draftAssessment(t, h, "Harbour Print"))
+	b := &browser{h: h}
+	b.open(live).status(200)
+	b.page().status(200)
+	fields := map[string]string{"action": "save"}
+	for i := 0; i < maxParts; i++ {
+		fields[fmt.Sprintf("x%d", i)] = "y"
+	}
+	b.postMultipart("", fields, nil).status(http.StatusRequestEntityTooLarge)
+	big := map[string]string{"action": "save"}
+	for i := 0; i < 80; i++ {
+		big[fmt.Sprintf("comment.k%d", i)] = strings.Repeat("z", 16<<10)
+	}
+	b.postMultipart("", big, nil).status(http.StatusRequestEntityTooLarge)
+	b.postMultipart("", map[string]string{"action": "save", "comment.offline_backups": "fine"}, nil).status(http.StatusSeeOther)
+}
+
+// maxParts is one part more than a form post may have.
+const maxParts = 1001

@@ -6,10 +6,13 @@
 package answersheet
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -41,9 +44,21 @@ var headers = []string{"question_key", "domain", "question", "guidance", "requir
 // MaxBytes is the largest workbook accepted (PRODUCT: imports up to 32 MiB).
 const MaxBytes = 32 << 20
 
-// maxUnzipped bounds what excelize may decompress: a questionnaire of 200 questions
-// with 4,000-character texts and comments is a few MiB.
-const maxUnzipped = 64 << 20
+// Bounds on a workbook, checked by streaming its parts before excelize opens it
+// (excelize loads a sheet whole, filling each row up to its furthest cell, and
+// looks a cell up by scanning its row): what a questionnaire of 200 questions with
+// 4,000-character texts and comments needs, with room for what a spreadsheet
+// program adds, and far below what would cost real memory or time.
+const (
+	maxUnzipped = 16 << 20 // decompressed bytes, all parts together
+	maxParts    = 1000
+	maxRows     = 1000 // on any sheet
+	maxColumns  = 128  // on any sheet (the options sheet has a column per option)
+)
+
+// parsing bounds how many workbooks are read at once: each may take a few tens of
+// MiB while excelize holds it.
+var parsing = make(chan struct{}, 2)
 
 // Write renders the workbook of a questionnaire with its current answers and
 // comments: an instructions sheet naming the assessment, the questionnaire sheet
@@ -146,6 +161,11 @@ type Filled struct {
 // characters, a formula anywhere, or a workbook for another assessment. Questions
 // the sheet does not list are left out of Filled.
 func Read(raw []byte, v register.PortalView) (Filled, error) {
+	parsing <- struct{}{}
+	defer func() { <-parsing }()
+	if err := checkBounds(raw); err != nil {
+		return Filled{}, err
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(raw), excelize.Options{UnzipSizeLimit: maxUnzipped})
 	if err != nil {
 		return Filled{}, register.Invalid(register.FieldError{Field: "body", Message: "is not an Excel workbook (.xlsx)"})
@@ -247,6 +267,98 @@ func (s Filled) Apply(cur register.PortalAnswers) register.PortalAnswers {
 		}
 	}
 	return out
+}
+
+// checkBounds streams the workbook's worksheets and refuses, before excelize opens
+// it, a workbook with too many parts, too much to decompress, or a cell past
+// maxRows or maxColumns on any sheet.
+func checkBounds(raw []byte) error {
+	notWorkbook := register.Invalid(register.FieldError{Field: "body", Message: "is not an Excel workbook (.xlsx)"})
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		return notWorkbook
+	}
+	if len(z.File) > maxParts {
+		return notWorkbook
+	}
+	var total uint64
+	for _, f := range z.File {
+		total += f.UncompressedSize64
+	}
+	if total > maxUnzipped {
+		return register.Invalid(register.FieldError{Field: "body",
+			Message: "decompresses to more than a questionnaire's workbook holds: fill in the downloaded workbook"})
+	}
+	for _, f := range z.File {
+		if !strings.HasPrefix(f.Name, "xl/worksheets/") || !strings.HasSuffix(f.Name, ".xml") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return notWorkbook
+		}
+		err = checkSheet(io.LimitReader(rc, maxUnzipped))
+		rc.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkSheet reads one worksheet's XML as a stream of tokens.
+func checkSheet(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	beyond := func(row int, col string) error {
+		return register.Invalid(register.FieldError{Field: "sheet", Row: row, Column: col,
+			Message: fmt.Sprintf("is beyond the questionnaire's rows and columns (at most %d rows and %d columns on a sheet): fill in the downloaded workbook",
+				maxRows, maxColumns)})
+	}
+	// Rows and cells may leave out their position (r), which then follows the one
+	// before: counting them bounds those too.
+	rows, cells := 0, 0
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return register.Invalid(register.FieldError{Field: "body", Message: "is not an Excel workbook (.xlsx): a sheet cannot be read"})
+		}
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch el.Name.Local {
+		case "row":
+			rows, cells = rows+1, 0
+			if rows > maxRows {
+				return beyond(rows, "")
+			}
+		case "c":
+			cells++
+			if cells > maxColumns {
+				return beyond(rows, "")
+			}
+		}
+		for _, a := range el.Attr {
+			if a.Name.Local != "r" {
+				continue
+			}
+			switch el.Name.Local {
+			case "row":
+				if n, err := strconv.Atoi(a.Value); err != nil || n > maxRows {
+					return beyond(n, "")
+				}
+			case "c":
+				col, row, err := excelize.CellNameToCoordinates(a.Value)
+				if err != nil || row > maxRows || col > maxColumns {
+					name, _ := excelize.ColumnNumberToName(col)
+					return beyond(row, name)
+				}
+			}
+		}
+	}
 }
 
 // ReadBody reads a workbook body of at most MaxBytes.

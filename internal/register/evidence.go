@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/xml"
 	"errors"
@@ -78,12 +79,29 @@ func (s *Service) UploadEvidence(ctx context.Context, a Actor, assessmentID, que
 	if err != nil {
 		return EvidenceFile{}, err
 	}
+	// The room left for the assessment's files, known before anything is written, so
+	// that a file that cannot fit is refused as soon as it passes the room rather
+	// than after it was stored (the last transaction checks again).
+	var room int64
 	err = s.st.Read(ctx, func(tx *store.Tx) error {
-		_, err := s.evidenceTarget(tx, a, assessmentID, questionKey)
+		if _, err := s.evidenceTarget(tx, a, assessmentID, questionKey); err != nil {
+			return err
+		}
+		others, err := tx.EvidenceFilesOf(assessmentID)
+		room = MaxEvidencePerAssessment
+		for _, o := range others {
+			if o.QuestionKey != questionKey || o.FileName != name {
+				room -= o.SizeBytes
+			}
+		}
 		return err
 	})
 	if err != nil {
 		return EvidenceFile{}, err
+	}
+	if room <= 0 {
+		return EvidenceFile{}, Errorf(CodeTooLarge, "The assessment's files already come to the limit of %s; remove a file first.",
+			mib(MaxEvidencePerAssessment))
 	}
 	uploader := a.Name
 	f := EvidenceFile{ID: s.newID(), AssessmentID: assessmentID, QuestionKey: questionKey, FileName: name,
@@ -106,7 +124,7 @@ func (s *Service) UploadEvidence(ctx context.Context, a Actor, assessmentID, que
 		}
 	}()
 
-	sniff, err := s.receiveChunks(ctx, f.ID, body)
+	sniff, err := s.receiveChunks(ctx, f.ID, body, room)
 	if err != nil {
 		return EvidenceFile{}, err
 	}
@@ -174,7 +192,7 @@ type sniffed struct {
 
 // receiveChunks writes body to the file's chunks, one short transaction per chunk,
 // hashing it and checking whether it is text as it goes.
-func (s *Service) receiveChunks(ctx context.Context, fileID string, body io.Reader) (sniffed, error) {
+func (s *Service) receiveChunks(ctx context.Context, fileID string, body io.Reader, room int64) (sniffed, error) {
 	h := sha256.New()
 	out := sniffed{hash: h}
 	text := textCheck{ok: true}
@@ -185,6 +203,10 @@ func (s *Service) receiveChunks(ctx context.Context, fileID string, body io.Read
 			out.size += int64(n)
 			if out.size > MaxEvidenceFile {
 				return out, Errorf(CodeTooLarge, "Evidence files are limited to 20 MiB each.")
+			}
+			if out.size > room {
+				return out, Errorf(CodeTooLarge, "The assessment's files would come to more than %s; remove a file first.",
+					mib(MaxEvidencePerAssessment))
 			}
 			chunk := buf[:n]
 			h.Write(chunk)
@@ -295,42 +317,88 @@ func unsupportedEvidence() error {
 		"this file's content is none of these (its name and declared type are not considered).")
 }
 
-// officeType tells an XLSX from a DOCX workbook by the main part its
-// [Content_Types].xml names (ECMA-376 Part 2, Open Packaging Conventions);
-// anything else, macro-enabled documents included, is unsupported.
+// Bounds on what officeType reads of a zip: a legitimate workbook or document has
+// at most a few thousand parts, and its [Content_Types].xml is a few KiB.
+const (
+	maxOfficeParts        = 10000
+	maxContentTypesBytes  = 64 << 10
+	zipEndRecordSignature = 0x06054b50
+)
+
+// officeType tells an XLSX from a DOCX by the main part its [Content_Types].xml
+// names (ECMA-376 Part 2, Open Packaging Conventions), which must be in the
+// package; anything else, macro-enabled documents included, is unsupported. The
+// work is bounded whatever the file: the zip's directory is refused past
+// maxOfficeParts entries before it is read, and one [Content_Types].xml (a second
+// is refused) is read up to maxContentTypesBytes.
 func officeType(r io.ReaderAt, size int64) (string, error) {
+	if n, ok := zipEntries(r, size); !ok || n > maxOfficeParts {
+		return "", unsupportedEvidence()
+	}
 	z, err := zip.NewReader(r, size)
 	if err != nil {
 		return "", unsupportedEvidence()
 	}
+	var types *zip.File
+	parts := make(map[string]bool, len(z.File))
 	for _, f := range z.File {
-		if f.Name != "[Content_Types].xml" {
+		if parts[f.Name] {
+			return "", unsupportedEvidence() // a part listed twice: not a package
+		}
+		parts[f.Name] = true
+		if f.Name == "[Content_Types].xml" {
+			types = f
+		}
+	}
+	if types == nil || types.UncompressedSize64 > maxContentTypesBytes {
+		return "", unsupportedEvidence()
+	}
+	rc, err := types.Open()
+	if err != nil {
+		return "", unsupportedEvidence()
+	}
+	var ct struct {
+		Overrides []struct {
+			PartName    string `xml:"PartName,attr"`
+			ContentType string `xml:"ContentType,attr"`
+		} `xml:"Override"`
+	}
+	err = xml.NewDecoder(io.LimitReader(rc, maxContentTypesBytes)).Decode(&ct)
+	rc.Close()
+	if err != nil {
+		return "", unsupportedEvidence()
+	}
+	for _, o := range ct.Overrides {
+		if !parts[strings.TrimPrefix(o.PartName, "/")] {
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return "", unsupportedEvidence()
-		}
-		defer rc.Close()
-		var types struct {
-			Overrides []struct {
-				PartName    string `xml:"PartName,attr"`
-				ContentType string `xml:"ContentType,attr"`
-			} `xml:"Override"`
-		}
-		if err := xml.NewDecoder(io.LimitReader(rc, 1<<20)).Decode(&types); err != nil {
-			return "", unsupportedEvidence()
-		}
-		for _, o := range types.Overrides {
-			switch o.ContentType {
-			case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":
-				return MediaXLSX, nil
-			case "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":
-				return MediaDOCX, nil
-			}
+		switch o.ContentType {
+		case "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml":
+			return MediaXLSX, nil
+		case "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml":
+			return MediaDOCX, nil
 		}
 	}
 	return "", unsupportedEvidence()
+}
+
+// zipEntries reads the number of entries from a zip's end of central directory
+// record (APPNOTE.TXT 4.3.16) in its last 64 KiB + 22 bytes, without reading the
+// directory; false when there is none, or for ZIP64 (a 20 MiB office file never
+// needs it).
+func zipEntries(r io.ReaderAt, size int64) (int, bool) {
+	tail := min(size, 65535+22)
+	buf := make([]byte, tail)
+	if _, err := r.ReadAt(buf, size-tail); err != nil && !errors.Is(err, io.EOF) {
+		return 0, false
+	}
+	for i := len(buf) - 22; i >= 0; i-- {
+		if binary.LittleEndian.Uint32(buf[i:]) == zipEndRecordSignature {
+			n := binary.LittleEndian.Uint16(buf[i+10:])
+			return int(n), n != 0xffff
+		}
+	}
+	return 0, false
 }
 
 // chunkReader reads a stored file at any offset, a chunk at a time (the last one
@@ -518,12 +586,37 @@ func evidenceNotFound() error { return Errorf(CodeNotFound, "No evidence file ha
 func evidenceName(name string) (string, error) {
 	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, `\`, "/")))
 	switch {
-	case name == "" || name == "." || name == "/":
+	case name == "" || name == "." || name == ".." || name == "/":
 		return "", Invalid(FieldError{Field: "file", Message: "needs a file name"})
-	case utf8.RuneCountInString(name) > 255 || !utf8.ValidString(name) || strings.IndexFunc(name, unicode.IsControl) >= 0:
-		return "", Invalid(FieldError{Field: "file", Message: "needs a name of at most 255 characters without control characters"})
+	case utf8.RuneCountInString(name) > 255 || !utf8.ValidString(name) ||
+		strings.IndexFunc(name, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) }) >= 0:
+		// Format characters (U+202E RIGHT-TO-LEFT OVERRIDE and the like) would make
+		// "evidence\u202efdp.hta" read as "evidenceath.pdf".
+		return "", Invalid(FieldError{Field: "file", Message: "needs a name of at most 255 characters without control or format characters"})
 	}
 	return name, nil
+}
+
+// extensions are the file name endings of each evidence type; the first is the one
+// a download gets when its name ends otherwise.
+var extensions = map[string][]string{MediaPDF: {".pdf"}, MediaPNG: {".png"}, MediaJPEG: {".jpg", ".jpeg"},
+	MediaText: {".txt", ".text", ".md", ".log"}, MediaCSV: {".csv"}, MediaXLSX: {".xlsx"}, MediaDOCX: {".docx"}}
+
+// DownloadName is the name a download carries: the uploaded name, with the type's
+// extension added when it ends otherwise, so that a reviewer's computer opens the
+// file as what its content is ("soc2-report.hta" that is text downloads as
+// "soc2-report.hta.txt", "certificate.png" that is a PDF as "certificate.png.pdf").
+func (f EvidenceFile) DownloadName() string {
+	lower := strings.ToLower(f.FileName)
+	for _, ext := range extensions[f.MediaType] {
+		if strings.HasSuffix(lower, ext) {
+			return f.FileName
+		}
+	}
+	if exts := extensions[f.MediaType]; len(exts) > 0 {
+		return f.FileName + exts[0]
+	}
+	return f.FileName
 }
 
 func evidenceFromRow(r store.EvidenceFileRow) EvidenceFile {

@@ -153,7 +153,8 @@ func (s *Service) PortalSession(ctx context.Context, token string, meta Actor) (
 // AuthenticateInvitation resolves an invitation link's secret, sent as a bearer
 // token to the portal's JSON routes, to its invitation and actor. A sent invitation
 // becomes opened (audited). Unknown secrets, and revoked or expired invitations, are
-// CodeUnauthenticated (the message says which); a submitted one still reads.
+// CodeUnauthenticated (the message says which; a closed one's invitation is returned
+// with the error, an unknown secret's is empty); a submitted one still reads.
 func (s *Service) AuthenticateInvitation(ctx context.Context, secret string, meta Actor) (Invitation, Actor, error) {
 	r, err := s.invitationBySecret(ctx, secret)
 	if err != nil {
@@ -171,7 +172,8 @@ func (s *Service) AuthenticateInvitation(ctx context.Context, secret string, met
 		}
 	}
 	if inv.Status == "revoked" || inv.Status == "expired" {
-		return Invitation{}, Actor{}, Errorf(CodeUnauthenticated, "%s", inv.ClosedMessage())
+		// The invitation comes back with the error: a closed link is no guess.
+		return inv, Actor{}, Errorf(CodeUnauthenticated, "%s", inv.ClosedMessage())
 	}
 	return inv, invitationActor(inv, meta), nil
 }
