@@ -103,45 +103,56 @@ func sendEvidence(c *gin.Context, svc EvidenceService, log *slog.Logger, f regis
 	}
 }
 
-// readUpload streams a multipart/form-data upload: the text fields before the file
-// (question_key) into fields, then the part named "file" to upload, which reads it
-// a chunk at a time. The body is limited to a file of the largest size plus the form.
-func readUpload(c *gin.Context, upload func(fields map[string]string, name string, r io.Reader) error) error {
+// streamUpload streams a multipart/form-data upload: the text parts before the file
+// (at most 4 KiB each, 100 parts) into fields, then the part named file to read,
+// limited to max bytes (and the request to max and the form). wrongType is the 415
+// message for another media type. A missing file part is CodeInvalid; a file or body
+// over the limit is CodeTooLarge.
+func streamUpload(c *gin.Context, file string, max int64, wrongType string,
+	read func(fields map[string]string, name string, r io.Reader) error) error {
 	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if err != nil || mt != "multipart/form-data" {
-		return errUploadMediaType
+		return register.Errorf(register.CodeUnsupportedType, "%s", wrongType)
 	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, register.MaxEvidenceFile+MaxJSONBody)
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+MaxJSONBody)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
-		return errUploadMediaType
+		return register.Errorf(register.CodeUnsupportedType, "%s", wrongType)
+	}
+	tooLarge := register.Errorf(register.CodeTooLarge, "The file is over the limit of %d MiB.", max>>20)
+	readError := func(err error) error {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return tooLarge
+		}
+		return register.Invalid(register.FieldError{Field: "body", Message: "is not a readable multipart/form-data body"})
 	}
 	fields := map[string]string{}
-	for {
+	for parts := 0; ; parts++ {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return register.Invalid(register.FieldError{Field: "file", Message: "is required: send the file as the form's part named file"})
+			return register.Invalid(register.FieldError{Field: file, Message: "is required: send the file as the form's part named " + file})
 		}
 		if err != nil {
-			return uploadReadError(err)
+			return readError(err)
 		}
-		if p.FormName() == "file" {
-			return upload(fields, p.FileName(), p)
+		if p.FormName() == file {
+			limited := &io.LimitedReader{R: p, N: max + 1}
+			if err := read(fields, p.FileName(), limited); err != nil {
+				return err // read reports its own errors, the body's included
+			}
+			if limited.N == 0 {
+				return tooLarge
+			}
+			return nil
+		}
+		if parts >= 100 {
+			return register.Invalid(register.FieldError{Field: "body", Message: "has more parts than the form has"})
 		}
 		v, err := io.ReadAll(io.LimitReader(p, 4096))
 		if err != nil {
-			return uploadReadError(err)
+			return readError(err)
 		}
 		fields[p.FormName()] = strings.TrimSpace(string(v))
 	}
-}
-
-var errUploadMediaType = register.Errorf(register.CodeUnsupportedType, "Send the file as multipart/form-data: a part named question_key, then a part named file.")
-
-func uploadReadError(err error) error {
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		return register.Errorf(register.CodeTooLarge, "Evidence files are limited to 20 MiB each.")
-	}
-	return register.Invalid(register.FieldError{Field: "body", Message: "is not a readable multipart/form-data body"})
 }

@@ -137,20 +137,31 @@ func (h *portalHandlers) session(c *gin.Context) (register.Invitation, register.
 	return inv, a, token, true
 }
 
-// form is GET /portal/assessment: the questionnaire with the saved answers, or the
-// confirmation once it was submitted.
-func (h *portalHandlers) form(c *gin.Context) {
+// sessionView reads what the session's holder may still see (their questionnaire
+// while the link lives, and once it was submitted), answering a page itself, and
+// false, otherwise.
+func (h *portalHandlers) sessionView(c *gin.Context) (register.PortalView, string, bool) {
 	inv, _, token, ok := h.session(c)
 	if !ok {
-		return
+		return register.PortalView{}, "", false
 	}
 	if !inv.Live() && inv.Status != "submitted" {
 		portalMessage(c, http.StatusGone, closedTitle(inv), inv.ClosedMessage(), closedKind(inv))
-		return
+		return register.PortalView{}, "", false
 	}
 	v, err := h.svc.GetPortalView(c.Request.Context(), inv.ID)
 	if err != nil {
 		h.pageError(c, err)
+		return register.PortalView{}, "", false
+	}
+	return v, token, true
+}
+
+// form is GET /portal/assessment: the questionnaire with the saved answers, or the
+// confirmation once it was submitted.
+func (h *portalHandlers) form(c *gin.Context) {
+	v, token, ok := h.sessionView(c)
+	if !ok {
 		return
 	}
 	if v.Status != "draft" {

@@ -19,11 +19,12 @@ func (h *portalHandlers) uploadJSON(c *gin.Context) {
 		return
 	}
 	var f register.EvidenceFile
-	err = readUpload(c, func(fields map[string]string, name string, r io.Reader) error {
-		var err error
-		f, err = h.evidence.UploadEvidence(c.Request.Context(), a, inv.AssessmentID, fields["question_key"], name, r)
-		return err
-	})
+	err = streamUpload(c, "file", register.MaxEvidenceFile, "Send the file as multipart/form-data: a part named question_key, then a part named file.",
+		func(fields map[string]string, name string, r io.Reader) error {
+			var err error
+			f, err = h.evidence.UploadEvidence(c.Request.Context(), a, inv.AssessmentID, fields["question_key"], name, r)
+			return err
+		})
 	if err != nil {
 		writeError(c, h.log, err)
 		return

@@ -26,19 +26,26 @@ type AssessmentViewer interface {
 
 // sendSheet answers with the questionnaire workbook of v, as an attachment.
 func sendSheet(c *gin.Context, v register.PortalView, err error, log *slog.Logger) {
+	if err == nil {
+		err = writeSheet(c, v, "questionnaire-"+v.AssessmentID+".xlsx")
+	}
 	if err != nil {
 		writeError(c, log, err)
-		return
 	}
+}
+
+// writeSheet answers 200 with the workbook of v as an attachment named name; it
+// writes nothing when the workbook cannot be made.
+func writeSheet(c *gin.Context, v register.PortalView, name string) error {
 	var buf bytes.Buffer
 	if err := answersheet.Write(&buf, v); err != nil {
-		writeError(c, log, err)
-		return
+		return err
 	}
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "questionnaire-" + v.AssessmentID + ".xlsx"}))
+	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	c.Header("X-Content-Type-Options", "nosniff")
 	c.Header("Content-Length", strconv.Itoa(buf.Len()))
 	c.Data(http.StatusOK, xlsxMediaType, buf.Bytes())
+	return nil
 }
 
 // readSheet reads a workbook body (at most 32 MiB) and what it says about v.
@@ -128,27 +135,14 @@ func (h *portalHandlers) putSheetJSON(c *gin.Context) {
 
 // sheetPage is GET /portal/assessment/sheet: the workbook, for the browser.
 func (h *portalHandlers) sheetPage(c *gin.Context) {
-	inv, _, _, ok := h.session(c)
+	v, _, ok := h.sessionView(c)
 	if !ok {
 		return
 	}
-	if !inv.Live() && inv.Status != "submitted" {
-		portalMessage(c, http.StatusGone, closedTitle(inv), inv.ClosedMessage(), closedKind(inv))
-		return
-	}
-	v, err := h.svc.GetPortalView(c.Request.Context(), inv.ID)
-	if err != nil {
-		h.pageError(c, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := answersheet.Write(&buf, v); err != nil {
-		h.pageError(c, err)
-		return
-	}
 	portalHeaders(c)
-	c.Header("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "questionnaire.xlsx"}))
-	c.Data(http.StatusOK, xlsxMediaType, buf.Bytes())
+	if err := writeSheet(c, v, "questionnaire.xlsx"); err != nil {
+		h.pageError(c, err)
+	}
 }
 
 // postSheetPage is POST /portal/assessment/sheet: the filled workbook uploaded from
@@ -171,14 +165,18 @@ func (h *portalHandlers) postSheetPage(c *gin.Context) {
 		return
 	}
 	var raw []byte
-	err = readUploadPart(c, token, "sheet", answersheet.MaxBytes, func(r io.Reader) error {
-		var err error
-		raw, err = io.ReadAll(r)
-		return err
-	})
-	if err == nil && len(raw) > answersheet.MaxBytes {
-		err = register.Errorf(register.CodeTooLarge, "Workbooks are limited to 32 MiB.")
-	}
+	err = streamUpload(c, "sheet", answersheet.MaxBytes, "Send the form from the questionnaire page.",
+		func(fields map[string]string, _ string, r io.Reader) error {
+			if !csrfValid(token, fields["csrf_token"]) { // before the file is read
+				return register.Errorf(register.CodeForbidden, "The form did not come from your questionnaire page, or the page is "+
+					"from an earlier session. Reload the page and try again.")
+			}
+			var err error
+			if raw, err = io.ReadAll(r); err != nil {
+				return register.Invalid(register.FieldError{Field: "sheet", Message: "could not be read; upload it again"})
+			}
+			return nil
+		})
 	if err == nil && len(raw) == 0 {
 		err = register.Invalid(register.FieldError{Field: "sheet", Message: "Choose the filled workbook first."})
 	}
@@ -220,44 +218,4 @@ func (h *portalHandlers) postSheetPage(c *gin.Context) {
 		return
 	}
 	c.Redirect(http.StatusSeeOther, portalFormPath+"?saved=1")
-}
-
-// readUploadPart streams a form of the portal page (multipart/form-data: the
-// session's csrf_token first, then the file part named name) to read, with the
-// body limited to max bytes and the form. A wrong token is CodeForbidden, found
-// before the file is read.
-func readUploadPart(c *gin.Context, token, name string, max int64, read func(io.Reader) error) error {
-	mt, _, err := mime.ParseMediaType(c.GetHeader("Content-Type"))
-	if err != nil || mt != "multipart/form-data" {
-		return register.Errorf(register.CodeUnsupportedType, "Send the form from the questionnaire page.")
-	}
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, max+MaxJSONBody)
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		return register.Errorf(register.CodeUnsupportedType, "Send the form from the questionnaire page.")
-	}
-	csrf := ""
-	for {
-		p, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			return register.Invalid(register.FieldError{Field: name, Message: "Choose the filled workbook first."})
-		}
-		if err != nil {
-			return uploadReadError(err)
-		}
-		switch p.FormName() {
-		case "csrf_token":
-			v, _ := io.ReadAll(io.LimitReader(p, 256))
-			csrf = string(v)
-		case name:
-			if !csrfValid(token, csrf) {
-				return register.Errorf(register.CodeForbidden, "The form did not come from your questionnaire page, or the page is "+
-					"from an earlier session. Reload the page and try again.")
-			}
-			if err := read(io.LimitReader(p, max+1)); err != nil {
-				return uploadReadError(err)
-			}
-			return nil
-		}
-	}
 }

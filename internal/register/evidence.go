@@ -88,12 +88,8 @@ func (s *Service) UploadEvidence(ctx context.Context, a Actor, assessmentID, que
 			return err
 		}
 		others, err := tx.EvidenceFilesOf(assessmentID)
-		room = MaxEvidencePerAssessment
-		for _, o := range others {
-			if o.QuestionKey != questionKey || o.FileName != name {
-				room -= o.SizeBytes
-			}
-		}
+		total, _, _ := evidenceUse(others, questionKey, name)
+		room = MaxEvidencePerAssessment - total
 		return err
 	})
 	if err != nil {
@@ -141,19 +137,7 @@ func (s *Service) UploadEvidence(ctx context.Context, a Actor, assessmentID, que
 		if err != nil {
 			return err
 		}
-		var total int64
-		var onQuestion int
-		var replaced *store.EvidenceFileRow
-		for i, o := range others {
-			if o.QuestionKey == q.Key && o.FileName == name {
-				replaced = &others[i]
-				continue
-			}
-			total += o.SizeBytes
-			if o.QuestionKey == q.Key {
-				onQuestion++
-			}
-		}
+		total, onQuestion, replaced := evidenceUse(others, q.Key, name)
 		if total+f.Size > MaxEvidencePerAssessment {
 			return Errorf(CodeTooLarge, "The assessment's files would come to %s, over the limit of %s; remove a file first.",
 				mib(total+f.Size), mib(MaxEvidencePerAssessment))
@@ -180,6 +164,23 @@ func (s *Service) UploadEvidence(ctx context.Context, a Actor, assessmentID, que
 	}
 	done = true
 	return f, nil
+}
+
+// evidenceUse is what an assessment's files (others) leave for a new one named name
+// on the question: the bytes and the question's files that stay, and the file the
+// new one replaces (nil if none).
+func evidenceUse(others []store.EvidenceFileRow, question, name string) (total int64, onQuestion int, replaced *store.EvidenceFileRow) {
+	for i, o := range others {
+		if o.QuestionKey == question && o.FileName == name {
+			replaced = &others[i]
+			continue
+		}
+		total += o.SizeBytes
+		if o.QuestionKey == question {
+			onQuestion++
+		}
+	}
+	return total, onQuestion, replaced
 }
 
 // sniffed is what is learnt of a file while it is received.
@@ -477,17 +478,7 @@ func (s *Service) ListEvidence(ctx context.Context, assessmentID, cur string, li
 	if !ValidID(assessmentID) {
 		return Page[EvidenceFile]{}, assessmentNotFound()
 	}
-	var rows []store.EvidenceFileRow
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetAssessment(assessmentID); errors.Is(err, store.ErrNotFound) {
-			return assessmentNotFound()
-		} else if err != nil {
-			return err
-		}
-		var err error
-		rows, err = tx.EvidenceFilesOf(assessmentID)
-		return err
-	})
+	rows, err := rowsOfAssessment(ctx, s, assessmentID, (*store.Tx).EvidenceFilesOf)
 	if err != nil {
 		return Page[EvidenceFile]{}, err
 	}

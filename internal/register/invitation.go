@@ -156,17 +156,7 @@ func (s *Service) ListInvitationsOfAssessment(ctx context.Context, assessmentID 
 	if !ValidID(assessmentID) {
 		return Page[Invitation]{}, assessmentNotFound()
 	}
-	var rows []store.InvitationRow
-	err := s.st.Read(ctx, func(tx *store.Tx) error {
-		if _, err := tx.GetAssessment(assessmentID); errors.Is(err, store.ErrNotFound) {
-			return assessmentNotFound()
-		} else if err != nil {
-			return err
-		}
-		var err error
-		rows, err = tx.InvitationsOfAssessment(assessmentID)
-		return err
-	})
+	rows, err := rowsOfAssessment(ctx, s, assessmentID, (*store.Tx).InvitationsOfAssessment)
 	if err != nil {
 		return Page[Invitation]{}, err
 	}
@@ -247,6 +237,23 @@ func (s *Service) RevokeInvitation(ctx context.Context, a Actor, id string, ifMa
 		return s.record(tx, a, ActionRevoke, ResourceInvitation, id, map[string]Change{
 			"status": {Before: before, After: "revoked"}, "revoked_at": {After: now.Format(time.RFC3339Nano)}}, now)
 	})
+}
+
+// rowsOfAssessment reads rows that belong to an assessment with list, in one read
+// transaction that also finds the assessment (an unknown one is CodeNotFound).
+func rowsOfAssessment[R any](ctx context.Context, s *Service, assessmentID string, list func(*store.Tx, string) ([]R, error)) ([]R, error) {
+	var rows []R
+	err := s.st.Read(ctx, func(tx *store.Tx) error {
+		if _, err := tx.GetAssessment(assessmentID); errors.Is(err, store.ErrNotFound) {
+			return assessmentNotFound()
+		} else if err != nil {
+			return err
+		}
+		var err error
+		rows, err = list(tx, assessmentID)
+		return err
+	})
+	return rows, err
 }
 
 func invitationNotFound() error { return Errorf(CodeNotFound, "No invitation has this id.") }
